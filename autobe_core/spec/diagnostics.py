@@ -1,0 +1,68 @@
+"""Diagnostics: every problem found in input, with where, what and what is allowed.
+
+A diagnostic is what a user reads in the terminal and what an LLM planner gets back to
+correct itself, so it is data (JSON-able), not an exception message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+PathPart = str | int
+
+
+def json_path(parts: Sequence[PathPart]) -> str:
+    """``["models", 2, "plainFields", 0, "name"]`` -> ``$.models[2].plainFields[0].name``."""
+    text = "$"
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    """JSON path into the spec (camelCase keys, as in the YAML/JSON file)."""
+    code: str
+    """Stable machine-readable code, e.g. ``name.keyword``, ``ref.unknown-model``."""
+    message: str
+    allowed: tuple[str, ...] = ()
+    """The candidates (existing names, accepted values) or the rule that would pass."""
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "code": self.code,
+            "message": self.message,
+            "allowed": list(self.allowed),
+            "severity": self.severity,
+        }
+
+    def render(self) -> str:
+        text = f"{self.severity}: {self.path}: {self.message} [{self.code}]"
+        if self.allowed:
+            shown = ", ".join(self.allowed[:12])
+            more = f" (+{len(self.allowed) - 12} more)" if len(self.allowed) > 12 else ""
+            text += f"\n  allowed: {shown}{more}"
+        return text
+
+
+@dataclass
+class DiagnosticError(Exception):
+    """Raised at a boundary (load, apply, build) when input has errors."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: str = "the specification is invalid"
+
+    def __str__(self) -> str:
+        lines = [f"{self.summary} ({len(self.diagnostics)} problem(s)):"]
+        lines += [d.render() for d in self.diagnostics]
+        return "\n".join(lines)
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]

@@ -1,0 +1,304 @@
+"""The typed project specification.
+
+The shape follows AutoBe's own ASTs so that AutoBe projects import without loss:
+the database part mirrors ``autobe/prisma.json`` (namespaces, models with a stance,
+primary / foreign / plain fields, relations, unique / plain / gin indexes) and the API
+part mirrors ``autobe/document.json`` (operations with path, method, parameters,
+request / response type names, actor, authorization type; component schemas; actors
+with a kind).
+
+What a deterministic generator needs and AutoBe leaves implicit is explicit here:
+each operation's ``kind`` and target ``model``, which model an actor authenticates
+against, and optional overrides of the DTO shapes that are otherwise derived from the
+model.
+
+Keys are camelCase on the wire (YAML, JSON, canonical hashes), as in AutoBe's files;
+Python code uses the snake_case attribute names. These classes check *shape* only;
+meaning (references, names, collisions) is checked by :mod:`autobe_core.spec.validate`,
+which returns diagnostics instead of raising on the first problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+FieldType = Literal["uuid", "string", "int", "double", "boolean", "datetime", "uri"]
+"""AutoBe's scalar types (prisma.json ``plainFields[].type``)."""
+
+FieldFormat = Literal["email", "password"]
+"""Extra meaning for a ``string`` field that changes validation or storage."""
+
+Stance = Literal["primary", "subsidiary", "snapshot", "actor", "session"]
+"""AutoBe's model stance: how the model relates to the rest of the domain."""
+
+ActorKind = Literal["guest", "member", "admin"]
+
+HttpMethod = Literal["get", "post", "put", "patch", "delete"]
+
+OperationKind = Literal[
+    "create", "at", "index", "update", "erase", "join", "login", "refresh", "custom"
+]
+"""What an operation does. ``custom`` operations are generated as 501 handlers."""
+
+AuthorizationType = Literal["join", "login", "refresh"]
+
+DtoKind = Literal["read", "summary", "create", "update", "request"]
+
+
+class SpecModel(BaseModel):
+    """Base for every spec node: strict keys, camelCase aliases, immutable values."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+
+# --------------------------------------------------------------------------- database
+
+
+class Relation(SpecModel):
+    """The navigation side of a foreign key (AutoBe: ``foreignFields[].relation``)."""
+
+    name: str
+    target_model: str
+    opposite_name: str | None = None
+
+
+class PrimaryField(SpecModel):
+    name: str = "id"
+    type: Literal["uuid"] = "uuid"
+    description: str = ""
+
+
+class ForeignField(SpecModel):
+    name: str
+    type: Literal["uuid"] = "uuid"
+    relation: Relation
+    unique: bool = False
+    nullable: bool = False
+    description: str = ""
+
+
+class PlainField(SpecModel):
+    """A scalar column.
+
+    Fields named ``created_at`` / ``updated_at`` / ``deleted_at`` of type ``datetime``
+    are maintained by the generated code (timestamps, soft delete), as AutoBe does by
+    convention.
+    """
+
+    name: str
+    type: FieldType
+    nullable: bool = False
+    description: str = ""
+    format: FieldFormat | None = None
+    enum: list[str] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+class UniqueIndex(SpecModel):
+    field_names: list[str]
+    unique: Literal[True] = True
+
+
+class PlainIndex(SpecModel):
+    field_names: list[str]
+
+
+class GinIndex(SpecModel):
+    field_name: str
+
+
+class DtoOverride(SpecModel):
+    """Narrows or widens a derived DTO shape.
+
+    ``include`` replaces the default field list (in that order); ``exclude`` removes
+    fields from it. Names refer to the model's fields; for ``create`` / ``update`` of an
+    actor model, ``password`` stands for the password field.
+    """
+
+    include: list[str] | None = None
+    exclude: list[str] = Field(default_factory=list)
+
+
+class DtoOverrides(SpecModel):
+    read: DtoOverride | None = None
+    summary: DtoOverride | None = None
+    create: DtoOverride | None = None
+    update: DtoOverride | None = None
+    request: DtoOverride | None = None
+
+    def get(self, kind: DtoKind) -> DtoOverride | None:
+        value: DtoOverride | None = getattr(self, kind)
+        return value
+
+
+class Model(SpecModel):
+    """A database model (a table). ``name`` is the table name, snake_case."""
+
+    name: str
+    namespace: str = "Default"
+    description: str = ""
+    stance: Stance = "primary"
+    material: bool = False
+    dto_name: str | None = None
+    """PascalCase base of the DTO and class names (``TodoListTodo`` ->
+    ``ITodoListTodo``); derived from ``name`` when absent."""
+    primary_field: PrimaryField = Field(default_factory=PrimaryField)
+    foreign_fields: list[ForeignField] = Field(default_factory=list)
+    plain_fields: list[PlainField] = Field(default_factory=list)
+    unique_indexes: list[UniqueIndex] = Field(default_factory=list)
+    plain_indexes: list[PlainIndex] = Field(default_factory=list)
+    gin_indexes: list[GinIndex] = Field(default_factory=list)
+    dtos: DtoOverrides = Field(default_factory=DtoOverrides)
+
+    def field_names(self) -> list[str]:
+        return (
+            [self.primary_field.name]
+            + [f.name for f in self.foreign_fields]
+            + [f.name for f in self.plain_fields]
+        )
+
+    def plain(self, name: str) -> PlainField | None:
+        return next((f for f in self.plain_fields if f.name == name), None)
+
+    def foreign(self, name: str) -> ForeignField | None:
+        return next((f for f in self.foreign_fields if f.name == name), None)
+
+
+# --------------------------------------------------------------------------- api
+
+
+class Actor(SpecModel):
+    """Who can call operations (AutoBe: ``components.authorization[]``).
+
+    ``model`` is the table whose rows are this actor's accounts. Members and admins log
+    in with ``identity_field`` and ``password_field``; guests only join.
+    """
+
+    name: str
+    kind: ActorKind = "member"
+    model: str
+    description: str = ""
+    identity_field: str | None = "email"
+    password_field: str | None = "password_hash"
+
+
+class Parameter(SpecModel):
+    """A path parameter. ``binds`` names the target model's field it selects on:
+    the primary key, or a foreign field (a parent in a nested path)."""
+
+    name: str
+    type: Literal["uuid", "string", "int"] = "uuid"
+    description: str = ""
+    binds: str | None = None
+
+
+class Body(SpecModel):
+    type_name: str
+    description: str = ""
+
+
+class Operation(SpecModel):
+    path: str
+    method: HttpMethod
+    name: str
+    """AutoBe's function name: ``at``, ``index``, ``create``, ..."""
+    kind: OperationKind
+    model: str | None = None
+    """The target model; every kind but ``custom`` needs one."""
+    actor: str | None = None
+    """AutoBe's ``authorizationRole``: the actor that must call it; None = public."""
+    authorization_type: AuthorizationType | None = None
+    parameters: list[Parameter] = Field(default_factory=list)
+    request_body: Body | None = None
+    response_body: Body | None = None
+    summary: str = ""
+    description: str = ""
+    specification: str = ""
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+class SchemaProperty(SpecModel):
+    """A property of a custom component schema, as JSON schema keywords allow."""
+
+    type: Literal["string", "integer", "number", "boolean", "array", "object"] = "string"
+    format: str | None = None
+    nullable: bool = False
+    description: str = ""
+    enum: list[str] | None = None
+    ref: str | None = None
+
+
+class Schema(SpecModel):
+    """A component schema AutoBe defines beyond the derived DTOs (kept for import)."""
+
+    type: Literal["object"] = "object"
+    description: str = ""
+    properties: dict[str, SchemaProperty] = Field(default_factory=dict)
+    required: list[str] = Field(default_factory=list)
+    x_autobe_prisma_schema: str | None = None
+
+
+# --------------------------------------------------------------------------- project
+
+
+class ProjectSpec(SpecModel):
+    """The whole specification of one backend at one revision."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    actors: list[Actor] = Field(default_factory=list)
+    models: list[Model] = Field(default_factory=list)
+    operations: list[Operation] = Field(default_factory=list)
+    schemas: dict[str, Schema] = Field(default_factory=dict)
+
+    # -- lookups (linear, specs are small; callers needing speed build their own maps)
+
+    def model(self, name: str) -> Model | None:
+        return next((m for m in self.models if m.name == name), None)
+
+    def actor(self, name: str) -> Actor | None:
+        return next((a for a in self.actors if a.name == name), None)
+
+    def namespaces(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.models:
+            seen.setdefault(m.namespace, None)
+        return list(seen)
+
+    # -- canonical form
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data with camelCase keys and defaults dropped: what YAML/JSON holds."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+    def canonical_json(self) -> str:
+        return canonical_json(self.model_dump(mode="json", by_alias=True))
+
+    def spec_hash(self) -> str:
+        return sha256_text(self.canonical_json())
+
+
+def canonical_json(data: Any) -> str:
+    """Deterministic JSON: sorted keys, no whitespace, unicode kept. Hash input."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,242 @@
+"""Names: the identifier grammar, reserved words, and the names derived from the spec.
+
+Every name that reaches generated code passes :func:`identifier_problem` first (the
+validator enforces it), and every derived name is computed here, in one place, so the
+validator and the generators can never disagree about what a model's class or an
+operation's module is called.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from autobe_core.spec.model import Model, Operation, ProjectSpec
+
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+"""Model, field, actor, relation and project names."""
+
+CAMEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+"""Path parameter names (AutoBe writes ``todoId``)."""
+
+PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+"""DTO base names."""
+
+TYPE_NAME = re.compile(r"^I[A-Z][A-Za-z0-9]*(\.I[A-Z][A-Za-z0-9]*)?$")
+"""AutoBe DTO type names: ``ITodo``, ``ITodo.ICreate``, ``IPageITodo.ISummary``."""
+
+PATH_SEGMENT = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*|\{[A-Za-z][A-Za-z0-9]*\})$")
+
+MAX_NAME_LENGTH = 63
+"""PostgreSQL truncates identifiers longer than this."""
+
+SQL_RESERVED = frozenset(
+    """
+    all analyse analyze and any array as asc asymmetric authorization between binary both
+    case cast check collate column constraint create cross current_catalog current_date
+    current_role current_schema current_time current_timestamp current_user default
+    deferrable desc distinct do else end except false fetch for foreign freeze from full
+    grant group having ilike in initially inner intersect into is isnull join lateral
+    leading left like limit localtime localtimestamp natural not notnull null offset on
+    only or order outer overlaps placing primary references returning right select
+    session_user similar some symmetric table tablesample then to trailing true union
+    unique user using variadic verbose when where window with
+    """.split()
+)
+"""PostgreSQL's reserved key words (SQL:2016 core plus PostgreSQL's own)."""
+
+GENERATOR_MODULE_NAMES = frozenset(
+    """
+    app db main errors security common pagination auth models dtos collectors transformers
+    operations tests conftest factories settings fastapi sqlalchemy pydantic typing uuid
+    datetime enum jwt hashlib email test
+    """.split()
+)
+"""Module and package names of the generated backend and its imports: a model, actor or
+project called like one would shadow it."""
+
+ORM_ATTRIBUTES = frozenset(
+    """
+    metadata registry query session self cls model_config model_fields model_computed_fields
+    schema json dict copy construct validate fields
+    """.split()
+)
+"""Attributes that SQLAlchemy's declarative base and pydantic's BaseModel own."""
+
+ANNOTATION_NAMES = frozenset(
+    """
+    str int float bool list dict set tuple bytes object datetime date time uuid
+    decimal any optional literal annotated mapped field emailstr
+    """.split()
+)
+"""Names the generated code uses in annotations inside classes: a field so named would
+shadow the type for the rest of the class body."""
+
+PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+
+RELATION_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
+"""Relation (navigation) names: AutoBe writes them in camelCase (``authorMember``)."""
+
+
+def identifier_problem(name: str, grammar: re.Pattern[str] = SNAKE) -> str | None:
+    """Why ``name`` cannot be a generated Python identifier at all, or None."""
+    if not grammar.match(name):
+        return f"{name!r} does not match the identifier grammar {grammar.pattern}"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{name!r} is longer than {MAX_NAME_LENGTH} characters"
+    if name in PYTHON_RESERVED:
+        return f"{name!r} is a Python keyword"
+    if "__" in name:
+        return f"{name!r} contains '__', which the generated code reserves"
+    return None
+
+
+def model_name_problem(name: str) -> str | None:
+    """Model names become table names and module names."""
+    return (
+        identifier_problem(name)
+        or _reserved(name, SQL_RESERVED, "an SQL reserved word")
+        or _reserved(name, GENERATOR_MODULE_NAMES, "a module name the generated backend uses")
+    )
+
+
+def field_problem(name: str) -> str | None:
+    """Field names become columns, ORM attributes and pydantic attributes."""
+    problem = (
+        identifier_problem(name)
+        or _reserved(name, SQL_RESERVED, "an SQL reserved word")
+        or _reserved(name, ORM_ATTRIBUTES, "an attribute SQLAlchemy or pydantic owns")
+        or _reserved(name, ANNOTATION_NAMES, "a type name the generated classes use")
+    )
+    if problem is None and name.startswith("model_"):
+        problem = f"{name!r} starts with 'model_', which pydantic reserves"
+    return problem
+
+
+def relation_problem(name: str) -> str | None:
+    """Relation names become ORM attributes (never columns)."""
+    return (
+        identifier_problem(name, RELATION_NAME)
+        or _reserved(name, ORM_ATTRIBUTES, "an attribute SQLAlchemy or pydantic owns")
+        or _reserved(name, ANNOTATION_NAMES, "a type name the generated classes use")
+    )
+
+
+def actor_problem(name: str) -> str | None:
+    """Actor names become function and module-level names (``require_member``)."""
+    return identifier_problem(name) or _reserved(
+        name, GENERATOR_MODULE_NAMES, "a module name the generated backend uses"
+    )
+
+
+def _reserved(name: str, words: frozenset[str], what: str) -> str | None:
+    return f"{name!r} is {what}" if name.lower() in words else None
+
+
+# --------------------------------------------------------------------------- derived
+
+
+def pascal(snake: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
+
+
+def singular(word: str) -> str:
+    """English singular of a plural table-name word, for class names only."""
+    lowered = word.lower()
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"),
+                           ("shes", "sh"), ("us", "us"), ("ss", "ss"), ("is", "is")):
+        if lowered.endswith(plural):
+            return word[: len(word) - len(plural)] + single
+    if lowered.endswith("s") and len(word) > 1:
+        return word[:-1]
+    return word
+
+
+def dto_base(model: Model) -> str:
+    """``todo_list_todos`` -> ``TodoListTodo`` unless the model names its own."""
+    if model.dto_name:
+        return model.dto_name
+    parts = model.name.split("_")
+    parts[-1] = singular(parts[-1])
+    return pascal("_".join(parts))
+
+
+def class_name(model: Model) -> str:
+    """The ORM class name; the DTOs carry the ``I`` prefix, so they never collide."""
+    return dto_base(model)
+
+
+def module_name(model: Model) -> str:
+    """File stem for the model's modules (models/, dtos/, collectors/, ...)."""
+    return model.name
+
+
+def dto_type_names(model: Model) -> dict[str, str]:
+    """AutoBe's type names for the DTOs derived from one model."""
+    base = f"I{dto_base(model)}"
+    return {
+        "read": base,
+        "summary": f"{base}.ISummary",
+        "create": f"{base}.ICreate",
+        "update": f"{base}.IUpdate",
+        "request": f"{base}.IRequest",
+        "page": f"IPage{base}.ISummary",
+        "page_read": f"IPage{base}",
+        "join": f"{base}.IJoin",
+        "login": f"{base}.ILogin",
+        "refresh": f"{base}.IRefresh",
+        "authorized": f"{base}.IAuthorized",
+    }
+
+
+def python_dto_name(type_name: str) -> str:
+    """``IPageITodo.ISummary`` -> ``IPageITodoISummary``: a Python class name."""
+    return type_name.replace(".", "")
+
+
+COMMON_TYPE_NAMES = frozenset({"IPage.IPagination", "IAuthorizationToken"})
+
+
+def known_type_names(spec: ProjectSpec) -> dict[str, str]:
+    """Every DTO type name an operation may use -> what defines it."""
+    known = {name: "built-in" for name in COMMON_TYPE_NAMES}
+    actor_models = {a.model for a in spec.actors}
+    for model in spec.models:
+        for kind, type_name in dto_type_names(model).items():
+            if kind in {"join", "login", "refresh", "authorized"} and model.name not in actor_models:
+                continue
+            known[type_name] = f"model {model.name}"
+    for schema_name in spec.schemas:
+        known.setdefault(schema_name, "schema")
+    return known
+
+
+def path_parameters(path: str) -> list[str]:
+    return re.findall(r"\{([^{}]*)\}", path)
+
+
+def operation_id(op: Operation) -> str:
+    """A unique, stable Python name for an operation, from its endpoint.
+
+    ``PATCH /bbs/articles/{articleId}/comments`` -> ``patch_bbs_articles_by_articleid_comments``.
+    Endpoints are unique (validated), so ids are too.
+    """
+    words: list[str] = [op.method]
+    for segment in op.path.strip("/").split("/"):
+        if not segment:
+            continue
+        if segment.startswith("{") and segment.endswith("}"):
+            words.append("by_" + _snake(segment[1:-1]))
+        else:
+            words.append(_snake(segment))
+    return "_".join(words)
+
+
+def _snake(text: str) -> str:
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def snake(text: str) -> str:
+    """camelCase or kebab-case -> snake_case (path parameters, actor-facing names)."""
+    return _snake(text)
