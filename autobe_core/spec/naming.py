@@ -113,12 +113,18 @@ def field_problem(name: str) -> str | None:
     return problem
 
 
+RELATION_SHADOWED_NAMES = ANNOTATION_NAMES - {"list", "dict", "set", "tuple"}
+"""The annotation names a relation could shadow: relations are attributes of ORM classes
+only (many-to-one side), whose annotations are ``Mapped[<scalar>]`` - container names
+are never used there (the todo fixture has a relation named ``list``)."""
+
+
 def relation_problem(name: str) -> str | None:
-    """Relation names become ORM attributes (never columns)."""
+    """Relation names become ORM attributes (never columns, never DTO fields)."""
     return (
         identifier_problem(name, RELATION_NAME)
         or _reserved(name, ORM_ATTRIBUTES, "an attribute SQLAlchemy or pydantic owns")
-        or _reserved(name, ANNOTATION_NAMES, "a type name the generated classes use")
+        or _reserved(name, RELATION_SHADOWED_NAMES, "a type name the generated classes use")
     )
 
 

@@ -1,0 +1,849 @@
+"""The spec validator: one case per rule (code, JSON path, allowed values), the
+acceptance cases, name tables, the fixtures, and the loader's shape diagnostics."""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
+from autobe_core.spec.io import load_spec, parse_spec
+from autobe_core.spec.naming import CAMEL, PASCAL, RELATION_NAME, SNAKE, TYPE_NAME
+from autobe_core.spec.rules_common import ALLOWED_TEXT
+from autobe_core.spec.validate import ensure_valid, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+Data = dict[str, Any]
+
+
+def base() -> Data:
+    """A small valid spec: one member actor, a cart owned by it, items nested in carts."""
+    return {
+        "name": "shop",
+        "actors": [{"name": "customer", "kind": "member", "model": "customers"}],
+        "models": [
+            {
+                "name": "customers",
+                "plainFields": [
+                    {"name": "email", "type": "string", "format": "email"},
+                    {"name": "password_hash", "type": "string", "format": "password"},
+                    {"name": "created_at", "type": "datetime"},
+                ],
+                "uniqueIndexes": [{"fieldNames": ["email"]}],
+            },
+            {
+                "name": "carts",
+                "foreignFields": [
+                    {"name": "customer_id",
+                     "relation": {"name": "customer", "targetModel": "customers"}},
+                ],
+                "plainFields": [
+                    {"name": "title", "type": "string", "minLength": 1, "maxLength": 80},
+                    {"name": "status", "type": "string", "enum": ["open", "closed"]},
+                    {"name": "created_at", "type": "datetime"},
+                ],
+            },
+            {
+                "name": "cart_items",
+                "foreignFields": [
+                    {"name": "cart_id", "relation": {"name": "cart", "targetModel": "carts"}},
+                    {"name": "customer_id",
+                     "relation": {"name": "customer", "targetModel": "customers"}},
+                ],
+                "plainFields": [
+                    {"name": "quantity", "type": "int", "minimum": 1, "maximum": 99},
+                    {"name": "note", "type": "string", "nullable": True},
+                ],
+            },
+        ],
+        "operations": [
+            {"name": "join", "kind": "join", "model": "customers", "method": "post",
+             "path": "/auth/customer/join", "authorizationType": "join"},
+            {"name": "login", "kind": "login", "model": "customers", "method": "post",
+             "path": "/auth/customer/login", "authorizationType": "login"},
+            {"name": "create", "kind": "create", "model": "carts", "method": "post",
+             "path": "/shop/carts", "actor": "customer"},
+            {"name": "at", "kind": "at", "model": "carts", "method": "get",
+             "path": "/shop/carts/{cartId}", "actor": "customer",
+             "parameters": [{"name": "cartId"}]},
+            {"name": "index", "kind": "index", "model": "cart_items", "method": "patch",
+             "path": "/shop/carts/{cartId}/items", "actor": "customer",
+             "parameters": [{"name": "cartId"}]},
+            {"name": "create", "kind": "create", "model": "cart_items", "method": "post",
+             "path": "/shop/carts/{cartId}/items", "actor": "customer",
+             "parameters": [{"name": "cartId"}]},
+            {"name": "update", "kind": "update", "model": "cart_items", "method": "put",
+             "path": "/shop/items/{itemId}", "actor": "customer",
+             "parameters": [{"name": "itemId"}]},
+        ],
+    }
+
+
+def run(data: Data) -> list[Diagnostic]:
+    return validate(parse_spec(data))
+
+
+def found(diagnostics: list[Diagnostic], code: str, path: str) -> Diagnostic:
+    matches = [d for d in diagnostics if d.code == code and d.path == path]
+    assert matches, (
+        f"no {code} at {path}; got:\n" + "\n".join(d.render() for d in diagnostics)
+    )
+    return matches[0]
+
+
+def mutated(change: Callable[[Data], object]) -> Data:
+    data = base()
+    change(data)
+    return data
+
+
+def models(d: Data) -> list[Data]:
+    result: list[Data] = d["models"]
+    return result
+
+
+def ops(d: Data) -> list[Data]:
+    result: list[Data] = d["operations"]
+    return result
+
+
+def op(**fields: Any) -> Data:
+    return {"name": "custom", "kind": "custom", "method": "get", **fields}
+
+
+class Has:
+    """Expected ``allowed``: contains these values (the rest is not pinned)."""
+
+    def __init__(self, *values: str) -> None:
+        self.values = values
+
+    def check(self, allowed: tuple[str, ...]) -> None:
+        for value in self.values:
+            assert value in allowed, f"{value!r} not in {allowed!r}"
+
+
+Allowed = tuple[str, ...] | Has
+
+
+def check_allowed(diagnostic: Diagnostic, expected: Allowed) -> None:
+    if isinstance(expected, Has):
+        expected.check(diagnostic.allowed)
+    else:
+        assert diagnostic.allowed == expected
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def test_base_spec_is_clean() -> None:
+    assert run(base()) == []
+
+
+def test_todo_fixture_has_no_errors() -> None:
+    diagnostics = validate(load_spec(ROOT / "fixtures" / "todo.yaml"))
+    assert errors(diagnostics) == []
+
+
+@pytest.mark.parametrize("relative", [
+    "fixtures/bbs.yaml",
+    "tests/data/specs/kitchen_sink.yaml",
+])
+def test_other_fixtures_have_no_errors(relative: str) -> None:
+    path = ROOT / relative
+    if not path.exists():
+        pytest.skip(f"{relative} is not there yet")
+    diagnostics = validate(load_spec(path))
+    assert errors(diagnostics) == [], "\n".join(d.render() for d in diagnostics)
+
+
+# --------------------------------------------------------------------------- acceptance
+
+
+def test_model_named_class() -> None:
+    data = mutated(lambda d: models(d).append({"name": "class"}))
+    d = found(run(data), "name.model", "$.models[3].name")
+    assert "keyword" in d.message
+    assert SNAKE.pattern in d.allowed
+    assert d.severity == "error"
+
+
+def test_field_named_injection() -> None:
+    data = mutated(lambda d: models(d)[1]["plainFields"].append(
+        {"name": 'x"; import os', "type": "string"}))
+    d = found(run(data), "name.field", "$.models[1].plainFields[3].name")
+    assert "grammar" in d.message
+    assert SNAKE.pattern in d.allowed
+
+
+def test_unknown_relation_target() -> None:
+    data = mutated(lambda d: models(d)[1]["foreignFields"][0]["relation"].update(
+        targetModel="clients"))
+    d = found(run(data), "ref.unknown-model",
+              "$.models[1].foreignFields[0].relation.targetModel")
+    assert "'clients'" in d.message
+    assert d.allowed == ("customers", "carts", "cart_items")
+
+
+def test_duplicate_operation_path() -> None:
+    data = mutated(lambda d: ops(d).append(copy.deepcopy(ops(d)[3])))
+    d = found(run(data), "dup.endpoint", "$.operations[7].path")
+    assert "GET /shop/carts/{cartId}" in d.message and "$.operations[3]" in d.message
+    assert d.allowed == ("an endpoint other than GET /shop/carts/{cartId}",)
+
+
+# --------------------------------------------------------------------------- rule table
+
+
+def _add_model(d: Data, **model: Any) -> Data:
+    models(d).append(model)
+    return model
+
+
+def _field(d: Data, m: int, **field: Any) -> Data:
+    models(d)[m]["plainFields"].append(field)
+    return field
+
+
+CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
+    # 1. names
+    ("project-name", lambda d: d.update(name="my-shop"),
+     "name.project", "$.name", Has(SNAKE.pattern)),
+    ("project-name-module", lambda d: d.update(name="app"),
+     "name.project", "$.name", Has(SNAKE.pattern)),
+    ("model-sql-reserved", lambda d: _add_model(d, name="select"),
+     "name.model", "$.models[3].name", Has(SNAKE.pattern)),
+    ("model-module-name", lambda d: _add_model(d, name="models"),
+     "name.model", "$.models[3].name", Has(SNAKE.pattern)),
+    ("primary-field-name", lambda d: models(d)[2].update(primaryField={"name": "class"}),
+     "name.field", "$.models[2].primaryField.name", Has(SNAKE.pattern)),
+    ("foreign-field-name", lambda d: models(d)[1]["foreignFields"][0].update(name="Owner"),
+     "name.field", "$.models[1].foreignFields[0].name", Has(SNAKE.pattern)),
+    ("plain-field-orm", lambda d: _field(d, 1, name="metadata", type="string"),
+     "name.field", "$.models[1].plainFields[3].name", Has(SNAKE.pattern)),
+    ("relation-name", lambda d: models(d)[1]["foreignFields"][0]["relation"].update(
+        name="registry"),
+     "name.relation", "$.models[1].foreignFields[0].relation.name",
+     Has(RELATION_NAME.pattern)),
+    ("opposite-name", lambda d: models(d)[1]["foreignFields"][0]["relation"].update(
+        oppositeName="for"),
+     "name.relation", "$.models[1].foreignFields[0].relation.oppositeName",
+     Has(RELATION_NAME.pattern)),
+    ("actor-name", lambda d: d["actors"].append(
+        {"name": "security", "kind": "guest", "model": "carts"}),
+     "name.actor", "$.actors[1].name", Has(SNAKE.pattern)),
+    ("parameter-keyword", lambda d: ops(d)[3].update(
+        path="/shop/carts/{class}", parameters=[{"name": "class"}]),
+     "name.parameter", "$.operations[3].parameters[0].name", Has(CAMEL.pattern)),
+    ("parameter-snake-keyword", lambda d: ops(d)[3].update(
+        path="/shop/carts/{Class}", parameters=[{"name": "Class"}]),
+     "name.parameter", "$.operations[3].parameters[0].name", Has(CAMEL.pattern)),
+    ("parameter-handler-name", lambda d: ops(d)[3].update(
+        path="/shop/carts/{session}", parameters=[{"name": "session"}]),
+     "name.parameter", "$.operations[3].parameters[0].name", Has(CAMEL.pattern)),
+    ("dto-name-grammar", lambda d: models(d)[1].update(dtoName="cart"),
+     "name.dto", "$.models[1].dtoName", Has(PASCAL.pattern)),
+    ("dto-name-keyword", lambda d: models(d)[1].update(dtoName="None"),
+     "name.dto", "$.models[1].dtoName", Has(PASCAL.pattern)),
+    ("dto-name-import", lambda d: models(d)[1].update(dtoName="Session"),
+     "name.dto", "$.models[1].dtoName", Has(PASCAL.pattern)),
+    ("derived-class-keyword", lambda d: _add_model(d, name="nones"),
+     "name.dto", "$.models[3].name", Has(PASCAL.pattern)),
+    ("namespace", lambda d: models(d)[1].update(namespace="Shop\nping"),
+     "name.namespace", "$.models[1].namespace", Has(ALLOWED_TEXT[0])),
+    ("namespace-empty", lambda d: models(d)[1].update(namespace=""),
+     "name.namespace", "$.models[1].namespace", Has(ALLOWED_TEXT[0])),
+    ("schema-name", lambda d: d.update(schemas={"cart": {}}),
+     "name.schema", "$.schemas.cart", Has(TYPE_NAME.pattern)),
+    ("schema-property", lambda d: d.update(schemas={"IThing": {"properties": {"class": {}}}}),
+     "name.schema-property", "$.schemas.IThing.properties.class", Has("^[A-Za-z][A-Za-z0-9_]*$")),
+    ("operation-name", lambda d: ops(d)[3].update(name="import"),
+     "name.operation", "$.operations[3].name", Has("^[A-Za-z][A-Za-z0-9_]*$")),
+    ("enum-control-char", lambda d: models(d)[1]["plainFields"][1].update(
+        enum=["open", "clo\x00sed"]),
+     "field.enum-value", "$.models[1].plainFields[1].enum[1]", Has(ALLOWED_TEXT[0])),
+    ("enum-empty-value", lambda d: models(d)[1]["plainFields"][1].update(enum=["open", ""]),
+     "field.enum-value", "$.models[1].plainFields[1].enum[1]", Has(ALLOWED_TEXT[0])),
+    ("enum-duplicate", lambda d: models(d)[1]["plainFields"][1].update(
+        enum=["open", "closed", "open"]),
+     "field.enum-duplicate", "$.models[1].plainFields[1].enum[2]",
+     ("a name other than: closed, open",)),
+    # 2. duplicates
+    ("dup-model", lambda d: _add_model(d, name="carts"),
+     "dup.model", "$.models[3].name", ("a name other than: cart_items, carts, customers",)),
+    ("dup-field", lambda d: _field(d, 1, name="customer_id", type="string"),
+     "dup.field", "$.models[1].plainFields[3].name",
+     ("a name other than: created_at, customer_id, id, status, title",)),
+    ("dup-field-relation", lambda d: models(d)[1]["foreignFields"][0]["relation"].update(
+        name="title"),
+     "dup.field", "$.models[1].foreignFields[0].relation.name",
+     ("a name other than: created_at, customer_id, id, status, title",)),
+    ("dup-actor", lambda d: d["actors"].append(
+        {"name": "customer", "kind": "guest", "model": "carts"}),
+     "dup.actor", "$.actors[1].name", ("a name other than: customer",)),
+    ("dup-operation-id", lambda d: ops(d).extend([
+        op(path="/shop/cart-x"), op(path="/shop/cart_x")]),
+     "dup.operation-id", "$.operations[8].path",
+     ("a path whose snake_case form differs from /shop/cart-x",)),
+    ("dup-class-name", lambda d: _add_model(d, name="cart"),
+     "dup.class-name", "$.models[3].name", Has("a dtoName whose derived class names are not "
+                                                "taken: Cart, ICart, ICartICreate, "
+                                                "ICartIRequest, ICartISummary, ICartIUpdate, "
+                                                "IPageICart, IPageICartISummary")),
+    ("dup-class-name-dto", lambda d: models(d)[2].update(dtoName="Cart"),
+     "dup.class-name", "$.models[2].dtoName", Has()),
+    ("dup-class-name-principal", lambda d: (
+        _add_model(d, name="customer_principals"),
+        d["actors"].append({"name": "guest", "kind": "guest", "model": "customer_principals"}),
+        d.update(actors=[d["actors"][1], d["actors"][0]]),
+    ), "dup.class-name", "$.actors[1].name", ("an actor name other than customer",)),
+    ("dup-principal", lambda d: (
+        _add_model(d, name="visitors"), _add_model(d, name="vis_itors"),
+        d["actors"].extend([{"name": "a_1", "kind": "guest", "model": "visitors"},
+                            {"name": "a1", "kind": "guest", "model": "vis_itors"}]),
+    ), "dup.principal", "$.actors[2].name", ("a name other than: a_1, customer",)),
+    ("dup-unique-index", lambda d: models(d)[0]["uniqueIndexes"].append(
+        {"fieldNames": ["email"]}),
+     "dup.index", "$.models[0].uniqueIndexes[1]", ("one index per field list",)),
+    ("dup-gin-index", lambda d: models(d)[1].update(
+        ginIndexes=[{"fieldName": "title"}, {"fieldName": "title"}]),
+     "dup.index", "$.models[1].ginIndexes[1]", ("one gin index per field",)),
+    ("dup-parameter", lambda d: ops(d)[3].update(
+        parameters=[{"name": "cartId"}, {"name": "cartId"}]),
+     "dup.parameter", "$.operations[3].parameters[1].name", ("a name other than cartId",)),
+    ("dup-parameter-snake", lambda d: ops(d).append(op(
+        path="/x/{ABc}/{Abc}", parameters=[{"name": "ABc"}, {"name": "Abc"}])),
+     "dup.parameter", "$.operations[7].parameters[1].name", ("a name other than Abc",)),
+    ("dup-path-parameter", lambda d: ops(d).append(op(
+        path="/x/{a}/y/{a}", parameters=[{"name": "a"}])),
+     "dup.path-parameter", "$.operations[7].path", ("each path parameter once",)),
+    ("dup-opposite", lambda d: models(d)[1]["foreignFields"][0]["relation"].update(
+        oppositeName="email"),
+     "dup.opposite", "$.models[1].foreignFields[0].relation.oppositeName",
+     ("a name other than: created_at, email, id, password_hash",)),
+    # 3. references
+    ("index-field", lambda d: models(d)[0]["uniqueIndexes"][0].update(fieldNames=["emial"]),
+     "ref.unknown-field", "$.models[0].uniqueIndexes[0].fieldNames[0]",
+     ("id", "email", "password_hash", "created_at")),
+    ("index-repeated-field", lambda d: models(d)[1].update(
+        plainIndexes=[{"fieldNames": ["title", "title"]}]),
+     "index.repeated-field", "$.models[1].plainIndexes[0].fieldNames[1]",
+     ("id", "customer_id", "title", "status", "created_at")),
+    ("index-empty", lambda d: models(d)[1].update(plainIndexes=[{"fieldNames": []}]),
+     "index.empty", "$.models[1].plainIndexes[0].fieldNames",
+     ("id", "customer_id", "title", "status", "created_at")),
+    ("gin-field", lambda d: models(d)[1].update(ginIndexes=[{"fieldName": "body"}]),
+     "ref.unknown-field", "$.models[1].ginIndexes[0].fieldName", ("title", "status")),
+    ("gin-type", lambda d: models(d)[2].update(ginIndexes=[{"fieldName": "quantity"}]),
+     "index.gin-type", "$.models[2].ginIndexes[0].fieldName", ("note",)),
+    ("actor-model", lambda d: d["actors"][0].update(model="users"),
+     "ref.unknown-model", "$.actors[0].model", ("customers", "carts", "cart_items")),
+    ("actor-identity", lambda d: d["actors"][0].update(identityField="login"),
+     "ref.unknown-field", "$.actors[0].identityField", ("email", "password_hash")),
+    ("actor-password-type", lambda d: (
+        _field(d, 0, name="pin", type="int"), d["actors"][0].update(passwordField="pin")),
+     "actor.field-type", "$.actors[0].passwordField", ("email", "password_hash")),
+    ("operation-model", lambda d: ops(d)[3].update(model="baskets"),
+     "ref.unknown-model", "$.operations[3].model", ("customers", "carts", "cart_items")),
+    ("operation-actor", lambda d: ops(d)[3].update(actor="admin"),
+     "ref.unknown-actor", "$.operations[3].actor", ("customer",)),
+    ("request-body-type", lambda d: ops(d)[2].update(requestBody={"typeName": "ICart.INew"}),
+     "ref.unknown-type", "$.operations[2].requestBody.typeName",
+     Has("ICart.ICreate", "IPage.IPagination", "ICustomer.IJoin")),
+    ("response-body-type", lambda d: ops(d)[2].update(responseBody={"typeName": "IBasket"}),
+     "ref.unknown-type", "$.operations[2].responseBody.typeName", Has("ICart")),
+    ("dto-include", lambda d: models(d)[1].update(dtos={"read": {"include": ["id", "name"]}}),
+     "ref.unknown-field", "$.models[1].dtos.read.include[1]",
+     ("id", "customer_id", "title", "status", "created_at")),
+    ("dto-exclude", lambda d: models(d)[0].update(dtos={"create": {"exclude": ["pw"]}}),
+     "ref.unknown-field", "$.models[0].dtos.create.exclude[0]",
+     ("id", "email", "password", "created_at")),
+    ("dto-repeated", lambda d: models(d)[1].update(
+        dtos={"update": {"exclude": ["title", "title"]}}),
+     "dto.repeated-field", "$.models[1].dtos.update.exclude[1]",
+     ("id", "customer_id", "title", "status", "created_at")),
+    ("param-binds", lambda d: ops(d)[4]["parameters"][0].update(binds="basket_id"),
+     "ref.unknown-field", "$.operations[4].parameters[0].binds",
+     ("id", "cart_id", "customer_id", "quantity", "note")),
+    # 4. paths, parameters, kinds
+    ("path-no-slash", lambda d: ops(d)[2].update(path="shop/carts"),
+     "path.syntax", "$.operations[2].path", Has("starts with '/'")),
+    ("path-trailing-slash", lambda d: ops(d)[2].update(path="/shop/carts/"),
+     "path.syntax", "$.operations[2].path", Has("starts with '/'")),
+    ("path-segment", lambda d: ops(d)[2].update(path="/shop/carts;drop"),
+     "path.syntax", "$.operations[2].path", Has("starts with '/'")),
+    ("path-ambiguous", lambda d: ops(d).append({
+        "name": "at", "kind": "at", "model": "carts", "method": "get",
+        "path": "/shop/carts/{id}", "parameters": [{"name": "id"}]}),
+     "path.ambiguous", "$.operations[7].path",
+     ("a path that differs from /shop/carts/{cartId} in a literal segment",)),
+    ("path-shadowed", lambda d: ops(d).append(op(path="/shop/carts/mine")),
+     "path.shadowed", "$.operations[7].path",
+     ("a path that differs from /shop/carts/{cartId} in a literal segment",)),
+    ("param-undeclared", lambda d: ops(d)[3].update(parameters=[]),
+     "param.undeclared", "$.operations[3].path", ()),
+    ("param-unused", lambda d: ops(d)[2].update(parameters=[{"name": "cartId"}]),
+     "param.unused", "$.operations[2].parameters[0].name", ()),
+    ("param-unbound", lambda d: ops(d)[4].update(
+        path="/shop/baskets/{basketId}/items", parameters=[{"name": "basketId"}]),
+     "param.unbound", "$.operations[4].parameters[0]",
+     ("id", "cart_id", "customer_id", "quantity", "note")),
+    ("param-type", lambda d: ops(d)[3]["parameters"][0].update(type="int"),
+     "param.type-mismatch", "$.operations[3].parameters[0].type", ("uuid",)),
+    ("param-duplicate-binding", lambda d: ops(d)[3].update(
+        path="/shop/carts/{cartId}/{otherId}",
+        parameters=[{"name": "cartId", "binds": "id"}, {"name": "otherId"}]),
+     "param.duplicate-binding", "$.operations[3].parameters[1]",
+     ("customer_id", "title", "status", "created_at")),
+    ("param-not-foreign", lambda d: ops(d)[2].update(
+        path="/shop/carts/{cartId}", parameters=[{"name": "cartId", "binds": "id"}]),
+     "param.not-foreign", "$.operations[2].parameters[0]", ("customer_id",)),
+    ("row-unselected", lambda d: ops(d)[3].update(path="/shop/carts/current", parameters=[]),
+     "operation.row-unselected", "$.operations[3].path",
+     ("a path parameter bound to id",)),
+    ("missing-model", lambda d: ops(d)[3].pop("model"),
+     "operation.missing-model", "$.operations[3].model", ("customers", "carts", "cart_items")),
+    ("not-actor-model", lambda d: ops(d)[0].update(model="carts"),
+     "operation.not-actor-model", "$.operations[0].model", ("customers",)),
+    ("auth-type-mismatch", lambda d: ops(d)[1].update(authorizationType="join"),
+     "operation.authorization-type", "$.operations[1].authorizationType", ("login", "null")),
+    ("auth-type-on-crud", lambda d: ops(d)[2].update(authorizationType="join"),
+     "operation.authorization-type", "$.operations[2].authorizationType", ("null",)),
+    ("login-guest", lambda d: d["actors"][0].update(kind="guest"),
+     "operation.login-guest", "$.operations[1].kind",
+     ("an actor of kind member or admin", "join", "refresh")),
+    ("auth-params", lambda d: ops(d)[0].update(
+        path="/auth/customer/join/{code}", parameters=[{"name": "code", "type": "string"}]),
+     "param.not-allowed", "$.operations[0].parameters[0]", ()),
+    ("method", lambda d: ops(d)[4].update(method="get"),
+     "operation.method", "$.operations[4].method", ("patch",)),
+    ("body-type", lambda d: ops(d)[2].update(requestBody={"typeName": "ICart.IUpdate"}),
+     "operation.body-type", "$.operations[2].requestBody.typeName", ("ICart.ICreate",)),
+    ("body-on-at", lambda d: ops(d)[3].update(requestBody={"typeName": "ICart.IRequest"}),
+     "operation.body-type", "$.operations[3].requestBody.typeName", ("null",)),
+    ("auth-actor", lambda d: ops(d)[1].update(actor="customer"),
+     "operation.auth-actor", "$.operations[1].actor", ("null",)),
+    ("binds-without-model", lambda d: ops(d).append(op(
+        path="/x/{a}", parameters=[{"name": "a", "binds": "id"}])),
+     "param.binds-without-model", "$.operations[7].parameters[0].binds",
+     ("null", "set the operation's model")),
+    # 5. field constraints
+    ("enum-empty", lambda d: models(d)[1]["plainFields"][1].update(enum=[]),
+     "field.enum-empty", "$.models[1].plainFields[1].enum", ("one or more distinct values",)),
+    ("enum-type", lambda d: models(d)[2]["plainFields"][0].update(enum=["1", "2"]),
+     "field.enum-type", "$.models[2].plainFields[0].enum", ("string",)),
+    ("length-range", lambda d: models(d)[1]["plainFields"][0].update(
+        minLength=10, maxLength=5),
+     "field.length-range", "$.models[1].plainFields[0].minLength", ("minLength <= 5",)),
+    ("length-negative", lambda d: models(d)[1]["plainFields"][0].update(minLength=-1),
+     "field.length-negative", "$.models[1].plainFields[0].minLength", ("an integer >= 0",)),
+    ("length-type", lambda d: models(d)[2]["plainFields"][0].update(maxLength=3),
+     "field.length-type", "$.models[2].plainFields[0].maxLength", ("string", "uri")),
+    ("value-range", lambda d: models(d)[2]["plainFields"][0].update(minimum=10, maximum=1),
+     "field.range", "$.models[2].plainFields[0].minimum", ("minimum <= 1.0",)),
+    ("value-type", lambda d: models(d)[1]["plainFields"][0].update(minimum=1),
+     "field.range-type", "$.models[1].plainFields[0].minimum", ("int", "double")),
+    ("value-nan", lambda d: models(d)[2]["plainFields"][0].update(maximum=math.nan),
+     "field.range-not-finite", "$.models[2].plainFields[0].maximum", ("a finite number",)),
+    ("format-type", lambda d: models(d)[2]["plainFields"][0].update(format="email"),
+     "field.format-type", "$.models[2].plainFields[0].format", ("string",)),
+    ("auto-type", lambda d: models(d)[1]["plainFields"][2].update(type="string"),
+     "field.auto-type", "$.models[1].plainFields[2].type", ("datetime",)),
+    ("deleted-at-required", lambda d: _field(d, 1, name="deleted_at", type="datetime"),
+     "field.deleted-at-required", "$.models[1].plainFields[3].nullable", ("nullable: true",)),
+    # 6. required cycles
+    ("required-cycle", lambda d: models(d)[1]["foreignFields"].append(
+        {"name": "main_item_id", "relation": {"name": "mainItem", "targetModel": "cart_items"}}),
+     "model.required-cycle", "$.models[1].foreignFields[1].name",
+     ("make one of these foreign fields nullable: carts.main_item_id, cart_items.cart_id",)),
+    ("required-self-reference", lambda d: models(d)[2]["foreignFields"].append(
+        {"name": "parent_id", "relation": {"name": "parent", "targetModel": "cart_items"}}),
+     "model.required-cycle", "$.models[2].foreignFields[2].name",
+     ("make one of these foreign fields nullable: cart_items.parent_id",)),
+    # 7. create operations fill every required column
+    ("create-public-owner", lambda d: ops(d).append({
+        "name": "create", "kind": "create", "model": "carts", "method": "post",
+        "path": "/public/carts"}),
+     "create.unfillable-field", "$.operations[7]",
+     ("customer", "make carts.customer_id nullable", "bind customer_id with a path parameter")),
+    ("create-excluded-plain", lambda d: models(d)[2].update(
+        dtos={"create": {"exclude": ["quantity"]}}),
+     "create.unfillable-field", "$.operations[5]",
+     ("keep quantity in the create DTO", "make cart_items.quantity nullable")),
+    # 8. actors
+    ("actor-missing-password", lambda d: d["actors"][0].update(passwordField=None),
+     "actor.missing-credentials", "$.actors[0].passwordField", ("email", "password_hash")),
+    ("actor-guest-password", lambda d: d["actors"].append(
+        {"name": "visitor", "kind": "guest", "model": "carts", "passwordField": "title"}),
+     "actor.guest-password", "$.actors[1].passwordField",
+     ("null", "kind: member", "kind: admin")),
+    ("actor-identity-unique", lambda d: models(d)[0].update(uniqueIndexes=[]),
+     "actor.identity-not-unique", "$.actors[0].identityField",
+     ("a unique index on [email] in model customers",)),
+    ("actor-shared-model", lambda d: d["actors"].append(
+        {"name": "admin", "kind": "admin", "model": "customers"}),
+     "actor.shared-model", "$.actors[1].model", ("carts", "cart_items")),
+    ("actor-same-field", lambda d: d["actors"][0].update(passwordField="email"),
+     "actor.same-field", "$.actors[0].passwordField", ("password_hash",)),
+    ("actor-identity-password", lambda d: (
+        _field(d, 0, name="password", type="string"),
+        d["actors"][0].update(identityField="password"),
+        models(d)[0]["uniqueIndexes"].append({"fieldNames": ["password"]})),
+     "actor.identity-name", "$.actors[0].identityField", ("email", "password_hash")),
+    # DTO shapes
+    ("dto-duplicate-field", lambda d: _field(d, 0, name="password", type="string"),
+     "dto.duplicate-field", "$.models[0].plainFields[3].name",
+     ("a name other than: password",)),
+    ("dto-reserved-field", lambda d: _field(d, 1, name="page", type="int"),
+     "dto.reserved-field", "$.models[1].plainFields[3].name",
+     ("a name other than: limit, page, search, sort",)),
+    # schemas
+    ("schema-required", lambda d: d.update(schemas={"IThing": {
+        "properties": {"a": {}}, "required": ["a", "b"]}}),
+     "ref.unknown-field", "$.schemas.IThing.required[1]", ("a",)),
+    ("schema-ref", lambda d: d.update(schemas={"IThing": {
+        "properties": {"a": {"ref": "#/components/schemas/IMissing"}}}}),
+     "ref.unknown-type", "$.schemas.IThing.properties.a.ref", Has("ICart", "IThing")),
+    ("schema-enum", lambda d: d.update(schemas={"IThing": {
+        "properties": {"a": {"type": "integer", "enum": ["1"]}}}}),
+     "field.enum-type", "$.schemas.IThing.properties.a.enum", ("string",)),
+    ("schema-format", lambda d: d.update(schemas={"IThing": {
+        "properties": {"a": {"format": "date\ttime"}}}}),
+     "schema.format", "$.schemas.IThing.properties.a.format", Has(ALLOWED_TEXT[0])),
+    ("schema-prisma", lambda d: d.update(schemas={"IThing": {"xAutobePrismaSchema": "things"}}),
+     "schema.unknown-prisma-model", "$.schemas.IThing.xAutobePrismaSchema",
+     ("customers", "carts", "cart_items")),
+    ("schema-class-name", lambda d: d.update(schemas={"ICartISummary": {}}),
+     "dup.class-name", "$.schemas.ICartISummary",
+     ("a schema name whose class is not ICartISummary",)),
+    ("schema-class-name-schemas", lambda d: d.update(schemas={"IThing.IA": {}, "IThingIA": {}}),
+     "dup.class-name", "$.schemas.IThingIA", ("a schema name whose class is not IThingIA",)),
+]
+
+WARNINGS = {
+    "path.shadowed", "operation.method", "operation.body-type", "operation.auth-actor",
+    "actor.identity-not-unique", "actor.guest-password", "field.auto-type",
+    "dto.reserved-field", "schema.unknown-prisma-model",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "path", "allowed"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_rule(change: Callable[[Data], object], code: str, path: str,
+              allowed: Allowed) -> None:
+    diagnostics = run(mutated(change))
+    d = found(diagnostics, code, path)
+    check_allowed(d, allowed)
+    assert d.message
+    assert d.severity == ("warning" if code in WARNINGS else "error")
+    assert not [x for x in diagnostics if x.code == "internal.rule-failed"]
+
+
+def test_every_code_has_a_case() -> None:
+    """Each rule code of the validator appears in the table above."""
+    import re
+
+    source = "".join(
+        (ROOT / "autobe_core" / "spec" / f).read_text(encoding="utf-8")
+        for f in ("rules_names.py", "rules_paths.py", "rules_models.py", "rules_actors.py",
+                  "rules_operations.py", "rules_schemas.py")
+    )
+    codes = set(re.findall(r'"((?:name|dup|ref|path|param|operation|create|field|index|'
+                           r'dto|model|actor|schema)\.[a-z-]+)"', source))
+    tested = {case[2] for case in CASES} | {"dup.endpoint"}  # acceptance test
+    assert codes - tested == set()
+
+
+# --------------------------------------------------------------------------- details
+
+
+def test_unknown_relation_target_skips_cycle_and_dto_rules_without_crashing() -> None:
+    data = mutated(lambda d: [m.update(name=f"{m['name']}_x") for m in models(d)])
+    diagnostics = run(data)
+    assert not [d for d in diagnostics if d.code == "internal.rule-failed"]
+    assert {d.code for d in diagnostics} >= {"ref.unknown-model"}
+
+
+def test_public_create_reports_every_unfillable_foreign_key() -> None:
+    data = mutated(lambda d: ops(d).append({
+        "name": "create", "kind": "create", "model": "cart_items", "method": "post",
+        "path": "/shop/items"}))
+    unfillable = [d for d in run(data) if d.code == "create.unfillable-field"]
+    assert [d.path for d in unfillable] == ["$.operations[7]", "$.operations[7]"]
+    assert "cart_items.cart_id" in unfillable[0].message
+    assert "cart_items.customer_id" in unfillable[1].message
+
+
+def test_create_by_another_actor_cannot_fill_owner_key() -> None:
+    def change(d: Data) -> None:
+        _add_model(d, name="admins", plainFields=[
+            {"name": "email", "type": "string"}, {"name": "password_hash", "type": "string"}],
+            uniqueIndexes=[{"fieldNames": ["email"]}])
+        d["actors"].append({"name": "admin", "kind": "admin", "model": "admins"})
+        ops(d).append({"name": "create", "kind": "create", "model": "carts", "method": "post",
+                       "path": "/admin/carts", "actor": "admin"})
+
+    d = found(run(mutated(change)), "create.unfillable-field", "$.operations[7]")
+    assert "carts.customer_id" in d.message and "'admin'" in d.message
+    assert d.allowed[0] == "customer"
+
+
+def test_nullable_owner_key_is_fillable_by_anyone() -> None:
+    def change(d: Data) -> None:
+        models(d)[1]["foreignFields"][0]["nullable"] = True
+        ops(d).append({"name": "create", "kind": "create", "model": "carts", "method": "post",
+                       "path": "/public/carts"})
+
+    assert errors(run(mutated(change))) == []
+
+
+def test_nullable_foreign_key_breaks_the_cycle() -> None:
+    def change(d: Data) -> None:
+        models(d)[1]["foreignFields"].append({
+            "name": "main_item_id", "nullable": True,
+            "relation": {"name": "mainItem", "targetModel": "cart_items"}})
+
+    assert [d for d in run(mutated(change)) if d.code == "model.required-cycle"] == []
+
+
+def test_three_model_cycle_names_every_edge() -> None:
+    def change(d: Data) -> None:
+        models(d)[0]["foreignFields"] = [
+            {"name": "cart_item_id", "relation": {"name": "item", "targetModel": "cart_items"}}]
+
+    cycles = [d for d in run(mutated(change)) if d.code == "model.required-cycle"]
+    assert len(cycles) == 1
+    assert cycles[0].path == "$.models[0].foreignFields[0].name"
+    assert cycles[0].allowed == (
+        "make one of these foreign fields nullable: customers.cart_item_id, "
+        "carts.customer_id, cart_items.cart_id, cart_items.customer_id",
+    )
+
+
+def test_schema_restating_a_derived_dto_is_fine() -> None:
+    data = mutated(lambda d: d.update(schemas={
+        "ICart.ISummary": {"properties": {"title": {}}}, "IPage.IPagination": {}}))
+    assert run(data) == []
+
+
+def test_exact_duplicate_endpoint_is_not_also_ambiguous() -> None:
+    codes = [d.code for d in run(mutated(lambda d: ops(d).append(copy.deepcopy(ops(d)[3]))))]
+    assert codes == ["dup.endpoint"]
+
+
+def test_literal_against_parameter_with_another_method_is_fine() -> None:
+    data = mutated(lambda d: ops(d).append(op(method="post", path="/shop/carts/mine")))
+    assert run(data) == []
+
+
+def test_parameters_bind_by_name_or_explicitly() -> None:
+    def change(d: Data) -> None:
+        ops(d)[4]["path"] = "/shop/baskets/{basketId}/items"
+        ops(d)[4]["parameters"] = [{"name": "basketId", "binds": "cart_id"}]
+
+    assert run(mutated(change)) == []
+
+
+def test_guest_defaults_do_not_warn() -> None:
+    data = mutated(lambda d: d["actors"].append(
+        {"name": "visitor", "kind": "guest", "model": "carts"}))
+    assert run(data) == []
+
+
+def test_order_is_deterministic_and_follows_the_file() -> None:
+    def change(d: Data) -> None:
+        d["name"] = "Bad Name"
+        ops(d).append(copy.deepcopy(ops(d)[3]))
+        models(d)[2]["plainFields"][0]["enum"] = []
+        models(d).insert(0, {"name": "class"})
+
+    data = mutated(change)
+    first = run(data)
+    assert first == run(copy.deepcopy(data))
+    paths = [d.path for d in first]
+    assert paths[0] == "$.name"
+    assert paths.index("$.models[0].name") < paths.index("$.models[3].plainFields[0].enum")
+    assert paths.index("$.models[3].plainFields[0].enum") < paths.index("$.operations[7].path")
+
+
+def test_ensure_valid() -> None:
+    spec = parse_spec(base())
+    assert ensure_valid(spec) is spec
+    warned = parse_spec(mutated(lambda d: ops(d)[4].update(method="get")))
+    assert ensure_valid(warned) is warned
+    bad = parse_spec(mutated(lambda d: models(d).append({"name": "class"})))
+    with pytest.raises(DiagnosticError) as info:
+        ensure_valid(bad)
+    assert [d.code for d in info.value.diagnostics] == ["name.model"]
+    assert all(d.severity == "error" for d in info.value.diagnostics)
+
+
+def test_diagnostics_are_json_ready() -> None:
+    diagnostics = run(mutated(lambda d: d.update(name="1x")))
+    assert diagnostics[0].to_dict() == {
+        "path": "$.name", "code": "name.project",
+        "message": diagnostics[0].message, "allowed": list(diagnostics[0].allowed),
+        "severity": "error",
+    }
+
+
+def test_schema_names_with_dots_get_bracketed_paths() -> None:
+    data = mutated(lambda d: d.update(schemas={"ICart.IExtra": {"required": ["x"]}}))
+    d = found(run(data), "ref.unknown-field", '$.schemas["ICart.IExtra"].required[0]')
+    assert d.allowed == ()
+
+
+def test_broken_specs_never_crash_the_validator() -> None:
+    """A sweep of damaged specs: every rule copes with every other rule's failure."""
+    damages: list[Callable[[Data], object]] = [
+        lambda d: d.update(models=[]),
+        lambda d: d.update(actors=[]),
+        lambda d: d.update(operations=[op(kind=k, path="") for k in (
+            "create", "at", "index", "update", "erase", "join", "login", "refresh")]),
+        lambda d: [o.update(model="nowhere", actor="nobody") for o in ops(d)],
+        lambda d: [o.update(path="{x}", parameters=[{"name": "x", "binds": "x"}] * 2)
+                   for o in ops(d)],
+        lambda d: [m.update(name="", dtoName="", namespace="") for m in models(d)],
+        lambda d: [m.update(dtos={k: {"include": ["?"], "exclude": ["?"]} for k in (
+            "read", "summary", "create", "update", "request")}) for m in models(d)],
+        lambda d: [f["relation"].update(targetModel=m["name"])
+                   for m in models(d) for f in m.get("foreignFields", [])],
+        lambda d: d["actors"].extend([{"name": "", "model": ""}, {"name": "", "model": ""}]),
+    ]
+    for k in range(1, 1 << len(damages)):
+        data = base()
+        for bit, damage in enumerate(damages):
+            if k & (1 << bit):
+                damage(data)
+        diagnostics = run(data)
+        assert not [d for d in diagnostics if d.code == "internal.rule-failed"], k
+        assert all(d.path.startswith("$") and d.code and d.message for d in diagnostics)
+
+
+# --------------------------------------------------------------------------- name tables
+
+NAME_TABLE: list[tuple[str, str, bool]] = [
+    # (where, name, valid)
+    ("model", "todo_items", True),
+    ("model", "x1", True),
+    ("model", "class", False),
+    ("model", "Todo", False),
+    ("model", "select", False),
+    ("model", "app", False),
+    ("model", "a__b", False),
+    ("model", "_x", False),
+    ("model", "x" * 64, False),
+    ("model", "todo-items", False),
+    ("model", "ñame", False),
+    ("field", "title", True),
+    ("field", "created_at", True),
+    ("field", 'x"; import os', False),
+    ("field", "metadata", False),
+    ("field", "model_kind", False),
+    ("field", "str", False),
+    ("field", "order", False),
+    ("field", "x y", False),
+    ("field", "", False),
+    ("relation", "authorMember", True),
+    ("relation", "list", True),
+    ("relation", "str", False),
+    ("relation", "Author", False),
+    ("relation", "a_b", False),
+    ("parameter", "todoId", True),
+    ("parameter", "id", True),
+    ("parameter", "class", False),
+    ("parameter", "Class", False),
+    ("parameter", "uuid", False),
+    ("parameter", "a_b", False),
+    ("parameter", "1a", False),
+    ("actor", "member", True),
+    ("actor", "auth", False),
+    ("actor", "for", False),
+    ("dto", "TodoItem", True),
+    ("dto", "todoItem", False),
+    ("dto", "True", False),
+    ("dto", "BaseModel", False),
+]
+
+
+def _place(where: str, name: str) -> tuple[Data, str, str]:
+    data = base()
+    if where == "model":
+        models(data).append({"name": name})
+        return data, "name.model", "$.models[3].name"
+    if where == "field":
+        models(data)[1]["plainFields"].append({"name": name, "type": "string"})
+        return data, "name.field", "$.models[1].plainFields[3].name"
+    if where == "relation":
+        models(data)[1]["foreignFields"][0]["relation"]["name"] = name
+        return data, "name.relation", "$.models[1].foreignFields[0].relation.name"
+    if where == "parameter":
+        ops(data)[3].update(path=f"/shop/carts/{{{name}}}", parameters=[{"name": name}])
+        return data, "name.parameter", "$.operations[3].parameters[0].name"
+    if where == "actor":
+        data["actors"].append({"name": name, "kind": "guest", "model": "carts"})
+        return data, "name.actor", "$.actors[1].name"
+    models(data)[1]["dtoName"] = name
+    return data, "name.dto", "$.models[1].dtoName"
+
+
+@pytest.mark.parametrize(("where", "name", "valid"), NAME_TABLE,
+                         ids=[f"{w}-{n[:12]!r}-{v}" for w, n, v in NAME_TABLE])
+def test_name_table(where: str, name: str, valid: bool) -> None:
+    data, code, path = _place(where, name)
+    hits = [d for d in run(data) if d.code == code and d.path == path]
+    assert (not hits) == valid, hits
+
+
+# --------------------------------------------------------------------------- loader
+
+
+def _shape_errors(data: Any) -> list[Diagnostic]:
+    with pytest.raises(DiagnosticError) as info:
+        parse_spec(data)
+    return info.value.diagnostics
+
+
+def test_loader_unknown_key_has_camel_case_path() -> None:
+    data = base()
+    models(data)[1]["plainFields"][0]["maxLenght"] = 3
+    [d] = _shape_errors(data)
+    assert d.path == "$.models[1].plainFields[0].maxLenght"
+    assert d.code == "shape.extra_forbidden"
+
+
+def test_loader_wrong_type_has_camel_case_path() -> None:
+    data = base()
+    models(data)[1]["plainFields"][0]["minLength"] = "short"
+    ops(data)[3]["parameters"][0]["type"] = "text"
+    found_ = _shape_errors(data)
+    by_path = {d.path: d for d in found_}
+    assert by_path["$.models[1].plainFields[0].minLength"].code == "shape.int_parsing"
+    literal = by_path["$.operations[3].parameters[0].type"]
+    assert literal.code == "shape.literal_error"
+    assert literal.allowed and "'uuid'" in literal.allowed[0]
+
+
+def test_loader_file_errors(tmp_path: Path) -> None:
+    bad_yaml = tmp_path / "spec.yaml"
+    bad_yaml.write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        load_spec(bad_yaml)
+    assert info.value.diagnostics[0].code == "file.syntax"
+    listed = tmp_path / "list.yaml"
+    listed.write_text(yaml.safe_dump([1, 2]), encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        load_spec(listed)
+    assert info.value.diagnostics[0].code == "file.not-a-mapping"
+    with pytest.raises(DiagnosticError) as info:
+        load_spec(tmp_path / "missing.yaml")
+    assert info.value.diagnostics[0].code == "file.unreadable"
