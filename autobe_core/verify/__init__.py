@@ -1,0 +1,23 @@
+"""The recompile ladder: compile -> mypy -> import -> tests on a generated workspace."""
+
+from autobe_core.verify.ladder import DEFAULT_TIMEOUT, LadderProgress, run_ladder
+from autobe_core.verify.result import (
+    RUNGS,
+    LadderResult,
+    RungDiagnostic,
+    RungName,
+    RungResult,
+    RungStatus,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RUNGS",
+    "LadderProgress",
+    "LadderResult",
+    "RungDiagnostic",
+    "RungName",
+    "RungResult",
+    "RungStatus",
+    "run_ladder",
+]

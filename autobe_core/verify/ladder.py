@@ -1,0 +1,98 @@
+"""The recompile ladder: compile -> mypy -> import -> tests, stopping at the first failure.
+
+Each rung is cheaper than the one above it and catches what would make the one above
+it meaningless: a syntax error makes every type error a guess, a type error is cheaper
+to read than the traceback it would become, an import that fails fails every test.
+Rungs above a failing one are reported ``skipped``; so are rungs the caller did not
+select.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from autobe_core.verify.result import (
+    RUNGS,
+    LadderResult,
+    RungDiagnostic,
+    RungName,
+    RungResult,
+    skipped,
+)
+from autobe_core.verify.rungs import (
+    RungContext,
+    clean_env,
+    compile_rung,
+    import_rung,
+    mypy_rung,
+    tests_rung,
+)
+
+DEFAULT_TIMEOUT = 600.0
+"""Seconds each rung may take before it is stopped and reported failed."""
+
+LadderProgress = Callable[[RungName, RungResult | None], None]
+"""``progress(rung, None)`` when a rung starts, ``progress(rung, result)`` when it ends
+(skipped rungs are reported once, with their result)."""
+
+RUNNERS: dict[RungName, Callable[[RungContext], RungResult]] = {
+    "compile": compile_rung,
+    "mypy": mypy_rung,
+    "import": import_rung,
+    "tests": tests_rung,
+}
+
+
+def run_ladder(
+    workspace: Path,
+    *,
+    rungs: Iterable[RungName] | None = None,
+    progress: LadderProgress | None = None,
+    cache_dir: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | Mapping[RungName, float] = DEFAULT_TIMEOUT,
+    test_targets: Sequence[str] = (),
+) -> LadderResult:
+    """Verify the backend in ``workspace``.
+
+    ``rungs`` selects which rungs run (always in ladder order; default: all).
+    ``cache_dir`` is mypy's incremental cache (default ``<workspace>/.mypy_cache``).
+    ``env`` adds variables to the clean environment the subprocesses get.
+    ``timeout`` is seconds per rung, one number for all or a mapping per rung.
+    ``test_targets`` restricts the tests rung to these workspace-relative test files
+    or node ids (the tests an incremental change reaches); default: the whole suite.
+    """
+    workspace = Path(workspace).resolve()
+    selected = set(RUNGS if rungs is None else rungs)
+    unknown = selected - set(RUNGS)
+    if unknown:
+        raise ValueError(f"unknown rungs {sorted(unknown)}; the ladder is {list(RUNGS)}")
+    for target in test_targets:
+        if not target or target.startswith(("-", "/")) or ".." in target.split("/"):
+            raise ValueError(f"test target {target!r} is not a workspace-relative path")
+    started = time.perf_counter()
+    environment = clean_env(workspace, env)
+    cache = Path(cache_dir) if cache_dir is not None else workspace / ".mypy_cache"
+    results: list[RungResult] = []
+    stopped_by: RungName | None = None
+    for name in RUNGS:
+        if stopped_by is not None or name not in selected:
+            why = f"{stopped_by} failed" if stopped_by else "not selected"
+            result = skipped(name, why)
+        elif not workspace.is_dir():
+            result = RungResult(name, "failed", summary="no workspace", diagnostics=(
+                RungDiagnostic(None, None, f"{workspace} is not a directory", "workspace"),))
+        else:
+            if progress is not None:
+                progress(name, None)
+            limit = timeout.get(name, DEFAULT_TIMEOUT) if isinstance(timeout, Mapping) else timeout
+            context = RungContext(workspace, cache, environment, float(limit), tuple(test_targets))
+            result = RUNNERS[name](context)
+        if result.status == "failed":
+            stopped_by = name
+        results.append(result)
+        if progress is not None:
+            progress(name, result)
+    return LadderResult(tuple(results), time.perf_counter() - started)

@@ -1,0 +1,292 @@
+"""The four rungs. Each takes a :class:`RungContext` and returns a :class:`RungResult`.
+
+Subprocesses run ``sys.executable`` with a clean environment, in their own process
+group, output to a file (never a pipe a grandchild could hold open); a rung past its
+timeout has its whole group killed and is reported failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from autobe_core.verify.parsing import parse_junit, parse_mypy, relative_file, traceback_diagnostic
+from autobe_core.verify.result import RungDiagnostic, RungName, RungResult, tail
+
+PASSED_ENV = ("PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "LANG", "LC_ALL")
+"""The only variables a rung's subprocess inherits (plus the caller's ``env``)."""
+
+SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".venv", "node_modules"})
+
+
+@dataclass(frozen=True)
+class RungContext:
+    workspace: Path
+    cache_dir: Path
+    env: Mapping[str, str]
+    timeout: float
+    test_targets: tuple[str, ...] = ()
+    """Test files or node ids (workspace-relative) the tests rung runs; empty: all."""
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int | None
+    """None when the process was killed at the timeout."""
+    output: str
+    seconds: float
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+
+def clean_env(workspace: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    env.update(
+        PYTHONPATH=str(workspace),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+        PYTHONUTF8="1",
+        NO_COLOR="1",
+    )
+    env.update(extra or {})
+    return env
+
+
+def run_process(args: list[str], ctx: RungContext) -> Completed:
+    """Run ``args`` in the workspace; output (stdout + stderr) captured via a file."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as sink:
+        proc = subprocess.Popen(
+            args, cwd=ctx.workspace, env=dict(ctx.env), stdin=subprocess.DEVNULL,
+            stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            returncode: int | None = proc.wait(timeout=ctx.timeout)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        finally:
+            _kill_group(proc)
+        sink.seek(0)
+        output = sink.read().decode("utf-8", errors="replace")
+    return Completed(returncode, output, time.perf_counter() - started)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill whatever is left of the process group (a timed-out rung, stray children)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
+def _timed_out(name: RungName, completed: Completed, ctx: RungContext) -> RungResult:
+    message = f"{name} did not finish within {ctx.timeout:g} s and was stopped"
+    return RungResult(name, "failed", completed.seconds, f"timed out after {ctx.timeout:g} s",
+                      (RungDiagnostic(None, None, message, "timeout"),),
+                      output=tail(completed.output))
+
+
+# --------------------------------------------------------------------------- compile
+
+
+def python_files(workspace: Path) -> Iterator[Path]:
+    for directory, dirs, files in os.walk(workspace):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield Path(directory) / name
+
+
+def compile_rung(ctx: RungContext) -> RungResult:
+    """Byte-compile every ``.py`` in memory (nothing written): syntax errors, file:line."""
+    started = time.perf_counter()
+    problems: list[RungDiagnostic] = []
+    count = 0
+    for path in python_files(ctx.workspace):
+        count += 1
+        rel = relative_file(str(path), ctx.workspace)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(path.read_bytes(), rel, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(RungDiagnostic(rel, exc.lineno, exc.msg, type(exc).__name__))
+        except (ValueError, OSError) as exc:
+            problems.append(RungDiagnostic(rel, None, str(exc), type(exc).__name__))
+    seconds = time.perf_counter() - started
+    counts = {"files": count, "errors": len(problems)}
+    if problems:
+        return RungResult("compile", "failed", seconds,
+                          f"{len(problems)} of {count} files do not compile", tuple(problems),
+                          counts)
+    return RungResult("compile", "passed", seconds, f"{count} files compiled", counts=counts)
+
+
+# --------------------------------------------------------------------------- mypy
+
+
+def mypy_rung(ctx: RungContext) -> RungResult:
+    targets = [t for t in ("app", "tests") if (ctx.workspace / t).exists()]
+    if not targets:
+        return RungResult("mypy", "failed", 0.0, "nothing to type-check", (RungDiagnostic(
+            None, None, "the workspace has neither an 'app' nor a 'tests' directory", "layout"),))
+    with tempfile.TemporaryDirectory(prefix="autobe-mypy-") as scratch:
+        config = mypy_config(ctx.workspace, Path(scratch))
+        ctx.cache_dir.mkdir(parents=True, exist_ok=True)
+        completed = run_process([
+            sys.executable, "-m", "mypy", "--strict", "--config-file", str(config),
+            "--cache-dir", str(ctx.cache_dir), "--show-error-codes", "--no-color-output",
+            "--no-error-summary", "--no-pretty", "--hide-error-context", *targets,
+        ], ctx)
+    if completed.timed_out:
+        return _timed_out("mypy", completed, ctx)
+    problems = parse_mypy(completed.output, ctx.workspace)
+    files = len({p.file for p in problems})
+    counts = {"errors": len(problems), "files": files}
+    if completed.returncode == 0:
+        return RungResult("mypy", "passed", completed.seconds,
+                          f"no issues in {', '.join(targets)}", counts=counts)
+    if not problems:  # a crash or a usage error: no file:line to point at
+        problems = [RungDiagnostic(None, None, tail(completed.output.strip(), 1000) or
+                                   f"mypy exited with status {completed.returncode}", "mypy")]
+    return RungResult("mypy", "failed", completed.seconds,
+                      f"{counts['errors']} errors in {files} files", tuple(problems), counts,
+                      tail(completed.output))
+
+
+def mypy_config(workspace: Path, scratch: Path) -> Path:
+    """The workspace's own mypy configuration, or an empty one: never a config file
+    mypy would otherwise find in a directory above the workspace."""
+    for name in ("mypy.ini", ".mypy.ini"):
+        if (workspace / name).is_file():
+            return workspace / name
+    pyproject = workspace / "pyproject.toml"
+    if pyproject.is_file():
+        with contextlib.suppress(OSError, tomllib.TOMLDecodeError):
+            if "mypy" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
+                return pyproject
+    empty = scratch / "mypy.ini"
+    empty.write_text("[mypy]\n", encoding="utf-8")
+    return empty
+
+
+# --------------------------------------------------------------------------- import
+
+IMPORT_SCRIPT = """
+import importlib, importlib.util, json, sys
+from sqlalchemy import create_engine
+main = importlib.import_module("app.main")
+if importlib.util.find_spec("app.models") is not None:
+    importlib.import_module("app.models")
+base = importlib.import_module("app.db").Base
+engine = create_engine("sqlite:///" + sys.argv[1])
+try:
+    base.metadata.create_all(engine)
+finally:
+    engine.dispose()
+app = getattr(main, "app", None)
+print("AUTOBE-IMPORT " + json.dumps({
+    "tables": len(base.metadata.tables),
+    "routes": len(getattr(app, "routes", ())),
+}))
+"""
+
+
+def import_rung(ctx: RungContext) -> RungResult:
+    """Import ``app.main`` and create the schema on a temporary SQLite database."""
+    with tempfile.TemporaryDirectory(prefix="autobe-import-") as scratch:
+        database = Path(scratch) / "schema.db"
+        env = {**ctx.env, "AUTOBE_DATABASE_URL": f"sqlite:///{database}"}
+        completed = run_process([sys.executable, "-c", IMPORT_SCRIPT, str(database)],
+                                RungContext(ctx.workspace, ctx.cache_dir, env, ctx.timeout))
+    if completed.timed_out:
+        return _timed_out("import", completed, ctx)
+    if completed.returncode == 0:
+        counts = _import_counts(completed.output)
+        return RungResult("import", "passed", completed.seconds,
+                          f"{counts.get('tables', 0)} tables, {counts.get('routes', 0)} routes",
+                          counts=counts)
+    problem = traceback_diagnostic(completed.output, ctx.workspace) or RungDiagnostic(
+        None, None, tail(completed.output.strip(), 1000) or
+        f"the import exited with status {completed.returncode}", "import")
+    return RungResult("import", "failed", completed.seconds, problem.message, (problem,),
+                      output=tail(completed.output))
+
+
+def _import_counts(output: str) -> dict[str, int]:
+    for line in reversed(output.splitlines()):
+        if line.startswith("AUTOBE-IMPORT "):
+            with contextlib.suppress(ValueError):
+                data = json.loads(line.removeprefix("AUTOBE-IMPORT "))
+                return {k: int(v) for k, v in data.items()}
+    return {}
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def tests_rung(ctx: RungContext) -> RungResult:
+    """The workspace's own pytest suite; counts and failures from its JUnit report."""
+    with tempfile.TemporaryDirectory(prefix="autobe-pytest-") as scratch:
+        report_path = Path(scratch) / "junit.xml"
+        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                f"--junitxml={report_path}", "--rootdir", str(ctx.workspace)]
+        if not _has_pytest_config(ctx.workspace):
+            (Path(scratch) / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+            args += ["-c", str(Path(scratch) / "pytest.ini")]
+        args += ["--", *ctx.test_targets] if ctx.test_targets else []
+        completed = run_process(args, ctx)
+        xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
+    if completed.timed_out:
+        return _timed_out("tests", completed, ctx)
+    report = None
+    if xml_text is not None:
+        with contextlib.suppress(ElementTree.ParseError, ValueError):
+            report = parse_junit(xml_text, ctx.workspace)
+    code = completed.returncode
+    counts = report.counts() if report else {}
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n and k != "total")
+    if report is not None and (code == 0 or (code == 5 and not report.failures)):
+        return RungResult("tests", "passed", completed.seconds,
+                          summary or "no tests collected", counts=counts)
+    problems = list(report.failures) if report else []
+    if not problems:  # nothing in the report to point at: the output has to do
+        problems.append(traceback_diagnostic(completed.output, ctx.workspace) or RungDiagnostic(
+            None, None, tail(completed.output.strip(), 1000) or f"pytest exited with {code}",
+            "pytest"))
+    if report is None or code != 1:  # interrupted, internal or usage error
+        summary = f"pytest stopped (exit status {code})" + (f": {summary}" if summary else "")
+    return RungResult("tests", "failed", completed.seconds, summary, tuple(problems), counts,
+                      tail(completed.output))
+
+
+def _has_pytest_config(workspace: Path) -> bool:
+    names = ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml")
+    if any((workspace / name).is_file() for name in names):
+        return True
+    pyproject = workspace / "pyproject.toml"
+    if pyproject.is_file():
+        with contextlib.suppress(OSError, tomllib.TOMLDecodeError):
+            tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+            if "pytest" in tool:
+                return True
+    for name, section in (("tox.ini", "[pytest]"), ("setup.cfg", "[tool:pytest]")):
+        path = workspace / name
+        with contextlib.suppress(OSError):
+            if path.is_file() and section in path.read_text("utf-8"):
+                return True
+    return False
