@@ -24,11 +24,10 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
         return ""
-    escaped = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if escaped.endswith('"'):
-        escaped += " "
-    lines = textwrap.wrap(escaped, width=max(20, width - len(indent)), break_long_words=False,
-                          break_on_hyphens=False) or [escaped]
+    escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"')
+    lines = textwrap.wrap(
+        escaped, width=max(20, width - len(indent)), break_long_words=False, break_on_hyphens=False
+    ) or [escaped]
     if len(lines) == 1:
         return f'{indent}"""{lines[0]}"""\n'
     body = "\n".join(f"{indent}{line}" for line in lines)

@@ -24,7 +24,14 @@ from autobe_core.spec.model import ProjectSpec, canonical_json, sha256_text
 
 ModuleKind = Literal["model", "dto", "collector", "transformer", "operation", "test", "auth", "app"]
 MODULE_KINDS: tuple[ModuleKind, ...] = (
-    "model", "dto", "collector", "transformer", "operation", "test", "auth", "app",
+    "model",
+    "dto",
+    "collector",
+    "transformer",
+    "operation",
+    "test",
+    "auth",
+    "app",
 )
 
 BACKEND_PACKAGE = "app"
@@ -67,7 +74,9 @@ def plan_modules(spec: ProjectSpec) -> list[PlannedModule]:
     by_path: dict[str, PlannedModule] = {}
     for module in modules:
         if module.path in by_path:
-            raise ValueError(f"two modules write {module.path}: {by_path[module.path].id}, {module.id}")
+            raise ValueError(
+                f"two modules write {module.path}: {by_path[module.path].id}, {module.id}"
+            )
         by_path[module.path] = module
     return sorted(modules, key=lambda m: m.path)
 

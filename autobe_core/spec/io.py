@@ -51,8 +51,14 @@ def load_spec(path: Path) -> ProjectSpec:
         ) from None
     if not isinstance(data, dict):
         raise DiagnosticError(
-            [Diagnostic("$", "file.not-a-mapping", "the top level must be a mapping",
-                        ("name", "actors", "models", "operations", "schemas"))],
+            [
+                Diagnostic(
+                    "$",
+                    "file.not-a-mapping",
+                    "the top level must be a mapping",
+                    ("name", "actors", "models", "operations", "schemas"),
+                )
+            ],
             f"cannot parse {path}",
         )
     return parse_spec(data)

@@ -66,7 +66,7 @@ ORM_ATTRIBUTES = frozenset(
 ANNOTATION_NAMES = frozenset(
     """
     str int float bool list dict set tuple bytes object datetime date time uuid
-    decimal any optional literal annotated mapped field emailstr
+    decimal any optional literal annotated mapped field emailstr sa orm
     """.split()
 )
 """Names the generated code uses in annotations inside classes: a field so named would
@@ -149,8 +149,16 @@ def pascal(snake: str) -> str:
 def singular(word: str) -> str:
     """English singular of a plural table-name word, for class names only."""
     lowered = word.lower()
-    for plural, single in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"),
-                           ("shes", "sh"), ("us", "us"), ("ss", "ss"), ("is", "is")):
+    for plural, single in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("us", "us"),
+        ("ss", "ss"),
+        ("is", "is"),
+    ):
         if lowered.endswith(plural):
             return word[: len(word) - len(plural)] + single
     if lowered.endswith("s") and len(word) > 1:
@@ -209,7 +217,10 @@ def known_type_names(spec: ProjectSpec) -> dict[str, str]:
     actor_models = {a.model for a in spec.actors}
     for model in spec.models:
         for kind, type_name in dto_type_names(model).items():
-            if kind in {"join", "login", "refresh", "authorized"} and model.name not in actor_models:
+            if (
+                kind in {"join", "login", "refresh", "authorized"}
+                and model.name not in actor_models
+            ):
                 continue
             known[type_name] = f"model {model.name}"
     for schema_name in spec.schemas:

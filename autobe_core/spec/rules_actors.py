@@ -17,28 +17,43 @@ def check_actors(spec: ProjectSpec, report: Report) -> None:
         base: Path = ["actors", i]
         model = spec.model(actor.model)
         if model is None:
-            report.error([*base, "model"], "ref.unknown-model",
-                         f"actor {actor.name!r} authenticates against unknown model "
-                         f"{actor.model!r}", model_names)
+            report.error(
+                [*base, "model"],
+                "ref.unknown-model",
+                f"actor {actor.name!r} authenticates against unknown model {actor.model!r}",
+                model_names,
+            )
         elif actor.model in first_by_model:
             other = spec.actors[first_by_model[actor.model]]
-            report.error([*base, "model"], "actor.shared-model",
-                         f"actors {other.name!r} and {actor.name!r} both authenticate against "
-                         f"model {actor.model!r}; the generated join/login cannot tell them "
-                         "apart", [n for n in model_names if n not in first_by_model])
+            report.error(
+                [*base, "model"],
+                "actor.shared-model",
+                f"actors {other.name!r} and {actor.name!r} both authenticate against "
+                f"model {actor.model!r}; the generated join/login cannot tell them "
+                "apart",
+                [n for n in model_names if n not in first_by_model],
+            )
         else:
             first_by_model[actor.model] = i
         if actor.kind in CREDENTIAL_KINDS:
-            for key, value in (("identityField", actor.identity_field),
-                               ("passwordField", actor.password_field)):
+            for key, value in (
+                ("identityField", actor.identity_field),
+                ("passwordField", actor.password_field),
+            ):
                 if value is None:
-                    report.error([*base, key], "actor.missing-credentials",
-                                 f"{actor.kind} actor {actor.name!r} logs in, so it needs "
-                                 f"{key}", _strings(spec, actor))
+                    report.error(
+                        [*base, key],
+                        "actor.missing-credentials",
+                        f"{actor.kind} actor {actor.name!r} logs in, so it needs {key}",
+                        _strings(spec, actor),
+                    )
         elif actor.password_field is not None and "password_field" in actor.model_fields_set:
-            report.warning([*base, "passwordField"], "actor.guest-password",
-                           f"guest actor {actor.name!r} never logs in; its passwordField "
-                           "is not used", ("null", "kind: member", "kind: admin"))
+            report.warning(
+                [*base, "passwordField"],
+                "actor.guest-password",
+                f"guest actor {actor.name!r} never logs in; its passwordField is not used",
+                ("null", "kind: member", "kind: admin"),
+            )
         if model is not None:
             _check_credentials(spec, actor, base, report)
 
@@ -53,12 +68,14 @@ def _strings(spec: ProjectSpec, actor: Actor) -> list[str]:
 def _credential_fields(actor: Actor) -> list[tuple[str, str]]:
     """The credential fields this actor uses: all set ones for members and admins,
     only explicitly given ones for guests (their defaults are never read)."""
-    pairs = [("identityField", "identity_field", actor.identity_field),
-             ("passwordField", "password_field", actor.password_field)]
+    pairs = [
+        ("identityField", "identity_field", actor.identity_field),
+        ("passwordField", "password_field", actor.password_field),
+    ]
     return [
-        (key, value) for key, attr, value in pairs
-        if value is not None
-        and (actor.kind in CREDENTIAL_KINDS or attr in actor.model_fields_set)
+        (key, value)
+        for key, attr, value in pairs
+        if value is not None and (actor.kind in CREDENTIAL_KINDS or attr in actor.model_fields_set)
     ]
 
 
@@ -70,29 +87,49 @@ def _check_credentials(spec: ProjectSpec, actor: Actor, base: Path, report: Repo
     for key, name in used:
         field = model.plain(name)
         if field is None:
-            report.error([*base, key], "ref.unknown-field",
-                         f"{key} {name!r} of actor {actor.name!r} is not a plain field of "
-                         f"model {model.name!r}", strings)
+            report.error(
+                [*base, key],
+                "ref.unknown-field",
+                f"{key} {name!r} of actor {actor.name!r} is not a plain field of "
+                f"model {model.name!r}",
+                strings,
+            )
         elif field.type != "string":
-            report.error([*base, key], "actor.field-type",
-                         f"{key} {name!r} of actor {actor.name!r} has type {field.type!r}; "
-                         "credentials are strings", strings)
+            report.error(
+                [*base, key],
+                "actor.field-type",
+                f"{key} {name!r} of actor {actor.name!r} has type {field.type!r}; "
+                "credentials are strings",
+                strings,
+            )
     values = dict(used)
     identity = values.get("identityField")
     password = values.get("passwordField")
     if identity is not None and identity == password:
-        report.error([*base, "passwordField"], "actor.same-field",
-                     f"actor {actor.name!r} uses {identity!r} as both identity and password",
-                     [s for s in strings if s != identity])
+        report.error(
+            [*base, "passwordField"],
+            "actor.same-field",
+            f"actor {actor.name!r} uses {identity!r} as both identity and password",
+            [s for s in strings if s != identity],
+        )
     if identity == PASSWORD_INPUT:
-        report.error([*base, "identityField"], "actor.identity-name",
-                     f"the login DTO of actor {actor.name!r} holds the identity field and "
-                     f"{PASSWORD_INPUT!r}; the identity field cannot be called "
-                     f"{PASSWORD_INPUT!r}", [s for s in strings if s != PASSWORD_INPUT])
-    if identity is not None and model.plain(identity) is not None and not any(
-        index.field_names == [identity] for index in model.unique_indexes
+        report.error(
+            [*base, "identityField"],
+            "actor.identity-name",
+            f"the login DTO of actor {actor.name!r} holds the identity field and "
+            f"{PASSWORD_INPUT!r}; the identity field cannot be called "
+            f"{PASSWORD_INPUT!r}",
+            [s for s in strings if s != PASSWORD_INPUT],
+        )
+    if (
+        identity is not None
+        and model.plain(identity) is not None
+        and not any(index.field_names == [identity] for index in model.unique_indexes)
     ):
-        report.warning([*base, "identityField"], "actor.identity-not-unique",
-                       f"identity field {model.name}.{identity} of actor {actor.name!r} has "
-                       "no unique index: two accounts could share it",
-                       (f"a unique index on [{identity}] in model {model.name}",))
+        report.warning(
+            [*base, "identityField"],
+            "actor.identity-not-unique",
+            f"identity field {model.name}.{identity} of actor {actor.name!r} has "
+            "no unique index: two accounts could share it",
+            (f"a unique index on [{identity}] in model {model.name}",),
+        )

@@ -80,12 +80,14 @@ class Report:
             (parts, Diagnostic(format_path(parts), code, message, tuple(allowed), severity))
         )
 
-    def error(self, path: Sequence[PathPart], code: str, message: str,
-              allowed: Iterable[str] = ()) -> None:
+    def error(
+        self, path: Sequence[PathPart], code: str, message: str, allowed: Iterable[str] = ()
+    ) -> None:
         self.add(path, code, message, allowed, "error")
 
-    def warning(self, path: Sequence[PathPart], code: str, message: str,
-                allowed: Iterable[str] = ()) -> None:
+    def warning(
+        self, path: Sequence[PathPart], code: str, message: str, allowed: Iterable[str] = ()
+    ) -> None:
         self.add(path, code, message, allowed, "warning")
 
 
@@ -97,20 +99,26 @@ Rule = Callable[[ProjectSpec, Report], None]
 _LIMITS = f"at most {MAX_NAME_LENGTH} characters, no '__', not a Python keyword"
 
 ALLOWED_MODEL_NAME = (
-    SNAKE.pattern, _LIMITS,
+    SNAKE.pattern,
+    _LIMITS,
     "not an SQL reserved word or a module name of the generated backend",
 )
 ALLOWED_FIELD_NAME = (
-    SNAKE.pattern, _LIMITS,
+    SNAKE.pattern,
+    _LIMITS,
     "not an SQL reserved word, an ORM/pydantic attribute, a type name, or 'model_*'",
 )
 ALLOWED_RELATION_NAME = (
-    RELATION_NAME.pattern, _LIMITS, "not an ORM/pydantic attribute or a type name",
+    RELATION_NAME.pattern,
+    _LIMITS,
+    "not an ORM/pydantic attribute or a type name",
 )
 ALLOWED_ACTOR_NAME = (SNAKE.pattern, _LIMITS, "not a module name of the generated backend")
 ALLOWED_PROJECT_NAME = ALLOWED_ACTOR_NAME
 ALLOWED_PARAMETER_NAME = (
-    CAMEL.pattern, _LIMITS, "its snake_case form is not a name the handlers use",
+    CAMEL.pattern,
+    _LIMITS,
+    "its snake_case form is not a name the handlers use",
 )
 ALLOWED_DTO_NAME = (PASCAL.pattern, _LIMITS, "not a class name the generated code imports")
 ALLOWED_TYPE_NAME = (TYPE_NAME.pattern, _LIMITS)
@@ -118,7 +126,9 @@ OPERATION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 ALLOWED_OPERATION_NAME = (OPERATION_NAME.pattern, _LIMITS)
 PROPERTY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 ALLOWED_PROPERTY_NAME = (
-    PROPERTY_NAME.pattern, _LIMITS, "not an ORM/pydantic attribute, a type name, or 'model_*'",
+    PROPERTY_NAME.pattern,
+    _LIMITS,
+    "not an ORM/pydantic attribute, a type name, or 'model_*'",
 )
 ALLOWED_TEXT = ("non-empty printable text (no control characters or line breaks)",)
 
@@ -185,9 +195,23 @@ def words(text: str) -> frozenset[str]:
 def _key_order() -> dict[str, int]:
     """camelCase keys ranked by declaration, the top-level mapping's first."""
     classes: tuple[type[SpecModel], ...] = (
-        ProjectSpec, Actor, Model, PrimaryField, ForeignField, Relation, PlainField,
-        UniqueIndex, PlainIndex, GinIndex, DtoOverrides, DtoOverride, Operation, Parameter,
-        Body, Schema, SchemaProperty,
+        ProjectSpec,
+        Actor,
+        Model,
+        PrimaryField,
+        ForeignField,
+        Relation,
+        PlainField,
+        UniqueIndex,
+        PlainIndex,
+        GinIndex,
+        DtoOverrides,
+        DtoOverride,
+        Operation,
+        Parameter,
+        Body,
+        Schema,
+        SchemaProperty,
     )
     rank: dict[str, int] = {}
     for cls in classes:

@@ -18,24 +18,44 @@ def check_schemas(spec: ProjectSpec, report: Report) -> None:
         props = list(schema.properties)
         for k, required in enumerate(schema.required):
             if required not in schema.properties:
-                report.error([*base, "required", k], "ref.unknown-field",
-                             f"schema {name!r} requires unknown property {required!r}", props)
+                report.error(
+                    [*base, "required", k],
+                    "ref.unknown-field",
+                    f"schema {name!r} requires unknown property {required!r}",
+                    props,
+                )
         for prop_name, prop in schema.properties.items():
             path: Path = [*base, "properties", prop_name]
             owner = f"property {name}.{prop_name}"
             if prop.ref is not None and prop.ref.removeprefix(REF_PREFIX) not in known:
-                report.error([*path, "ref"], "ref.unknown-type",
-                             f"{owner} refers to unknown type {prop.ref!r}", known)
+                report.error(
+                    [*path, "ref"],
+                    "ref.unknown-type",
+                    f"{owner} refers to unknown type {prop.ref!r}",
+                    known,
+                )
             if prop.enum is not None and prop.type != "string":
-                report.error([*path, "enum"], "field.enum-type",
-                             f"{owner} has an enum but type {prop.type!r}", ("string",))
+                report.error(
+                    [*path, "enum"],
+                    "field.enum-type",
+                    f"{owner} has an enum but type {prop.type!r}",
+                    ("string",),
+                )
             check_enum(prop.enum, path, owner, report)
             if prop.format is not None:
                 problem = printable_problem(prop.format)
                 if problem:
-                    report.error([*path, "format"], "schema.format",
-                                 f"invalid format of {owner}: {problem}", ALLOWED_TEXT)
+                    report.error(
+                        [*path, "format"],
+                        "schema.format",
+                        f"invalid format of {owner}: {problem}",
+                        ALLOWED_TEXT,
+                    )
         prisma = schema.x_autobe_prisma_schema
         if prisma is not None and spec.model(prisma) is None:
-            report.warning([*base, "xAutobePrismaSchema"], "schema.unknown-prisma-model",
-                           f"schema {name!r} names unknown model {prisma!r}", models)
+            report.warning(
+                [*base, "xAutobePrismaSchema"],
+                "schema.unknown-prisma-model",
+                f"schema {name!r} names unknown model {prisma!r}",
+                models,
+            )

@@ -169,48 +169,98 @@ def model_dto_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> list[Dto
     return [f for f in fields if f.name not in set(override.exclude)]
 
 
-def _all_candidates(spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None) -> list[DtoField]:
+def _all_candidates(
+    spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
+) -> list[DtoField]:
     required = kind in ("read", "summary", "create")
-    out = [DtoField(model.primary_field.name, "uuid", False, required and kind != "create",
-                    model.primary_field.name, role="primary")]
+    out = [
+        DtoField(
+            model.primary_field.name,
+            "uuid",
+            False,
+            required and kind != "create",
+            model.primary_field.name,
+            role="primary",
+        )
+    ]
     for f in model.foreign_fields:
-        out.append(DtoField(f.name, "uuid", f.nullable, required and not f.nullable, f.name,
-                            role="foreign"))
+        out.append(
+            DtoField(
+                f.name, "uuid", f.nullable, required and not f.nullable, f.name, role="foreign"
+            )
+        )
     for p in model.plain_fields:
         if p.name == pw:
             if kind == "create":
-                out.append(DtoField(PASSWORD_INPUT, "string", False, True, p.name,
-                                    min_length=8, max_length=128, role="password"))
+                out.append(
+                    DtoField(
+                        PASSWORD_INPUT,
+                        "string",
+                        False,
+                        True,
+                        p.name,
+                        min_length=8,
+                        max_length=128,
+                        role="password",
+                    )
+                )
             continue
         out.append(
             DtoField(
-                p.name, p.type, p.nullable, required and not p.nullable, p.name,
-                p.format, tuple(p.enum) if p.enum else None,
-                p.min_length, p.max_length, p.minimum, p.maximum,
+                p.name,
+                p.type,
+                p.nullable,
+                required and not p.nullable,
+                p.name,
+                p.format,
+                tuple(p.enum) if p.enum else None,
+                p.min_length,
+                p.max_length,
+                p.minimum,
+                p.maximum,
             )
         )
     return out
 
 
-def _default_fields(spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None) -> list[DtoField]:
+def _default_fields(
+    spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
+) -> list[DtoField]:
     candidates = _all_candidates(spec, model, kind, pw)
     if kind == "read":
         return candidates
     if kind == "summary":
-        return [f for f in candidates
-                if not (f.type == "string" and f.nullable and f.max_length is None)]
+        return [
+            f
+            for f in candidates
+            if not (f.type == "string" and f.nullable and f.max_length is None)
+        ]
     bound = set(create_bound_fields(spec, model))
     writable = [
-        f for f in candidates
+        f
+        for f in candidates
         if f.role != "primary" and not is_auto(model, f.source) and f.name not in bound
     ]
     if kind == "create":
         return writable
     if kind == "update":
         return [
-            DtoField(f.name, f.type, f.nullable, False, f.source, f.format, f.enum,
-                     f.min_length, f.max_length, f.minimum, f.maximum, f.role)
-            for f in writable if f.role == "plain"
+            DtoField(
+                f.name,
+                f.type,
+                f.nullable,
+                False,
+                f.source,
+                f.format,
+                f.enum,
+                f.min_length,
+                f.max_length,
+                f.minimum,
+                f.maximum,
+                f.role,
+            )
+            for f in writable
+            if f.role == "plain"
         ]
     # request: filters
     return [
@@ -224,8 +274,7 @@ def string_search_fields(model: Model, spec: ProjectSpec) -> list[str]:
     """Fields the ``search`` text of an index request matches (substring, any of)."""
     pw = password_field(spec, model)
     return [
-        f.name for f in model.plain_fields
-        if f.type == "string" and f.name != pw and not f.enum
+        f.name for f in model.plain_fields if f.type == "string" and f.name != pw and not f.enum
     ]
 
 
@@ -233,6 +282,7 @@ def sortable_fields(spec: ProjectSpec, model: Model) -> list[str]:
     """Fields an index request may sort by (``+name`` / ``-name``)."""
     pw = password_field(spec, model)
     return [
-        f.name for f in model.plain_fields
+        f.name
+        for f in model.plain_fields
         if f.name != pw and f.type in ("string", "int", "double", "datetime", "boolean")
     ] or [model.primary_field.name]

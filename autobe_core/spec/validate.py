@@ -61,11 +61,10 @@ def validate(spec: ProjectSpec) -> list[Diagnostic]:
         try:
             rule(spec, report)
         except Exception as exc:  # a bug in a rule must not hide the other problems
-            report.error([], "internal.rule-failed",
-                         f"validation rule {rule.__name__} failed: {exc!r}")
-    ordered = sorted(
-        enumerate(report.entries), key=lambda e: (sort_key(e[1][0]), e[0])
-    )
+            report.error(
+                [], "internal.rule-failed", f"validation rule {rule.__name__} failed: {exc!r}"
+            )
+    ordered = sorted(enumerate(report.entries), key=lambda e: (sort_key(e[1][0]), e[0]))
     seen: set[Diagnostic] = set()
     result: list[Diagnostic] = []
     for _, (_, diagnostic) in ordered:
