@@ -1,0 +1,133 @@
+"""The ``autobe`` command line: parse, call the service, render. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from autobe_cli import render
+from autobe_cli.context import Context, pass_context
+from autobe_core.errors import AutobeError
+from autobe_core.service.project_service import ProjectService
+from autobe_core.spec.diagnostics import DiagnosticError
+from autobe_core.verify import RUNGS
+
+
+class AutobeGroup(click.Group):
+    """Turns expected failures into one clear message and exit status 1 (no traceback
+    unless ``--debug``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (AutobeError, DiagnosticError) as exc:
+            state = ctx.find_object(Context)
+            if state is not None and state.debug:
+                raise
+            render.error(exc)
+            ctx.exit(1)
+
+
+@click.group(cls=AutobeGroup)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "-C",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if started in this project directory.",
+)
+@click.version_option(package_name="autobe")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
+    """autobe keeps a generated backend maintainable while its requirements change."""
+    ctx.obj = Context(debug=debug, project_dir=project_dir or Path.cwd())
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "spec_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The spec file (YAML or JSON) the project starts from.",
+)
+def init(directory: Path, spec_path: Path) -> None:
+    """Create a project in DIRECTORY from a spec file."""
+    result = ProjectService.init(directory, spec_path)
+    render.init_result(result)
+
+
+@cli.command()
+@pass_context
+def build(ctx: Context) -> None:
+    """Generate the whole backend into the project's workspace."""
+    service = ctx.service()
+    with render.build_progress() as progress:
+        result = service.build(progress=progress)
+    render.build_result(result, service.layout.workspace)
+
+
+@cli.command()
+@click.option(
+    "--rung",
+    "rungs",
+    multiple=True,
+    type=click.Choice(["compile", "mypy", "import", "tests"]),
+    help="Run only these rungs (repeatable). Default: all, in order.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_context
+def check(ctx: Context, rungs: tuple[str, ...], as_json: bool) -> None:
+    """Recompile and test the backend: compile, mypy --strict, import, pytest."""
+    service = ctx.service()
+    selected = [r for r in RUNGS if r in rungs]
+    with render.ladder_progress(enabled=not as_json) as progress:
+        result = service.check(rungs=selected or None, progress=progress)
+    render.ladder_result(result, as_json=as_json)
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "json", "svg"]),
+    default="dot",
+    show_default=True,
+    help="dot and json list every module and edge; svg needs Graphviz.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to a file instead of standard output.",
+)
+@pass_context
+def graph(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Export the module dependency graph."""
+    service = ctx.service()
+    dot_or_json = service.graph_text("dot" if fmt == "svg" else fmt)
+    text = render.dot_to_svg(dot_or_json) if fmt == "svg" else dot_or_json
+    render.emit(text, output)
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
+)
+@pass_context
+def spec(ctx: Context, fmt: str) -> None:
+    """Print the project's spec at head."""
+    render.emit(ctx.service().spec_text(fmt), None)
+
+
+def main() -> None:
+    cli(prog_name="autobe")

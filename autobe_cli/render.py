@@ -1,0 +1,133 @@
+"""Presentation: rich tables, progress bars and plain text for the CLI commands.
+
+Results go to standard output; progress and errors go to standard error, so output
+stays pipeable (``autobe graph > g.dot``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from autobe_core.build.builder import BuildResult
+from autobe_core.errors import AutobeError
+from autobe_core.service.project_service import InitResult
+from autobe_core.spec.diagnostics import DiagnosticError
+from autobe_core.verify import LadderProgress, LadderResult
+from autobe_core.verify.result import RungResult
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
+
+
+def error(exc: AutobeError | DiagnosticError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        out.file.write(text)
+        out.file.flush()
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+def init_result(result: InitResult) -> None:
+    spec = result.spec
+    out.print(
+        f"created project [bold]{spec.name}[/] in {result.layout.root}: "
+        f"{len(spec.models)} models, {len(spec.operations)} operations, "
+        f"{len(spec.actors)} actors"
+    )
+    for warning in result.warnings:
+        err.print(warning.render(), markup=False)
+    out.print("next: `autobe build`, then `autobe check`")
+
+
+@contextmanager
+def build_progress() -> Iterator[Callable[[int, int, str], None]]:
+    with Progress(
+        TextColumn("generating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(done: int, total: int, module_id: str) -> None:
+            progress.update(task, completed=done, total=total, description=module_id)
+
+        yield advance
+
+
+def build_result(result: BuildResult, workspace: Path) -> None:
+    out.print(f"built {result.modules} modules into {workspace} in {result.seconds:.2f}s")
+
+
+@contextmanager
+def ladder_progress(enabled: bool = True) -> Iterator[LadderProgress | None]:
+    """A spinner naming the running rung, and one line per finished rung."""
+    if not enabled:
+        yield None
+        return
+    with err.status("checking...") as status:
+
+        def report(rung: str, result: RungResult | None) -> None:
+            if result is None:
+                status.update(f"checking: {rung}...")
+                return
+            style = STATUS_STYLE.get(result.status, "")
+            err.print(
+                f"  {rung}: [{style}]{result.status}[/] ({result.seconds:.1f}s) {result.summary}"
+            )
+
+        yield report
+
+
+def ladder_result(result: LadderResult, as_json: bool = False) -> None:
+    if as_json:
+        out.file.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    table = Table(title="recompile ladder")
+    table.add_column("rung")
+    table.add_column("status")
+    table.add_column("seconds", justify="right")
+    table.add_column("details")
+    for rung in result.rungs:
+        style = STATUS_STYLE.get(rung.status, "")
+        details = getattr(rung, "summary", "") or f"{len(rung.diagnostics)} diagnostic(s)"
+        table.add_row(rung.name, f"[{style}]{rung.status}[/]", f"{rung.seconds:.1f}", details)
+    out.print(table)
+    for rung in result.rungs:
+        for diag in rung.diagnostics[:30]:
+            out.print(f"  {diag.file}:{diag.line}: {diag.message}", markup=False)
+        if len(rung.diagnostics) > 30:
+            out.print(f"  ... {len(rung.diagnostics) - 30} more", markup=False)
+    out.print("[green]all rungs green[/]" if result.ok else "[bold red]check failed[/]")
+
+
+def dot_to_svg(dot: str) -> str:
+    exe = shutil.which("dot")
+    if exe is None:
+        raise AutobeError(
+            "SVG output needs Graphviz's `dot`, which is not installed",
+            "install graphviz (e.g. `apt-get install graphviz`), or use --format dot / json",
+        )
+    done = subprocess.run([exe, "-Tsvg"], input=dot, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise AutobeError(f"Graphviz failed: {done.stderr.strip()}")
+    return done.stdout
