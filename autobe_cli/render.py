@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from autobe_core.build.builder import BuildResult
 from autobe_core.errors import AutobeError
@@ -31,7 +32,8 @@ STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
 
 
 def error(exc: AutobeError | DiagnosticError) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    err.print("[bold red]error:[/]", end=" ")
+    err.print(str(exc), markup=False)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -110,7 +112,9 @@ def ladder_result(result: LadderResult, as_json: bool = False) -> None:
     for rung in result.rungs:
         style = STATUS_STYLE.get(rung.status, "")
         details = getattr(rung, "summary", "") or f"{len(rung.diagnostics)} diagnostic(s)"
-        table.add_row(rung.name, f"[{style}]{rung.status}[/]", f"{rung.seconds:.1f}", details)
+        table.add_row(
+            rung.name, Text(rung.status, style=style), f"{rung.seconds:.1f}", Text(details)
+        )
     out.print(table)
     for rung in result.rungs:
         for diag in rung.diagnostics[:30]:

@@ -44,10 +44,16 @@ class ModuleChange:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "kind": self.kind, "path": self.path, "change": self.change,
-            "oldKey": self.old_key, "newKey": self.new_key,
-            "reasons": [{"element": r.element, "change": r.change, "path": list(r.path)}
-                        for r in self.reasons],
+            "id": self.id,
+            "kind": self.kind,
+            "path": self.path,
+            "change": self.change,
+            "oldKey": self.old_key,
+            "newKey": self.new_key,
+            "reasons": [
+                {"element": r.element, "change": r.change, "path": list(r.path)}
+                for r in self.reasons
+            ],
         }
 
 
@@ -69,8 +75,10 @@ class Affected:
         return {m.id for m in self.touched + self.reused if m.change in wanted}
 
     def summary(self) -> str:
-        return (f"{len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.removed)} removed, {len(self.reused)} reused")
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {len(self.reused)} reused"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,9 +102,7 @@ def diff_elements(old: dict[str, str], new: dict[str, str]) -> dict[str, ChangeK
     return out
 
 
-def affected(
-    old: ProjectSpec | ModuleGraph, new: ProjectSpec | ModuleGraph
-) -> Affected:
+def affected(old: ProjectSpec | ModuleGraph, new: ProjectSpec | ModuleGraph) -> Affected:
     """Compare two specs (or their graphs) module by module."""
     old_graph = old if isinstance(old, ModuleGraph) else ModuleGraph(old)
     new_graph = new if isinstance(new, ModuleGraph) else ModuleGraph(new)
@@ -117,16 +123,26 @@ def affected(
             change = "reused"
         reasons: tuple[Reason, ...] = ()
         if change != "reused":
-            reasons = _reasons(module.id, module.reads | (before.reads if before else frozenset()),
-                               elements)
+            reasons = _reasons(
+                module.id, module.reads | (before.reads if before else frozenset()), elements
+            )
             if not reasons and change == "changed":
                 reasons = (Reason(module.id, "generator", (module.id,)),)
         entry = ModuleChange(
-            mid, module.kind, module.path, change,
-            before.key if before else None, after.key if after else None, reasons,
+            mid,
+            module.kind,
+            module.path,
+            change,
+            before.key if before else None,
+            after.key if after else None,
+            reasons,
         )
-        {"added": result.added, "changed": result.changed, "removed": result.removed,
-         "reused": result.reused}[change].append(entry)
+        {
+            "added": result.added,
+            "changed": result.changed,
+            "removed": result.removed,
+            "reused": result.reused,
+        }[change].append(entry)
     return result
 
 
@@ -135,5 +151,6 @@ def _reasons(
 ) -> tuple[Reason, ...]:
     return tuple(
         Reason(eid, elements[eid], (eid, READS, module_id))
-        for eid in sorted(reads) if eid in elements
+        for eid in sorted(reads)
+        if eid in elements
     )

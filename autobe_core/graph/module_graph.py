@@ -1,6 +1,7 @@
 """The module dependency graph of one spec (networkx).
 
-Nodes are spec elements (``kind="element"``) and modules (``kind="module"``). Edges point
+Nodes are spec elements (``kind="element"``, ids ``spec:<element id>``) and modules
+(``kind="module"``, ids ``<kind>:<name>``). Edges point
 the way a change travels: ``element -> module`` for "reads" (the module's slice is cut
 from the element) and ``imported module -> importing module`` for "imports".
 """
@@ -18,6 +19,14 @@ from autobe_core.spec.model import ProjectSpec
 
 READS = "reads"
 IMPORTS = "imports"
+ELEMENT_PREFIX = "spec:"
+
+
+def element_node(element_id: str) -> str:
+    """The graph node of a spec element. Prefixed because element ids and module ids
+    share a form (``model:todo_items`` is both a spec element and the module generated
+    from it)."""
+    return ELEMENT_PREFIX + element_id
 
 
 class ModuleGraph:
@@ -31,17 +40,20 @@ class ModuleGraph:
         self.element_hashes = element_hashes(spec)
         self.graph: Any = nx.DiGraph()
         for eid, digest in self.element_hashes.items():
-            self.graph.add_node(eid, kind="element", hash=digest)
+            self.graph.add_node(element_node(eid), kind="element", element=eid, hash=digest)
         for module in self.modules.values():
             self.graph.add_node(
-                module.id, kind="module", module_kind=module.kind, path=module.path,
+                module.id,
+                kind="module",
+                module_kind=module.kind,
+                path=module.path,
                 key=module.key,
             )
         for module in self.modules.values():
             for eid in sorted(module.reads):
                 if eid not in self.element_hashes:
                     raise ValueError(f"module {module.id} reads unknown element {eid}")
-                self.graph.add_edge(eid, module.id, relation=READS)
+                self.graph.add_edge(element_node(eid), module.id, relation=READS)
             for imported in sorted(module.imports):
                 if imported not in self.modules:
                     raise ValueError(f"module {module.id} imports unknown module {imported}")
@@ -49,16 +61,15 @@ class ModuleGraph:
 
     def readers(self, element_id: str) -> list[str]:
         """Modules whose slice is cut from ``element_id``."""
-        if element_id not in self.graph:
+        node = element_node(element_id)
+        if node not in self.graph:
             return []
-        return sorted(
-            m for m in self.graph.successors(element_id)
-            if self.graph.edges[element_id, m]["relation"] == READS
-        )
+        return sorted(self.graph.successors(node))
 
     def importers(self, module_id: str) -> list[str]:
         return sorted(
-            m for m in self.graph.successors(module_id)
+            m
+            for m in self.graph.successors(module_id)
             if self.graph.edges[module_id, m]["relation"] == IMPORTS
         )
 
@@ -67,9 +78,21 @@ class ModuleGraph:
         return sorted(n for n in nx.descendants(self.graph, module_id) if n in self.modules)
 
     def build_order(self) -> list[str]:
-        """Modules in dependency order (imported before importer), ties by id."""
+        """Modules in dependency order: imported before importer, ties by id.
+
+        Python modules may import each other in a cycle (ORM models referring to each
+        other, ``db`` importing the model registry); a cycle is placed as one group, in
+        id order, where its members' dependencies allow.
+        """
         sub = self.graph.subgraph(self.modules)
-        return list(nx.lexicographical_topological_sort(sub))
+        groups = nx.condensation(sub)
+        members = groups.graph["mapping"]
+        by_group: dict[int, list[str]] = {}
+        for module_id, group in members.items():
+            by_group.setdefault(group, []).append(module_id)
+        first = {group: min(ids) for group, ids in by_group.items()}
+        order = nx.lexicographical_topological_sort(groups, key=lambda g: first[g])
+        return [m for group in order for m in sorted(by_group[group])]
 
     def edges(self) -> list[tuple[str, str, str]]:
         return sorted((a, b, data["relation"]) for a, b, data in self.graph.edges(data=True))
