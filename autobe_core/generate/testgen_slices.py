@@ -1,0 +1,323 @@
+"""Slices of the `test` module kind: what each generated test file may read.
+
+Every test file is a pure function of one of these frozen models, and each builder here
+also returns the spec element ids the slice was cut from (the module's ``reads``).
+
+- ``tests/__init__.py``, ``tests/helpers.py``, ``tests/factories/__init__.py`` and
+  ``tests/conftest.py`` read nothing: they only use names the generated backend fixes
+  (``docs/generated-backend.md``), so their slice is empty.
+- ``tests/factories/<model>.py`` reads its model (fields, constraints, unique indexes, the
+  names of required parents: parent factories are imported by name, so a parent's own
+  shape is not part of the slice) and the actors that log in with that model (which
+  field holds the password hash).
+- ``tests/test_<operation_id>.py`` reads its operation, its model, its actor, one other
+  actor (for the 403 case) and, for bodies built from the create DTO, the create
+  operations of the model with their actors (they decide which foreign keys the server
+  fills, :func:`semantics.create_bound_fields`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from autobe_core.spec import naming, semantics
+from autobe_core.spec.model import (
+    Actor,
+    DtoKind,
+    FieldFormat,
+    FieldType,
+    HttpMethod,
+    Model,
+    Operation,
+    OperationKind,
+    ProjectSpec,
+)
+
+FieldRole = Literal["primary", "foreign", "plain", "password"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EmptySlice(Frozen):
+    """The slice of a module that depends on no spec element."""
+
+
+# --------------------------------------------------------------------------- factories
+
+
+class FactoryField(Frozen):
+    """One column a factory fills."""
+
+    name: str
+    type: FieldType
+    nullable: bool = False
+    format: FieldFormat | None = None
+    enum: tuple[str, ...] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    unique: bool = False
+    """Part of a unique index: consecutive rows must get distinct values."""
+    role: Literal["foreign", "plain", "password", "auto"] = "plain"
+    target_model: str | None = None
+    """Foreign fields: the parent model, whose factory makes the parent row."""
+
+
+class FactorySlice(Frozen):
+    model: str
+    class_name: str
+    primary: str
+    fields: tuple[FactoryField, ...]
+
+
+def factory_slice(spec: ProjectSpec, model: Model) -> tuple[FactorySlice, frozenset[str]]:
+    unique = {name for index in model.unique_indexes for name in index.field_names}
+    unique |= {f.name for f in model.foreign_fields if f.unique}
+    actors = [a for a in spec.actors if a.model == model.name]
+    passwords = {a.password_field for a in actors if a.password_field}
+    fields: list[FactoryField] = []
+    for foreign in model.foreign_fields:
+        fields.append(FactoryField(
+            name=foreign.name, type="uuid", nullable=foreign.nullable,
+            unique=foreign.name in unique, role="foreign",
+            target_model=foreign.relation.target_model,
+        ))
+    for plain in model.plain_fields:
+        role: Literal["plain", "password", "auto"] = "plain"
+        if semantics.is_auto(model, plain.name):
+            role = "auto"
+        elif plain.name in passwords or plain.format == "password":
+            role = "password"
+        fields.append(FactoryField(
+            name=plain.name, type=plain.type, nullable=plain.nullable, format=plain.format,
+            enum=tuple(plain.enum) if plain.enum else None,
+            min_length=plain.min_length, max_length=plain.max_length,
+            minimum=plain.minimum, maximum=plain.maximum,
+            unique=plain.name in unique, role=role,
+        ))
+    slice_ = FactorySlice(
+        model=model.name, class_name=naming.class_name(model),
+        primary=model.primary_field.name, fields=tuple(fields),
+    )
+    reads = {f"model:{model.name}"} | {f"actor:{a.name}" for a in actors}
+    return slice_, frozenset(reads)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+class FieldShape(Frozen):
+    """One DTO field as a test writes or reads it."""
+
+    name: str
+    """The JSON key (DTO field name)."""
+    source: str
+    """The ORM attribute it maps to."""
+    type: FieldType
+    nullable: bool = False
+    required: bool = False
+    format: FieldFormat | None = None
+    enum: tuple[str, ...] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    role: FieldRole = "plain"
+    target_model: str | None = None
+
+
+class AccountRef(Frozen):
+    """An actor whose token a test uses, and the model its accounts live in."""
+
+    actor: str
+    model: str
+
+
+class ParamShape(Frozen):
+    name: str
+    type: Literal["uuid", "string", "int"] = "uuid"
+    field: str | None = None
+    """The model field the parameter selects on (``semantics.param_bindings``)."""
+    target_model: str | None = None
+    """When ``field`` is a foreign key: the parent model."""
+
+
+class ModelShape(Frozen):
+    name: str
+    class_name: str
+    primary: str
+    soft_delete: bool = False
+
+
+class OperationTestSlice(Frozen):
+    operation_id: str
+    kind: OperationKind
+    method: HttpMethod
+    path: str
+    summary: str = ""
+    params: tuple[ParamShape, ...] = ()
+    model: ModelShape | None = None
+    caller: AccountRef | None = None
+    """The operation's actor (None: public)."""
+    other: AccountRef | None = None
+    """Another actor, whose token must be refused with 403."""
+    owner_field: str | None = None
+    """The model field that records the caller's account (``semantics.owner_field``)."""
+    body_fields: tuple[FieldShape, ...] = ()
+    """create / join: the create DTO; update: the update DTO."""
+    read_fields: tuple[FieldShape, ...] = ()
+    """Response fields a test compares (read DTO)."""
+    unique_sets: tuple[tuple[str, ...], ...] = ()
+    """Unique indexes (model field names) whose every field the request fixes: create,
+    through the body, the path and the owner key (a second such create conflicts); index,
+    through the path and the owner key (only one such row can be listed)."""
+    account: AccountRef | None = None
+    """join / login / refresh: the actor whose accounts the operation serves."""
+    identity_field: str | None = None
+    password_field: str | None = None
+
+
+def _shape(spec: ProjectSpec, model: Model, field: semantics.DtoField) -> FieldShape:
+    target = None
+    if field.role == "foreign":
+        foreign = model.foreign(field.source)
+        target = foreign.relation.target_model if foreign else None
+    return FieldShape(
+        name=field.name, source=field.source, type=field.type, nullable=field.nullable,
+        required=field.required, format=field.format, enum=field.enum,
+        min_length=field.min_length, max_length=field.max_length,
+        minimum=field.minimum, maximum=field.maximum, role=field.role, target_model=target,
+    )
+
+
+def dto_shapes(spec: ProjectSpec, model: Model, kind: DtoKind) -> tuple[FieldShape, ...]:
+    return tuple(_shape(spec, model, f) for f in semantics.model_dto_fields(spec, model, kind))
+
+
+def dto_reads(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str]:
+    """The spec elements ``semantics.model_dto_fields(spec, model, kind)`` depends on."""
+    reads = {f"model:{model.name}"}
+    reads |= {f"actor:{a.name}" for a in spec.actors if a.model == model.name}
+    if kind == "create":
+        # create_bound_fields: the model's create operations and their actors (the other
+        # kinds keep or drop foreign keys regardless of which ones the server binds)
+        for op in spec.operations:
+            if op.kind == "create" and op.model == model.name:
+                reads.add(f"operation:{naming.operation_id(op)}")
+                if op.actor:
+                    reads.add(f"actor:{op.actor}")
+    return reads
+
+
+ROW_AND_LIST_KINDS = ("create", "at", "index", "update", "erase")
+COMPARABLE_TYPES = ("string", "int", "boolean", "uuid", "uri", "double")
+
+
+def _comparable(fields: tuple[FieldShape, ...]) -> tuple[FieldShape, ...]:
+    return tuple(f for f in fields if f.type in COMPARABLE_TYPES and f.role != "password")
+
+
+def _account(actor: Actor | None) -> AccountRef | None:
+    return AccountRef(actor=actor.name, model=actor.model) if actor else None
+
+
+def operation_slice(
+    spec: ProjectSpec, op: Operation
+) -> tuple[OperationTestSlice, frozenset[str]]:
+    op_id = naming.operation_id(op)
+    reads: set[str] = {f"operation:{op_id}"}
+    model = spec.model(op.model) if op.model else None
+    actor = spec.actor(op.actor) if op.actor else None
+    other: Actor | None = None
+    if actor is not None:
+        reads.add(f"actor:{actor.name}")
+        other = next((a for a in spec.actors if a.name != actor.name), None)
+        if other is not None:
+            reads.add(f"actor:{other.name}")
+
+    bindings = dict(semantics.param_bindings(spec, op)) if model else {}
+    declared = {p.name: p for p in op.parameters}
+    params: list[ParamShape] = []
+    for name in naming.path_parameters(op.path):
+        param = declared.get(name)
+        field = bindings.get(name)
+        target = None
+        if model is not None and field is not None:
+            foreign = model.foreign(field)
+            target = foreign.relation.target_model if foreign else None
+        params.append(ParamShape(name=name, type=param.type if param else "string",
+                                 field=field, target_model=target))
+
+    model_shape: ModelShape | None = None
+    if model is not None:
+        reads.add(f"model:{model.name}")
+        model_shape = ModelShape(
+            name=model.name, class_name=naming.class_name(model),
+            primary=model.primary_field.name, soft_delete=semantics.soft_delete(model),
+        )
+
+    kind = op.kind
+    owner: str | None = None
+    body: tuple[FieldShape, ...] = ()
+    read: tuple[FieldShape, ...] = ()
+    unique_sets: tuple[tuple[str, ...], ...] = ()
+    account: AccountRef | None = None
+    identity: str | None = None
+    password: str | None = None
+    if model is not None and actor is not None and kind in ROW_AND_LIST_KINDS:
+        owner = semantics.owner_field(spec, model, actor)
+    if model is not None and kind in ("create", "join", "update"):
+        dto_kind: DtoKind = "update" if kind == "update" else "create"
+        body = dto_shapes(spec, model, dto_kind)
+        reads |= dto_reads(spec, model, dto_kind)
+    if model is not None and kind in ("create", "at", "update"):
+        read = _comparable(dto_shapes(spec, model, "read"))
+        reads |= dto_reads(spec, model, "read")
+    if model is not None and kind in ("create", "index"):
+        unique_sets = _controlled_unique_sets(spec, model, op, with_body=kind == "create")
+    if model is not None and kind in ("join", "login", "refresh"):
+        account_actor = semantics.actor_for_model(spec, model)
+        if account_actor is not None:
+            reads.add(f"actor:{account_actor.name}")
+            account = _account(account_actor)
+            if kind in ("join", "login"):
+                identity = account_actor.identity_field
+            if kind == "join":
+                password = account_actor.password_field
+
+    slice_ = OperationTestSlice(
+        operation_id=op_id, kind=kind, method=op.method, path=op.path,
+        summary=op.summary, params=tuple(params), model=model_shape,
+        caller=_account(actor), other=_account(other), owner_field=owner,
+        body_fields=body, read_fields=read, unique_sets=unique_sets, account=account,
+        identity_field=identity, password_field=password,
+    )
+    return slice_, frozenset(reads)
+
+
+def _controlled_unique_sets(
+    spec: ProjectSpec, model: Model, op: Operation, with_body: bool
+) -> tuple[tuple[str, ...], ...]:
+    """Unique indexes whose every field a request decides: the create body's fields (with
+    ``with_body``), the foreign keys this operation's path binds, and the owner key filled
+    from the caller."""
+    controlled: set[str] = set()
+    if with_body:
+        controlled |= {f.source for f in semantics.model_dto_fields(spec, model, "create")}
+    controlled |= {f for _, f in semantics.param_bindings(spec, op) if model.foreign(f)}
+    actor = spec.actor(op.actor) if op.actor else None
+    owner = semantics.owner_field(spec, model, actor) if actor else None
+    if owner and model.foreign(owner):
+        controlled.add(owner)
+    sets = [tuple(index.field_names) for index in model.unique_indexes]
+    sets += [(f.name,) for f in model.foreign_fields if f.unique]
+    out: list[tuple[str, ...]] = []
+    for fields in sets:
+        if fields and all(name in controlled for name in fields) and fields not in out:
+            out.append(fields)
+    return tuple(out)
