@@ -1,0 +1,159 @@
+"""Typed, read-only views of a project's history, built from the aggregate's plain state.
+
+The aggregate keeps its state as plain JSON (that is what a snapshot stores); these
+frozen dataclasses are what callers read. Each holds deep copies, so changing a view's
+dicts never changes the aggregate.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Literal
+
+RevisionKind = Literal["change", "rollback"]
+
+
+@dataclass(frozen=True)
+class DeltaCounts:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    reused: int = 0
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> DeltaCounts:
+        return cls(data.get("added", 0), data.get("changed", 0), data.get("removed", 0),
+                   data.get("reused", 0))
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.changed} changed, {self.removed} removed, "
+                f"{self.reused} reused")
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    rungs: tuple[dict[str, Any], ...]
+    timestamp: str
+    """ISO 8601, when the result was recorded."""
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Verification:
+        return cls(bool(data["ok"]), tuple(copy.deepcopy(data["rungs"])), data["timestamp"])
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of the project: what was asked, by whom, and what it produced."""
+
+    number: int
+    kind: RevisionKind
+    timestamp: str
+    """ISO 8601, when the revision was recorded."""
+    request_id: str | None
+    """The request it applied; None for a rollback."""
+    author: str
+    text: str
+    """The request text; empty for a rollback."""
+    planner: str
+    tokens: int
+    tries: int
+    spec_hash: str
+    manifest_hash: str
+    changeset: dict[str, Any]
+    """The concrete edits applied; empty for a rollback."""
+    delta: dict[str, Any]
+    counts: DeltaCounts
+    rolled_back_to: int | None
+    verification: Verification | None
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Revision:
+        verification = data.get("verification")
+        return cls(
+            number=data["number"],
+            kind=data["kind"],
+            timestamp=data["timestamp"],
+            request_id=data["request_id"],
+            author=data["author"],
+            text=data["text"],
+            planner=data["planner"],
+            tokens=data["tokens"],
+            tries=data["tries"],
+            spec_hash=data["spec_hash"],
+            manifest_hash=data["manifest_hash"],
+            changeset=copy.deepcopy(data["changeset"]),
+            delta=copy.deepcopy(data["delta"]),
+            counts=DeltaCounts.from_state(data["counts"]),
+            rolled_back_to=data["rolled_back_to"],
+            verification=Verification.from_state(verification) if verification else None,
+        )
+
+    @property
+    def verified(self) -> bool | None:
+        """True / False once the ladder ran on this revision, None before."""
+        return self.verification.ok if self.verification else None
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A requested change not yet applied or rejected."""
+
+    request_id: str
+    author: str
+    text: str
+    changeset: dict[str, Any]
+    planner: str
+    tokens: int
+    tries: int
+    timestamp: str
+    base: int
+    """The head revision when the change was requested."""
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> PendingRequest:
+        return cls(
+            request_id=data["request_id"],
+            author=data["author"],
+            text=data["text"],
+            changeset=copy.deepcopy(data["changeset"]),
+            planner=data["planner"],
+            tokens=data["tokens"],
+            tries=data["tries"],
+            timestamp=data["timestamp"],
+            base=data["base"],
+        )
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A request that failed; the head stayed where it was (``head``)."""
+
+    request_id: str
+    stage: str
+    diagnostics: tuple[dict[str, Any], ...]
+    timestamp: str
+    author: str
+    text: str
+    changeset: dict[str, Any]
+    planner: str
+    tokens: int
+    tries: int
+    head: int
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Rejection:
+        return cls(
+            request_id=data["request_id"],
+            stage=data["stage"],
+            diagnostics=tuple(copy.deepcopy(data["diagnostics"])),
+            timestamp=data["timestamp"],
+            author=data["author"],
+            text=data["text"],
+            changeset=copy.deepcopy(data["changeset"]),
+            planner=data["planner"],
+            tokens=data["tokens"],
+            tries=data["tries"],
+            head=data["head"],
+        )

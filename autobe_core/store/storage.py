@@ -1,0 +1,113 @@
+"""``open_storage(url)``: the project history, blob store and module index of one database.
+
+::
+
+    with open_storage("sqlite:///proj/.autobe/autobe.db") as storage:
+        project = storage.history.get()
+        text = storage.blobs.get_text(digest)
+
+The event store (eventsourcing) and the SQLAlchemy tables share the database the URL
+names (see :mod:`autobe_core.store.config`). On PostgreSQL with ``?schema=NAME`` the
+schema is created when missing and holds every table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Engine, create_engine, text
+
+from autobe_core.history.application import ProjectHistory
+from autobe_core.store.blobs import BlobStore, ModuleIndex
+from autobe_core.store.config import (
+    SQLITE_LOCK_TIMEOUT_S,
+    StorageConfig,
+    StorageConfigError,
+    parse_storage_url,
+)
+
+
+def create_storage_engine(config: StorageConfig) -> Engine:
+    """A SQLAlchemy engine on ``config``'s database; on PostgreSQL with a schema, the
+    schema exists and unqualified tables map into it."""
+    if config.backend == "sqlite":
+        config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return create_engine(
+            config.sqlalchemy_url(), connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S}
+        )
+    engine = create_engine(config.sqlalchemy_url(), pool_pre_ping=True)
+    if config.schema:
+        quoted = engine.dialect.identifier_preparer.quote_schema(config.schema)
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
+        return engine.execution_options(schema_translate_map={None: config.schema})
+    return engine
+
+
+@dataclass
+class Storage:
+    """Everything a project stores, on one database."""
+
+    config: StorageConfig
+    engine: Engine
+    history: ProjectHistory
+    blobs: BlobStore
+    modules: ModuleIndex
+
+    def close(self) -> None:
+        self.history.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_storage(
+    url: str, snapshot_interval: int | None = None, *, base: Path | None = None
+) -> Storage:
+    """Open (creating tables as needed) the storage at ``url``; a relative SQLite path is
+    resolved against ``base`` (default: the working directory)."""
+    config = parse_storage_url(url, base)
+    engine = create_storage_engine(config)
+    try:
+        history = ProjectHistory(
+            config.eventsourcing_env(), snapshot_interval=snapshot_interval
+        )
+    except BaseException:
+        engine.dispose()
+        raise
+    try:
+        return Storage(config, engine, history, BlobStore(engine), ModuleIndex(engine))
+    except BaseException:
+        history.close()
+        engine.dispose()
+        raise
+
+
+def destroy_storage(url: str, *, base: Path | None = None) -> None:
+    """Delete everything stored at ``url``: the SQLite file (with its WAL files), or the
+    PostgreSQL schema of ``?schema=`` (a URL without one is refused)."""
+    config = parse_storage_url(url, base)
+    if config.backend == "sqlite":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(config.database + suffix).unlink(missing_ok=True)
+        return
+    if not config.schema:
+        raise StorageConfigError("refusing to destroy a PostgreSQL store without ?schema=")
+    engine = create_engine(config.sqlalchemy_url())
+    try:
+        quoted = engine.dialect.identifier_preparer.quote_schema(config.schema)
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {quoted} CASCADE"))
+    finally:
+        engine.dispose()
