@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import inspect, select, update
 
 from autobe_core.build.manifest import ManifestEntry
+from autobe_core.service.storage import destroy_storage, open_storage
 from autobe_core.store import (
     StorageConfigError,
     StoreError,
     default_storage_url,
-    destroy_storage,
-    open_storage,
     parse_storage_url,
 )
 from autobe_core.store.blobs import blobs_table

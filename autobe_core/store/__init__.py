@@ -1,5 +1,6 @@
-"""Storage: one URL names the database that holds the event store, the blob store and
-the module index (``open_storage``)."""
+"""Persistence below the history: the content-addressed blob store, the module-key index
+and the storage URL configuration. ``autobe_core.service.storage.open_storage`` bundles
+them with the event store."""
 
 from autobe_core.store.blobs import BlobStore, ModuleIndex, StoreError
 from autobe_core.store.config import (
@@ -8,17 +9,13 @@ from autobe_core.store.config import (
     default_storage_url,
     parse_storage_url,
 )
-from autobe_core.store.storage import Storage, destroy_storage, open_storage
 
 __all__ = [
     "BlobStore",
     "ModuleIndex",
-    "Storage",
     "StorageConfig",
     "StorageConfigError",
     "StoreError",
     "default_storage_url",
-    "destroy_storage",
-    "open_storage",
     "parse_storage_url",
 ]
