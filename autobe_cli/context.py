@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,3 +22,14 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def default_author() -> str:
+    """``AUTOBE_AUTHOR``, else the login name: who is recorded as asking for a change."""
+    name = os.environ.get("AUTOBE_AUTHOR")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from autobe_cli import render
-from autobe_cli.context import Context, pass_context
+from autobe_cli.context import Context, default_author, pass_context
+from autobe_cli.history_commands import register_history_commands
 from autobe_core.errors import AutobeError
 from autobe_core.service.project_service import ProjectService
 from autobe_core.spec.diagnostics import DiagnosticError
@@ -57,20 +58,30 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The spec file (YAML or JSON) the project starts from.",
 )
-def init(directory: Path, spec_path: Path) -> None:
-    """Create a project in DIRECTORY from a spec file."""
-    result = ProjectService.init(directory, spec_path)
+@click.option(
+    "--store",
+    default=None,
+    metavar="URL",
+    help="Storage URL (sqlite:///PATH or postgresql://...); default: SQLite in DIRECTORY/.autobe/.",
+)
+@click.option("--author", default=None, help="Who asked for it (default: your user name).")
+def init(directory: Path, spec_path: Path, store: str | None, author: str | None) -> None:
+    """Create a project in DIRECTORY from a spec file: revision 1, built."""
+    with render.build_progress() as progress:
+        result = ProjectService.init(
+            directory, spec_path, author=author or default_author(), store=store, progress=progress
+        )
     render.init_result(result)
 
 
 @cli.command()
 @pass_context
 def build(ctx: Context) -> None:
-    """Generate the whole backend into the project's workspace."""
+    """Make the workspace hold the head revision's files (regenerating what is missing)."""
     service = ctx.service()
     with render.build_progress() as progress:
-        result = service.build(progress=progress)
-    render.build_result(result, service.layout.workspace)
+        modules = service.build(progress=progress)
+    render.build_result(modules, service.layout.workspace)
 
 
 @cli.command()
@@ -123,10 +134,21 @@ def graph(ctx: Context, fmt: str, output: Path | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
 )
+@click.option("-r", "--revision", default="head", help="A revision number or tag.")
 @pass_context
-def spec(ctx: Context, fmt: str) -> None:
-    """Print the project's spec at head."""
-    render.emit(ctx.service().spec_text(fmt), None)
+def spec(ctx: Context, fmt: str, revision: str) -> None:
+    """Print the project's spec (at head, or at --revision)."""
+    render.emit(ctx.service().spec_text(fmt, revision), None)
+
+
+@cli.command()
+@pass_context
+def status(ctx: Context) -> None:
+    """Head revision, workspace state (edited / untracked files), last verification."""
+    render.status(ctx.service().status())
+
+
+register_history_commands(cli)
 
 
 def main() -> None:

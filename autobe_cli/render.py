@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,14 +19,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from autobe_core.build.builder import BuildResult
 from autobe_core.errors import AutobeError
-from autobe_core.service.project_service import InitResult
+from autobe_core.service.project_service import InitResult, Status
 from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.verify import LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult
 
-out = Console(highlight=False, soft_wrap=True)
+WIDTH_WHEN_PIPED = 120
+"""Tables keep their columns readable when output goes to a file or a pipe."""
+
+out = Console(
+    highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else WIDTH_WHEN_PIPED
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
@@ -50,11 +55,12 @@ def init_result(result: InitResult) -> None:
     out.print(
         f"created project [bold]{spec.name}[/] in {result.layout.root}: "
         f"{len(spec.models)} models, {len(spec.operations)} operations, "
-        f"{len(spec.actors)} actors"
+        f"{len(spec.actors)} actors; revision {result.revision.number}, "
+        f"{result.modules} modules generated"
     )
     for warning in result.warnings:
         err.print(warning.render(), markup=False)
-    out.print("next: `autobe build`, then `autobe check`")
+    out.print("next: `autobe check` (compile, mypy --strict, import, tests)")
 
 
 @contextmanager
@@ -76,8 +82,23 @@ def build_progress() -> Iterator[Callable[[int, int, str], None]]:
         yield advance
 
 
-def build_result(result: BuildResult, workspace: Path) -> None:
-    out.print(f"built {result.modules} modules into {workspace} in {result.seconds:.2f}s")
+def build_result(modules: int, workspace: Path) -> None:
+    out.print(f"workspace {workspace} holds the head revision ({modules} modules)")
+
+
+def status(s: Status) -> None:
+    out.print(f"project {s.name}: revision {s.head}; last check: {s.verification}")
+    out.print(f"store: {s.store}")
+    if not s.built:
+        out.print("workspace: not built (run `autobe build`)")
+    elif not s.in_sync:
+        out.print("workspace: behind the head (the next command brings it up to date)")
+    else:
+        out.print("workspace: holds the head revision")
+    for path in s.edited:
+        out.print(Text(f"  edited by hand: {path}"))
+    for path in s.untracked:
+        out.print(Text(f"  your own file:  {path}"))
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from autobe_core.history import (
     UnknownRevision,
 )
 from autobe_core.history.events import STAGES
-from autobe_core.store import open_storage
+from autobe_core.service.storage import open_storage
 from tests.conftest import fresh_storage_url, requires_postgres
 
 DELTA = {
@@ -260,7 +260,7 @@ def test_upcast_change_requested_v1(storage_url: str) -> None:
 
 CHILD = """
 import sys
-from autobe_core.store import open_storage
+from autobe_core.service.storage import open_storage
 with open_storage(sys.argv[1]) as storage:
     project = storage.history.get()
     project.tag("from-child")

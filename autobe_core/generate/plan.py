@@ -53,8 +53,10 @@ class PlannedModule:
 
     @cached_property
     def key(self) -> str:
+        """Hash of what determines the file: which module (its id selects the render
+        function and the path), the generator version, and the canonical slice."""
         return sha256_text(
-            f"{self.kind}\n{self.generator_version}\n"
+            f"{self.id}\n{self.path}\n{self.generator_version}\n"
             + canonical_json(self.slice.model_dump(mode="json"))
         )
 

@@ -1,12 +1,15 @@
 """Where a project keeps its state and its generated backend on disk.
 
-``<root>/.autobe/`` holds autobe's own state (spec at head, caches); ``<root>/backend/``
+``<root>/.autobe/`` holds autobe's own state (config, the SQLite store by default, caches,
+the write lock); ``<root>/backend/``
 is the generated workspace the user runs and may edit. A project is found from any
 directory inside it, the way git finds a repository.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from autobe_core.errors import ProjectNotFound
 
 STATE_DIR = ".autobe"
 WORKSPACE_DIR = "backend"
+STORE_URL_ENV = "AUTOBE_STORE_URL"
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,6 @@ class ProjectLayout:
     @property
     def state(self) -> Path:
         return self.root / STATE_DIR
-
-    @property
-    def spec_file(self) -> Path:
-        return self.state / "spec.json"
 
     @property
     def workspace(self) -> Path:
@@ -40,8 +40,34 @@ class ProjectLayout:
     def last_check(self) -> Path:
         return self.state / "last-check.json"
 
+    @property
+    def config_file(self) -> Path:
+        return self.state / "config.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state / "lock"
+
+    @property
+    def saved_dir(self) -> Path:
+        """Where ``--force`` saves the user's versions of files it overwrites."""
+        return self.state / "saved"
+
     def exists(self) -> bool:
-        return self.spec_file.is_file()
+        return self.config_file.is_file()
+
+    def store_url(self) -> str:
+        """The storage URL: ``AUTOBE_STORE_URL``, else the project's config, else SQLite
+        under ``.autobe/``."""
+        env = os.environ.get(STORE_URL_ENV)
+        if env:
+            return env
+        if self.config_file.is_file():
+            data = json.loads(self.config_file.read_text(encoding="utf-8"))
+            url = data.get("store")
+            if isinstance(url, str) and url:
+                return url
+        return f"sqlite:///{self.state / 'autobe.db'}"
 
     @classmethod
     def find(cls, start: Path) -> ProjectLayout:

@@ -80,9 +80,7 @@ def open_storage(
     config = parse_storage_url(url, base)
     engine = create_storage_engine(config)
     try:
-        history = ProjectHistory(
-            config.eventsourcing_env(), snapshot_interval=snapshot_interval
-        )
+        history = ProjectHistory(config.eventsourcing_env(), snapshot_interval=snapshot_interval)
     except BaseException:
         engine.dispose()
         raise

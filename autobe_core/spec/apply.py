@@ -67,6 +67,7 @@ from autobe_core.spec.changeset import (
     ModifyField,
     ModifyModel,
     ModifyOperation,
+    ModifyProject,
     RemoveActor,
     RemoveField,
     RemoveIndex,
@@ -90,6 +91,7 @@ __all__ = [
     "apply",
     "apply_edit",
     "check",
+    "creation",
     "expand",
     "invert",
     "run",
@@ -121,6 +123,8 @@ class Outcome:
 def apply_edit(spec: ProjectSpec, edit: ConcreteEdit, p: Problems) -> ProjectSpec:
     """Apply one concrete edit, or raise EditProblem (paths under ``p.at``)."""
     match edit:
+        case ModifyProject():
+            return spec.model_copy(update=edit.model_dump(exclude={"op"}, exclude_none=True))
         case AddModel():
             return add_model(spec, edit, p)
         case RemoveModel():
@@ -256,3 +260,21 @@ def invert(spec_before: ProjectSpec, changeset: ChangeSet) -> ChangeSet:
     ]
     summary = f"undo: {changeset.summary}" if changeset.summary else ""
     return ChangeSet(edits=edits, summary=summary)
+
+
+def creation(spec: ProjectSpec) -> ChangeSet:
+    """The change that turns the empty spec of ``spec.name`` into ``spec``.
+
+    A new project is the empty spec plus its first change, so ``autobe init`` records
+    this like any other change and replaying the history rebuilds the spec from edits
+    alone: ``apply(ProjectSpec(name=spec.name), creation(spec)) == spec``.
+    """
+    if spec.schemas:
+        raise ValueError("component schemas have no edit yet; creation() cannot carry them")
+    edits: list[Edit] = []
+    if spec.title or spec.description:
+        edits.append(ModifyProject(title=spec.title or None, description=spec.description or None))
+    edits += [AddModel(model=m) for m in spec.models]
+    edits += [AddActor(actor=a) for a in spec.actors]
+    edits += [AddOperation(operation=o) for o in spec.operations]
+    return ChangeSet(edits=edits, summary=f"create project {spec.name}")

@@ -21,6 +21,7 @@ from autobe_core.spec.changeset import (
     ModifyField,
     ModifyModel,
     ModifyOperation,
+    ModifyProject,
     RemoveActor,
     RemoveField,
     RemoveIndex,
@@ -53,6 +54,11 @@ def _field(model: Model, name: str) -> tuple[PlainField | ForeignField, int]:
 
 def inverse_edit(before: ProjectSpec, edit: ConcreteEdit) -> ConcreteEdit:
     match edit:
+        case ModifyProject():
+            return ModifyProject(
+                title=None if edit.title is None else before.title,
+                description=None if edit.description is None else before.description,
+            )
         case AddModel():
             return RemoveModel(model=edit.model.name)
         case RemoveModel():

@@ -134,6 +134,14 @@ class ModifyModel(EditModel):
     then derived from the model name). Operation bodies follow the new type names."""
 
 
+class ModifyProject(EditModel):
+    """Change the project's title or description. Absent attributes stay as they are."""
+
+    op: Literal["modifyProject"] = "modifyProject"
+    title: str | None = None
+    description: str | None = None
+
+
 # --------------------------------------------------------------------------- fields
 
 
@@ -353,7 +361,8 @@ class AddCreatedBy(EditModel):
 
 
 ConcreteEdit = (
-    AddModel
+    ModifyProject
+    | AddModel
     | RemoveModel
     | RenameModel
     | ModifyModel
@@ -382,6 +391,7 @@ CrossCuttingEdit = AddFieldEverywhere | AddTimestamps | AddSoftDelete | AddCreat
 Edit = Annotated[ConcreteEdit | CrossCuttingEdit, Field(discriminator="op")]
 
 CONCRETE_TYPES: tuple[type[EditModel], ...] = (
+    ModifyProject,
     AddModel,
     RemoveModel,
     RenameModel,

@@ -8,7 +8,7 @@
   once is found by key instead of regenerated, at any revision (rollback included).
 
 Tables (``autobe_blobs``, ``autobe_modules``) are created on first use. On PostgreSQL the
-engine may carry a ``schema_translate_map`` (see :mod:`autobe_core.store.storage`), so the
+engine may carry a ``schema_translate_map`` (see :mod:`autobe_core.service.storage`), so the
 tables live in the configured schema.
 """
 

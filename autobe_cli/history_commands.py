@@ -1,0 +1,175 @@
+"""Commands over the project history: change, log, show, diff, blame, rollback, checkout,
+tag. Parse, call the service, render; nothing else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from autobe_cli import render_history as render
+from autobe_cli.context import Context, default_author, pass_context
+from autobe_cli.render import build_progress, ladder_progress
+from autobe_core.service import queries
+from autobe_core.service.changes import ChangeOptions, Hooks
+from autobe_core.spec.changeset import load_changeset
+
+
+@click.command()
+@click.option(
+    "--edits",
+    "edits_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML/JSON file with typed edits (see docs/changes.md).",
+)
+@click.option("-m", "--message", default=None, help="What was asked for, for the log.")
+@click.option("--author", default=None, help="Who asked (default: your user name).")
+@click.option("--dry-run", is_flag=True, help="Show the plan and affected modules; write nothing.")
+@click.option(
+    "--keep-mine",
+    is_flag=True,
+    help="Keep your hand-edited versions of files the change would overwrite.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite hand-edited files, saving your versions under .autobe/saved/.",
+)
+@click.option("--no-verify", is_flag=True, help="Skip the recompile ladder (not recommended).")
+@click.option(
+    "--all-tests", is_flag=True, help="Run every generated test, not only those the change reaches."
+)
+@pass_context
+def change(
+    ctx: Context,
+    edits_path: Path,
+    message: str | None,
+    author: str | None,
+    dry_run: bool,
+    keep_mine: bool,
+    force: bool,
+    no_verify: bool,
+    all_tests: bool,
+) -> None:
+    """Apply a structured change: regenerate what it affects, verify, record a revision."""
+    if keep_mine and force:
+        raise click.UsageError("--keep-mine and --force exclude each other")
+    changeset = load_changeset(edits_path)
+    options = ChangeOptions(
+        author=author or default_author(),
+        text=message or changeset.summary or f"edits from {edits_path.name}",
+        keep_mine=keep_mine,
+        force=force,
+        verify=not no_verify,
+        all_tests=all_tests,
+    )
+    service = ctx.service()
+    if dry_run:
+        outcome = service.change(changeset, options, dry_run=True)
+        assert outcome.plan is not None
+        render.plan(outcome.plan)
+        return
+    with build_progress() as progress, ladder_progress() as ladder:
+        outcome = service.change(changeset, options, hooks=Hooks(build=progress, ladder=ladder))
+    render.change_outcome(outcome)
+    if outcome.rejected:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--rejected", is_flag=True, help="Also list rejected changes.")
+@pass_context
+def log(ctx: Context, as_json: bool, rejected: bool) -> None:
+    """The revisions: who asked for what, which modules it touched, verification, tokens."""
+    entries = queries.log(ctx.service().layout)
+    if as_json:
+        click.echo(json.dumps([render.log_data(e) for e in entries], indent=2))
+        return
+    render.log(entries)
+    if rejected:
+        render.rejections(queries.rejections(ctx.service().layout))
+
+
+@click.command()
+@click.argument("rev")
+@pass_context
+def show(ctx: Context, rev: str) -> None:
+    """One revision in full: request, edits, modules and why, verification."""
+    render.show(queries.show(ctx.service().layout, rev))
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b", default="head")
+@click.option("--spec-only", is_flag=True, help="Only the spec diff.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def diff(ctx: Context, a: str, b: str, spec_only: bool, as_json: bool) -> None:
+    """Spec diff and unified code diff between revisions A and B (default: head)."""
+    result = queries.diff(ctx.service().layout, a, b)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    render.diff(result, spec_only=spec_only)
+
+
+@click.command()
+@click.argument("path", default="")
+@pass_context
+def blame(ctx: Context, path: str) -> None:
+    """The revision and request that last changed each generated file (under PATH)."""
+    render.blame(queries.blame(ctx.service().layout, path))
+
+
+@click.command()
+@click.argument("rev")
+@click.option("--author", default=None)
+@click.option("--keep-mine", is_flag=True)
+@click.option("--force", is_flag=True)
+@click.option("--verify", is_flag=True, help="Run the ladder again (the files equal REV's).")
+@pass_context
+def rollback(
+    ctx: Context, rev: str, author: str | None, keep_mine: bool, force: bool, verify: bool
+) -> None:
+    """Record a new revision equal to REV (nothing is regenerated when its blobs exist)."""
+    options = ChangeOptions(
+        author=author or default_author(), keep_mine=keep_mine, force=force, verify=verify
+    )
+    with ladder_progress(enabled=verify) as ladder:
+        outcome = ctx.service().rollback(rev, options, Hooks(ladder=ladder))
+    render.change_outcome(outcome)
+
+
+@click.command()
+@click.argument("rev")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new or empty directory.",
+)
+@pass_context
+def checkout(ctx: Context, rev: str, target: Path) -> None:
+    """Write revision REV's generated files into a directory."""
+    number, files = queries.checkout(ctx.service().layout, rev, target)
+    click.echo(f"wrote revision {number} ({files} files) to {target}")
+
+
+@click.command()
+@click.argument("name")
+@click.argument("rev", default="head")
+@pass_context
+def tag(ctx: Context, name: str, rev: str) -> None:
+    """Name a revision (default: head)."""
+    number = ctx.service().tag(name, rev)
+    click.echo(f"tagged revision {number} as {name}")
+
+
+def register_history_commands(group: click.Group) -> None:
+    for command in (change, log, show, diff, blame, rollback, checkout, tag):
+        group.add_command(command)

@@ -1,0 +1,170 @@
+"""Presentation of the history: plans, outcomes, log, show, diff, blame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from autobe_cli.render import err, ladder_result, out
+from autobe_core.history import Rejection
+from autobe_core.service.changes import ChangeOutcome, ChangePlan
+from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+
+
+def plan(p: ChangePlan) -> None:
+    out.print(f"plan against revision {p.base}: {len(p.concrete.edits)} edit(s)")
+    for edit in p.concrete.edits:
+        data = edit.model_dump(mode="json", by_alias=True, exclude_none=True)
+        out.print(Text("  " + yaml.safe_dump(data, default_flow_style=True, width=1000).strip()))
+    out.print(f"modules: {p.affected.summary()}")
+    for m in p.affected.touched:
+        why = "; ".join(r.render() for r in m.reasons) or "-"
+        out.print(Text(f"  {m.change:8} {m.path}  <- {why}"))
+    out.print("dry run: nothing was written")
+
+
+def change_outcome(o: ChangeOutcome) -> None:
+    if o.verification is not None and (o.rejected or not o.verification.ok):
+        ladder_result(o.verification)
+    if o.rejected:
+        out.print(
+            "[bold red]change rejected[/]: the backend did not pass check; head, "
+            "workspace and your files are unchanged (see `autobe log --rejected`)"
+        )
+        return
+    r = o.revision
+    assert r is not None
+    counts = (
+        f"{len(o.regenerated)} regenerated, {int(r.delta.get('reused', 0))} reused, "
+        f"{len(r.delta.get('removed', []))} removed"
+    )
+    verified = (
+        "verified"
+        if o.verification and o.verification.ok
+        else "not verified"
+        if o.verification is None
+        else "FAILED"
+    )
+    label = f"rollback to r{r.rolled_back_to}" if r.rolled_back_to else "change"
+    out.print(f"revision {r.number} ({label}): {counts}; {verified}")
+    for path in o.kept:
+        err.print(Text(f"  kept your version of {path}"))
+    for path in o.saved:
+        err.print(Text(f"  saved your version: {path}"))
+
+
+def log_data(e: LogEntry) -> dict[str, Any]:
+    r = e.revision
+    return {
+        "revision": r.number,
+        "kind": r.kind,
+        "date": r.timestamp,
+        "author": r.author,
+        "request": r.text,
+        "planner": r.planner,
+        "regenerated": e.regenerated,
+        "reused": e.reused,
+        "removed": e.removed,
+        "verification": e.verification,
+        "tokens": r.tokens,
+        "tries": r.tries,
+        "rolledBackTo": r.rolled_back_to,
+        "tags": list(e.tags),
+    }
+
+
+def log(entries: list[LogEntry]) -> None:
+    table = Table(title="history")
+    table.add_column("rev", justify="right")
+    table.add_column("date", no_wrap=True)
+    table.add_column("author")
+    table.add_column("request", ratio=1)
+    table.add_column("regenerated / reused / removed", no_wrap=True)
+    table.add_column("check")
+    table.add_column("tokens", justify="right")
+    for e in reversed(entries):
+        r = e.revision
+        request = r.text if r.kind == "change" else f"rollback to r{r.rolled_back_to}"
+        if e.tags:
+            request += f" [{', '.join(e.tags)}]"
+        table.add_row(
+            str(r.number),
+            r.timestamp[:16].replace("T", " "),
+            Text(r.author),
+            Text(request),
+            f"{e.regenerated} / {e.reused} / {e.removed}",
+            e.verification,
+            str(r.tokens),
+        )
+    out.print(table)
+
+
+def rejections(items: list[Rejection]) -> None:
+    if not items:
+        out.print("no rejected changes")
+        return
+    table = Table(title="rejected changes")
+    for column in ("date", "author", "request", "stage", "problems"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(
+            item.timestamp[:19].replace("T", " "),
+            Text(item.author),
+            Text(item.text),
+            item.stage,
+            str(len(item.diagnostics)),
+        )
+    out.print(table)
+
+
+def show(e: LogEntry) -> None:
+    r = e.revision
+    out.print(Text(f"revision {r.number} ({r.kind}) {r.timestamp}"))
+    out.print(
+        Text(
+            f"author:  {r.author}\nrequest: {r.text}\nplanner: {r.planner} "
+            f"(tokens {r.tokens}, tries {r.tries})"
+        )
+    )
+    if e.tags:
+        out.print(Text(f"tags:    {', '.join(e.tags)}"))
+    out.print(Text(f"spec:    {r.spec_hash[:16]}  manifest: {r.manifest_hash[:16]}"))
+    out.print(f"modules: {e.modules_summary()}; check: {e.verification}")
+    if r.changeset.get("edits"):
+        out.print("edits:")
+        out.print(Syntax(yaml.safe_dump(r.changeset, sort_keys=False), "yaml"))
+    for kind in ("added", "changed", "removed"):
+        for item in r.delta.get(kind, []):
+            why = "; ".join(" -> ".join(p[::2]) for p in item.get("reasons", [])) or "-"
+            out.print(Text(f"  {kind:8} {item['path']}  <- {why}"))
+
+
+def diff(d: RevisionDiff, spec_only: bool = False) -> None:
+    out.print(f"r{d.a} -> r{d.b}: {len(d.elements)} spec element(s), {len(d.files)} file(s)")
+    for element, change in d.elements.items():
+        out.print(Text(f"  {change:8} {element}"))
+    if d.spec:
+        out.print(Syntax(d.spec, "diff"))
+    if spec_only:
+        return
+    for f in d.files:
+        out.print(Syntax(f.unified, "diff") if f.unified else Text(f"{f.change} {f.path}"))
+
+
+def blame(entries: list[BlameEntry]) -> None:
+    table = Table(title="blame")
+    for column in ("file", "rev", "date", "author", "request"):
+        table.add_column(column)
+    for b in entries:
+        table.add_row(
+            Text(b.path),
+            str(b.revision),
+            b.timestamp[:19].replace("T", " "),
+            Text(b.author),
+            Text(b.request),
+        )
+    out.print(table)

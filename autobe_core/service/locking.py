@@ -1,0 +1,63 @@
+"""One writer per project: an exclusive, non-blocking lock on ``.autobe/lock``.
+
+A second ``autobe change`` on the same project fails at once with a conflict naming the
+holder, instead of waiting or interleaving. The operating system releases the lock when
+the holder exits, also when it is killed, so a crash never leaves a stale lock.
+The event store's optimistic concurrency stays as the second guard (two machines
+sharing one PostgreSQL store).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+
+from autobe_core.errors import AutobeError
+
+
+class ProjectBusy(AutobeError):
+    """Another process holds the project's write lock."""
+
+
+class ProjectLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            os.close(fd)
+            raise ProjectBusy(
+                "conflict: another autobe process is changing this project "
+                f"({holder or 'unknown'})",
+                "wait for it to finish, then run your command again; nothing was changed",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> ProjectLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
