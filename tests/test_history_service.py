@@ -1,0 +1,199 @@
+"""The history invariants, through the real service on real storage.
+
+- after every change the workspace is byte-identical to a clean build of that
+  revision's spec;
+- replaying every stored event (no snapshot) gives the live aggregate, and folding the
+  recorded changesets from the empty spec gives every revision's spec;
+- rollback to any earlier revision k reproduces revision k's files exactly, without
+  generating anything;
+- adding one field regenerates only the modules whose slice holds that model.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autobe_core.build.builder import clean_build
+from autobe_core.build.manifest import MANIFEST_NAME
+from autobe_core.graph import affected
+from autobe_core.service.changes import ChangeOptions
+from autobe_core.service.project_service import ProjectService
+from autobe_core.service.queries import checkout, log
+from autobe_core.service.session import ProjectSession
+from autobe_core.spec.apply import apply
+from autobe_core.spec.changeset import AddField, ChangeSet, parse_changeset
+from autobe_core.spec.io import load_spec
+from autobe_core.spec.model import PlainField, ProjectSpec
+from tests.changeset_strategies import changeset_sequences
+from tests.conftest import fresh_storage_url
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = {"todo": ROOT / "fixtures" / "todo.yaml", "bbs": ROOT / "fixtures" / "bbs.yaml"}
+SPECS = {name: load_spec(path) for name, path in FIXTURES.items()}
+FAST = ChangeOptions(author="property", verify=False)
+CACHES = {".mypy_cache", "__pycache__", ".pytest_cache"}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (caches excluded) -> its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not CACHES & set(p.relative_to(root).parts)
+    }
+
+
+def clean_tree(spec: ProjectSpec) -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Path(tmp) / "backend"
+        clean_build(spec, workspace)
+        return tree(workspace)
+
+
+def fold_spec(service: ProjectService, name: str, revision: int) -> ProjectSpec:
+    """A revision's spec rebuilt from the recorded edits alone, from the empty spec."""
+    specs: dict[int, ProjectSpec] = {}
+    current = ProjectSpec(name=name)
+    for entry in log(service.layout):
+        r = entry.revision
+        if r.kind == "rollback":
+            assert r.rolled_back_to is not None
+            current = specs[r.rolled_back_to]
+        else:
+            current = apply(current, parse_changeset(r.changeset))
+        specs[r.number] = current
+    return specs[revision]
+
+
+def new_project(tmp: Path, fixture: str, store: str | None = None) -> ProjectService:
+    result = ProjectService.init(tmp / "project", FIXTURES[fixture], author="test", store=store)
+    return ProjectService(result.layout)
+
+
+@pytest.mark.parametrize("fixture", ["todo", "bbs"])
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_history_invariants_hold_for_random_changes(fixture: str, data: st.DataObject) -> None:
+    spec0 = SPECS[fixture]
+    sequence = data.draw(changeset_sequences(spec0, max_len=4), label="changes")
+    with tempfile.TemporaryDirectory() as tmp:
+        service = new_project(Path(tmp), fixture)
+        layout = service.layout
+        expected = [spec0]
+        trees = [tree(layout.workspace)]
+        assert trees[0] == clean_tree(spec0)
+        for changeset in sequence:
+            outcome = service.change(changeset, FAST)
+            assert outcome.revision is not None
+            expected.append(apply(expected[-1], changeset))
+            assert service.spec() == expected[-1]
+            trees.append(tree(layout.workspace))
+            assert trees[-1] == clean_tree(expected[-1]), "incremental != clean build"
+
+        head = len(expected)
+        with ProjectSession(layout) as session:
+            live = session.project()
+            replayed = session.storage.history.replay(use_snapshots=False)
+            assert replayed.state() == live.state()
+            assert live.head == head
+            for number in range(1, head + 1):
+                assert session.spec_at(live, number) == expected[number - 1]
+        assert fold_spec(service, spec0.name, head) == expected[-1]
+
+        if head > 1:
+            k = data.draw(st.integers(min_value=1, max_value=head - 1), label="rollback to")
+            outcome = service.rollback(k, FAST)
+            assert outcome.regenerated == []
+            assert tree(layout.workspace) == trees[k - 1]
+            assert service.spec() == expected[k - 1]
+            target = Path(tmp) / "checkout"
+            checkout(layout, k, target)
+            assert tree(target) == trees[k - 1]
+            assert fold_spec(service, spec0.name, head + 1) == expected[k - 1]
+
+
+def test_adding_one_field_regenerates_only_the_modules_holding_that_model(
+    tmp_path: Path,
+) -> None:
+    service = new_project(tmp_path, "bbs")
+    before = service.spec()
+    change = ChangeSet(
+        edits=[AddField(model="bbs_articles", field=PlainField(name="featured", type="boolean"))],
+        summary="feature articles",
+    )
+    outcome = service.change(
+        change, ChangeOptions(author="ann", text="feature articles", verify=False)
+    )
+    expected = affected(before, service.spec())
+    assert set(outcome.regenerated) == expected.ids("changed")
+    assert expected.ids("changed") == {
+        m for m in expected.ids("changed") if m.endswith(":bbs_articles") or m.startswith("test:")
+    }
+    assert {
+        "model:bbs_articles",
+        "dto:bbs_articles",
+        "collector:bbs_articles",
+        "transformer:bbs_articles",
+    } <= set(outcome.regenerated)
+    entry = log(service.layout)[-1]
+    total = len(list((service.layout.workspace).rglob("*.py"))) + 1  # + pyproject.toml
+    assert entry.regenerated == len(outcome.regenerated) < 20
+    assert entry.regenerated + entry.reused == total
+    assert entry.modules_summary() == (
+        f"{entry.regenerated} regenerated, {total - entry.regenerated} reused, 0 removed"
+    )
+    assert (service.layout.workspace / MANIFEST_NAME).is_file()
+
+
+def test_a_verified_change_records_its_verification(tmp_path: Path) -> None:
+    service = new_project(tmp_path, "todo")
+    change = ChangeSet(
+        edits=[
+            AddField(
+                model="todo_labels", field=PlainField(name="position", type="int", nullable=True)
+            )
+        ]
+    )
+    outcome = service.change(change, ChangeOptions(author="bo", text="order labels"))
+    assert outcome.verification is not None and outcome.verification.ok
+    revision = log(service.layout)[-1].revision
+    assert revision.verification is not None and revision.verification.ok
+    names = [r["name"] for r in revision.verification.rungs]
+    assert names == ["compile", "mypy", "import", "tests"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres")])
+def test_history_on_each_storage_backend(tmp_path: Path, backend: str) -> None:
+    with fresh_storage_url(backend, tmp_path) as url:
+        service = new_project(tmp_path, "todo", store=url)
+        first = tree(service.layout.workspace)
+        for word in ("alpha", "beta"):
+            change = ChangeSet(
+                edits=[
+                    AddField(
+                        model="todo_lists", field=PlainField(name=word, type="int", nullable=True)
+                    )
+                ]
+            )
+            service.change(change, FAST)
+        assert [e.revision.number for e in log(service.layout)] == [1, 2, 3]
+        service.rollback(1, FAST)
+        assert tree(service.layout.workspace) == first
+        with ProjectSession(service.layout) as session:
+            assert session.storage.config.backend.startswith(backend)
+            live = session.project()
+            assert session.storage.history.replay().state() == live.state()
