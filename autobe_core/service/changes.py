@@ -20,6 +20,9 @@ finds the workspace one revision behind and rolls it forward from the blobs.
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +44,11 @@ from autobe_core.spec.model import ProjectSpec
 from autobe_core.verify import LadderProgress, LadderResult, run_ladder
 
 BuildProgress = Callable[[int, int, str], None]
+
+PAUSE_ENV = "AUTOBE_TEST_PAUSE_AT"
+"""Test seam for crash and concurrency tests: ``<step>[:seconds]`` makes the process say
+``autobe: paused at <step>`` on stderr and sleep there (default 60 s), so a test can kill
+it at a known step (planned, verifying, storing, committing)."""
 
 
 class UserEditsConflict(AutobeError):
@@ -105,6 +113,15 @@ class Hooks:
     def at(self, name: str) -> None:
         if self.step:
             self.step(name)
+        _pause_for_tests(name)
+
+
+def _pause_for_tests(step: str) -> None:
+    wanted, _, seconds = os.environ.get(PAUSE_ENV, "").partition(":")
+    if wanted == step:
+        sys.stderr.write(f"autobe: paused at {step}\n")
+        sys.stderr.flush()
+        time.sleep(float(seconds or 60))
 
 
 def plan_change(session: ProjectSession, project: Project, changeset: ChangeSet) -> ChangePlan:

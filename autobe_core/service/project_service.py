@@ -74,17 +74,34 @@ class ProjectService:
         store: str | None = None,
         progress: BuildProgress | None = None,
     ) -> InitResult:
-        """Create a project whose revision 1 is the spec file, and build its workspace.
+        """Create a project whose revision 1 is the spec file, and build its workspace."""
+        spec = load_spec(spec_path)
+        return cls.create(root, spec, text=f"init from {spec_path.name}", planner="init",
+                          author=author, store=store, progress=progress)
 
-        Nothing is written unless the spec is valid; a failure later removes what was
-        created."""
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        spec: ProjectSpec,
+        *,
+        text: str,
+        planner: str,
+        author: str = "",
+        store: str | None = None,
+        progress: BuildProgress | None = None,
+    ) -> InitResult:
+        """Create a project whose revision 1 is ``spec`` (recorded as the change from the
+        empty spec, with ``text`` and ``planner`` saying where it came from) and build
+        its workspace. Nothing is written unless the spec is valid; a failure later
+        removes what was created."""
         layout = ProjectLayout(root.resolve())
         if layout.exists():
             raise ProjectExists(
                 f"{layout.root} already holds an autobe project",
                 "choose another directory, or work in this one with `autobe -C DIR ...`",
             )
-        spec = ensure_valid(load_spec(spec_path))
+        spec = ensure_valid(spec)
         warnings = validate(spec)
         created_state = not layout.state.exists()
         created_workspace = not layout.workspace.exists()
@@ -93,7 +110,9 @@ class ProjectService:
             layout.config_file.write_text(
                 json.dumps({"store": store} if store else {}, indent=2) + "\n", "utf-8"
             )
-            revision, modules = cls._record_creation(layout, spec, spec_path, author, progress)
+            revision, modules = cls._record_creation(
+                layout, spec, text, planner, author, progress
+            )
         except BaseException:
             if created_state:
                 shutil.rmtree(layout.state, ignore_errors=True)
@@ -106,7 +125,8 @@ class ProjectService:
     def _record_creation(
         layout: ProjectLayout,
         spec: ProjectSpec,
-        source: Path,
+        text: str,
+        planner: str,
         author: str,
         progress: BuildProgress | None,
     ) -> tuple[Revision, int]:
@@ -129,9 +149,9 @@ class ProjectService:
                 project.request_change(
                     request_id,
                     author=author,
-                    text=f"init from {source.name}",
+                    text=text,
                     changeset=changes.recorded(initial),
-                    planner="init",
+                    planner=planner,
                 )
                 revision = project.apply_change(
                     request_id,
