@@ -13,11 +13,13 @@ schema is created when missing and holds every table.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, NullPool, create_engine, text
 
 from autobe_core.history.application import ProjectHistory
 from autobe_core.store.blobs import BlobStore, ModuleIndex
@@ -78,18 +80,44 @@ def open_storage(
     """Open (creating tables as needed) the storage at ``url``; a relative SQLite path is
     resolved against ``base`` (default: the working directory)."""
     config = parse_storage_url(url, base)
-    engine = create_storage_engine(config)
+    with _one_at_a_time(config):
+        engine = create_storage_engine(config)
+        try:
+            history = ProjectHistory(
+                config.eventsourcing_env(), snapshot_interval=snapshot_interval
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+        try:
+            return Storage(config, engine, history, BlobStore(engine), ModuleIndex(engine))
+        except BaseException:
+            history.close()
+            engine.dispose()
+            raise
+
+
+@contextmanager
+def _one_at_a_time(config: StorageConfig) -> Iterator[None]:
+    """On PostgreSQL, lets one process at a time create (or check) the store's schema and
+    tables. The event store runs its DDL on every open, ``CREATE OR REPLACE FUNCTION``
+    among it, and two sessions doing that at once fail with "tuple concurrently
+    updated": two commands on one store (two users, or ``log`` during a ``change``) must
+    not crash each other. A transaction-level advisory lock, released at commit or when
+    the process dies."""
+    if config.backend == "sqlite":
+        yield
+        return
+    engine = create_engine(config.sqlalchemy_url(), poolclass=NullPool)
     try:
-        history = ProjectHistory(config.eventsourcing_env(), snapshot_interval=snapshot_interval)
-    except BaseException:
+        with engine.begin() as conn:
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"autobe-open:{config.schema or ''}"},
+            )
+            yield
+    finally:
         engine.dispose()
-        raise
-    try:
-        return Storage(config, engine, history, BlobStore(engine), ModuleIndex(engine))
-    except BaseException:
-        history.close()
-        engine.dispose()
-        raise
 
 
 def destroy_storage(url: str, *, base: Path | None = None) -> None:
