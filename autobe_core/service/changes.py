@@ -218,15 +218,7 @@ def change(
         finally:
             if staged.state == "staged":
                 discard(staged)
-        return ChangeOutcome(
-            plan,
-            project.revision(revision.number),
-            staged.counts,
-            [e.module_id for e in staged.regenerated],
-            verification,
-            kept=kept,
-            saved=saved,
-        )
+        return _landed(plan, project, revision, staged, verification, kept, saved)
 
 
 def rollback(
@@ -278,15 +270,27 @@ def rollback(
         finally:
             if staged.state == "staged":
                 discard(staged)
-        return ChangeOutcome(
-            None,
-            project.revision(revision.number),
-            staged.counts,
-            [e.module_id for e in staged.regenerated],
-            verification,
-            kept=kept,
-            saved=saved,
-        )
+        return _landed(None, project, revision, staged, verification, kept, saved)
+
+
+def _landed(
+    plan: ChangePlan | None,
+    project: Project,
+    revision: Revision,
+    staged: Staged,
+    verification: LadderResult | None,
+    kept: list[str],
+    saved: list[str],
+) -> ChangeOutcome:
+    return ChangeOutcome(
+        plan,
+        project.revision(revision.number),
+        staged.counts,
+        [e.module_id for e in staged.regenerated],
+        verification,
+        kept=kept,
+        saved=saved,
+    )
 
 
 def sync_workspace(session: ProjectSession, project: Project, hooks: Hooks | None = None) -> None:

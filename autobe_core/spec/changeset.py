@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 from pydantic.alias_generators import to_camel
 
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
+from autobe_core.spec.io import read_mapping
 from autobe_core.spec.model import (
     Actor,
     DtoKind,
@@ -491,33 +492,7 @@ def _keys_at(loc: list[Any]) -> tuple[str, ...]:
 
 def load_changeset(path: Path) -> ChangeSet:
     """Read a ``.yaml`` / ``.yml`` / ``.json`` changes file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DiagnosticError(
-            [Diagnostic("$", "file.unreadable", f"cannot read {path}: {exc.strerror}")],
-            f"cannot read {path}",
-        ) from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise DiagnosticError(
-            [Diagnostic("$", "file.syntax", f"{path.name} is not valid YAML/JSON: {exc}")],
-            f"cannot parse {path}",
-        ) from None
-    if not isinstance(data, dict):
-        raise DiagnosticError(
-            [
-                Diagnostic(
-                    "$",
-                    "file.not-a-mapping",
-                    "the top level must be a mapping",
-                    ("edits", "summary"),
-                )
-            ],
-            f"cannot parse {path}",
-        )
-    return parse_changeset(data)
+    return parse_changeset(read_mapping(path, ("edits", "summary")))
 
 
 def dump_changeset(changeset: ChangeSet, fmt: str = "yaml") -> str:

@@ -33,8 +33,9 @@ def _from_pydantic(err: Any) -> Diagnostic:
     return Diagnostic(json_path(loc), f"shape.{err['type']}", err["msg"], allowed)
 
 
-def load_spec(path: Path) -> ProjectSpec:
-    """Read a ``.yaml`` / ``.yml`` / ``.json`` spec file."""
+def read_mapping(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The top-level mapping of a ``.yaml`` / ``.yml`` / ``.json`` file; unreadable files,
+    syntax errors and other top levels are diagnostics (``keys``: what the mapping holds)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -51,17 +52,15 @@ def load_spec(path: Path) -> ProjectSpec:
         ) from None
     if not isinstance(data, dict):
         raise DiagnosticError(
-            [
-                Diagnostic(
-                    "$",
-                    "file.not-a-mapping",
-                    "the top level must be a mapping",
-                    ("name", "actors", "models", "operations", "schemas"),
-                )
-            ],
+            [Diagnostic("$", "file.not-a-mapping", "the top level must be a mapping", keys)],
             f"cannot parse {path}",
         )
-    return parse_spec(data)
+    return data
+
+
+def load_spec(path: Path) -> ProjectSpec:
+    """Read a ``.yaml`` / ``.yml`` / ``.json`` spec file."""
+    return parse_spec(read_mapping(path, ("name", "actors", "models", "operations", "schemas")))
 
 
 def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
