@@ -11,6 +11,7 @@ import click
 from autobe_cli import render
 from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.history_commands import register_history_commands
+from autobe_cli.import_command import import_command
 from autobe_core.errors import AutobeError
 from autobe_core.service.project_service import ProjectService
 from autobe_core.spec.diagnostics import DiagnosticError
@@ -149,6 +150,7 @@ def status(ctx: Context) -> None:
 
 
 register_history_commands(cli)
+cli.add_command(import_command)
 
 
 def main() -> None:

@@ -89,6 +89,8 @@ def build_result(modules: int, workspace: Path) -> None:
 def status(s: Status) -> None:
     out.print(f"project {s.name}: revision {s.head}; last check: {s.verification}")
     out.print(f"store: {s.store}")
+    if s.unrealized:
+        out.print(f"unrealized operations: {s.unrealized} (custom: answer 501 until realized)")
     if not s.built:
         out.print("workspace: not built (run `autobe build`)")
     elif not s.in_sync:

@@ -83,6 +83,13 @@ def make_row(m: TestModule, account: str | None, name: str = "row") -> str:
     if account is not None and s.owner_field == s.model.primary:
         return f"{name} = {account}"
     override = owner_override(m, account) if account is not None else ""
+    # a parent the path selects is made explicitly: a nullable foreign key would
+    # otherwise stay None and the row could not be addressed by its path
+    for param in s.params:
+        if (param.field and param.target_model and param.field != s.model.primary
+                and (account is None or param.field != s.owner_field)):
+            parent = f"{m.factory(param.target_model)}(session)"
+            override += f", {param.field}={m.helper('key_of')}({parent})"
     return f"{name} = {m.factory(s.model.name)}(session{override})"
 
 
@@ -288,7 +295,13 @@ def add_index(m: TestModule) -> None:
         rows = f"rows = [account, {make}, {make}]"
     else:
         rows = f"rows = [{make} for _ in range(3)]"
-    setup = setup + parents + [rows]
+    listing = '{"page": 1, "limit": 1}'
+    before = (
+        ["session.commit()", request(m, m.url(args), json=listing, auth=auth),
+         'baseline = response.json()["pagination"]["records"]']
+        if s.baseline else []
+    )
+    setup = setup + parents + before + [rows]
     if bound:
         # a row under other parents is not listed
         extra = owner_override(m, "account") if auth and s.owner_field not in bound else ""
@@ -305,7 +318,24 @@ def add_index(m: TestModule) -> None:
     def page(number: int, limit: int) -> str:
         return request(m, url, json=f'{{"page": {number}, "limit": {limit}}}', auth=auth)
 
-    if single:
+    if s.baseline:
+        # rows made as parents of the caller or of the path's parents may be listed too
+        m.add("test_index_pages_through_rows",
+              "Three more rows than listed before, two per page.",
+              [*setup, "session.commit()", page(1, 2), status(200), "data = response.json()",
+               f"total = baseline + {1 if single else 3}",
+               'assert data["pagination"] == '
+               '{"current": 1, "limit": 2, "records": total, "pages": (total + 1) // 2}',
+               'assert len(data["data"]) == min(2, total)',
+               "seen: set[str] = set()",
+               "for number in range(1, (total + 1) // 2 + 1):",
+               f'    response = client.request(METHOD, {m.url(args)}, '
+               f'json={{"page": number, "limit": 2}}'
+               + (f", headers={auth})" if auth else ")"),
+               "    " + status(200),
+               f'    seen |= {{item[{key}] for item in response.json()["data"]}}',
+               f"assert {ids} <= seen"])
+    elif single:
         m.add("test_index_lists_the_row", "The one row the caller can have here is listed.",
               [*setup, "session.commit()", page(1, 2), status(200), "data = response.json()",
                'assert data["pagination"] == '
@@ -323,10 +353,20 @@ def add_index(m: TestModule) -> None:
                f'seen |= {{item[{key}] for item in data["data"]}}',
                f"assert seen == {ids}"])
     records = 1 if single else 3
-    m.add("test_index_page_past_the_end_is_empty", "A page after the last one holds no rows.",
-          [*setup, "session.commit()", page(records + 1, 1 if single else 2), status(200),
-           "data = response.json()", 'assert data["data"] == []',
-           f'assert data["pagination"]["records"] == {records}'])
+    if s.baseline:
+        past = request(m, m.url(args), json=f'{{"page": baseline + {records + 1}, "limit": 1}}',
+                       auth=auth)
+        m.add("test_index_page_past_the_end_is_empty",
+              "A page after the last one holds no rows.",
+              [*setup, "session.commit()", past, status(200), "data = response.json()",
+               'assert data["data"] == []',
+               f'assert data["pagination"]["records"] == baseline + {records}'])
+    else:
+        m.add("test_index_page_past_the_end_is_empty",
+              "A page after the last one holds no rows.",
+              [*setup, "session.commit()", page(records + 1, 1 if single else 2), status(200),
+               "data = response.json()", 'assert data["data"] == []',
+               f'assert data["pagination"]["records"] == {records}'])
     m.add("test_index_limit_zero_is_422", "The page size must be positive.",
           [*setup, "session.commit()", page(1, 0), status(422)])
     auth_error_tests(m, "index", setup, url, '{"page": 1, "limit": 2}')

@@ -180,6 +180,10 @@ class OperationTestSlice(Frozen):
     """join / login / refresh: the actor whose accounts the operation serves."""
     identity_field: str | None = None
     password_field: str | None = None
+    baseline: bool = False
+    """index: rows of the listed model exist before the test makes its own (required
+    parents of the caller's account or of a path-bound parent), so the test lists once
+    first and counts relative to that."""
 
 
 def _shape(spec: ProjectSpec, model: Model, field: semantics.DtoField) -> FieldShape:
@@ -280,6 +284,14 @@ def operation_slice(
         reads |= dto_reads(spec, model, "read")
     if model is not None and kind in ("create", "index"):
         unique_sets = _controlled_unique_sets(spec, model, op, with_body=kind == "create")
+    baseline = False
+    if model is not None and kind == "index":
+        parents = [p.target_model for p in params if p.target_model]
+        ancestors, walked = required_ancestors(
+            spec, ([actor.model] if actor is not None else []) + parents
+        )
+        reads |= {f"model:{name}" for name in walked}
+        baseline = model.name in ancestors or model.name in parents
     if model is not None and kind in ("join", "login", "refresh"):
         account_actor = semantics.actor_for_model(spec, model)
         if account_actor is not None:
@@ -295,9 +307,31 @@ def operation_slice(
         summary=op.summary, params=tuple(params), model=model_shape,
         caller=_account(actor), other=_account(other), owner_field=owner,
         body_fields=body, read_fields=read, unique_sets=unique_sets, account=account,
-        identity_field=identity, password_field=password,
+        identity_field=identity, password_field=password, baseline=baseline,
     )
     return slice_, frozenset(reads)
+
+
+def required_ancestors(spec: ProjectSpec, roots: list[str]) -> tuple[set[str], set[str]]:
+    """The models a row of each root needs through required foreign keys (the rows its
+    factory makes), roots excluded unless reached again; and every model walked."""
+    found: set[str] = set()
+    walked: set[str] = set()
+    stack = list(dict.fromkeys(roots))
+    while stack:
+        name = stack.pop()
+        if name in walked:
+            continue
+        walked.add(name)
+        model = spec.model(name)
+        if model is None:
+            continue
+        for field in model.foreign_fields:
+            target = field.relation.target_model
+            if not field.nullable and target != name and target not in found:
+                found.add(target)
+                stack.append(target)
+    return found, walked
 
 
 def _controlled_unique_sets(

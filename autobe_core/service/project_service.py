@@ -21,6 +21,8 @@ from autobe_core.build.workspace import read_manifest
 from autobe_core.errors import NotBuilt, ProjectExists
 from autobe_core.graph import ModuleGraph, affected, to_dot, to_json_text
 from autobe_core.history import Revision
+from autobe_core.planning.base import Plan, PlannerChain
+from autobe_core.planning.chain import default_chain
 from autobe_core.service import changes, queries
 from autobe_core.service.changes import BuildProgress, ChangeOptions, ChangeOutcome, Hooks
 from autobe_core.service.layout import ProjectLayout
@@ -54,6 +56,9 @@ class Status:
     untracked: list[str]
     verification: str
     store: str
+    unrealized: int = 0
+    """Operations of kind ``custom`` at the head: generated as 501 handlers, not yet
+    implemented (e.g. an imported AutoBe operation with no standard equivalent)."""
 
 
 class ProjectService:
@@ -206,6 +211,11 @@ class ProjectService:
                     "not verified" if verified is None else "passed" if verified.ok else "failed"
                 ),
                 store=session.storage.config.redacted(),
+                unrealized=sum(
+                    1
+                    for op in session.spec_at(project, project.head).operations
+                    if op.kind == "custom"
+                ) if project.head else 0,
             )
 
     def log(self) -> list[queries.LogEntry]:
@@ -252,6 +262,11 @@ class ProjectService:
                     )
                     session.save(project)
         return result
+
+    def plan(self, text: str, chain: PlannerChain | None = None) -> Plan:
+        """Turn a natural-language request into a plan against the head spec (nothing is
+        written); NotUnderstood when no planner of the chain understands it."""
+        return (chain or default_chain()).plan(self.spec(), text)
 
     def change(
         self,

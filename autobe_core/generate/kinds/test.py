@@ -41,7 +41,9 @@ from autobe_core.generate.testgen_support import (
 )
 from autobe_core.spec.model import OperationKind, ProjectSpec
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: one database and app per test run, emptied after each test; rows of row operations
+get the parents their path selects."""
 
 APP_DB_MODULE_ID = "app:db"
 APP_MAIN_MODULE_ID = "app:main"

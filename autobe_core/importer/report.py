@@ -1,0 +1,190 @@
+"""The import report: what was imported, and everything that was not imported as is.
+
+Every note names where in the source it comes from (a JSON path into ``prisma.json`` or
+``document.json``), what it is about, and why. Kinds of note:
+
+- ``renamed``: a name the generated code cannot use (an SQL reserved word, an attribute
+  SQLAlchemy or pydantic owns) was given a valid name with the same meaning;
+- ``approximated``: the spec holds something close to, but not exactly, what AutoBe
+  describes (a DTO that differs from the derived one, a nullable foreign key to break a
+  cycle, a conflicting constraint);
+- ``dropped``: something AutoBe describes that the spec has no place for;
+- ``unrealized``: an operation imported as ``custom`` (a 501 handler keeping AutoBe's
+  description and specification) until it is realized;
+- ``warning``: the input is odd but was imported faithfully.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+NoteKind = Literal["renamed", "approximated", "dropped", "unrealized", "warning"]
+NOTE_KINDS: tuple[NoteKind, ...] = ("renamed", "approximated", "dropped", "unrealized", "warning")
+OPERATION_KINDS = (
+    "join", "login", "refresh", "index", "at", "create", "update", "erase", "custom"
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    kind: NoteKind
+    source: str
+    """JSON path into a source file (``document.json:$.operations[3]``), or ``""``."""
+    subject: str
+    """What it is about: ``field shopping_mall_orders.order``, ``PATCH /x/{id}``..."""
+    message: str
+    """What happened and why."""
+
+
+@dataclass(frozen=True)
+class UnrealizedOperation:
+    endpoint: str
+    name: str
+    reason: str
+    source: str
+
+
+@dataclass
+class Notes:
+    """Collects notes while mapping; the mappers share one."""
+
+    items: list[Note] = field(default_factory=list)
+
+    def add(self, kind: NoteKind, source: str, subject: str, message: str) -> None:
+        note = Note(kind, source, subject, message)
+        if note not in self.items:
+            self.items.append(note)
+
+    def renamed(self, source: str, subject: str, message: str) -> None:
+        self.add("renamed", source, subject, message)
+
+    def approximated(self, source: str, subject: str, message: str) -> None:
+        self.add("approximated", source, subject, message)
+
+    def dropped(self, source: str, subject: str, message: str) -> None:
+        self.add("dropped", source, subject, message)
+
+    def warning(self, source: str, subject: str, message: str) -> None:
+        self.add("warning", source, subject, message)
+
+
+@dataclass
+class DtoFigures:
+    schemas: int = 0
+    """Component schemas in document.json (built-ins included)."""
+    mapped: int = 0
+    """Schemas that are one of the DTOs the spec derives for a model."""
+    constraints: int = 0
+    """Field constraints (length, range, enum, format) taken from the schemas."""
+    overrides: int = 0
+    """DTO overrides set so the derived DTOs hold the fields AutoBe's did."""
+    unmapped: list[str] = field(default_factory=list)
+    """Schemas with no place in the spec (used by custom operations, or unused)."""
+
+
+@dataclass
+class ImportReport:
+    source: str
+    prisma: str
+    document: str | None
+    project: str
+    models: int = 0
+    namespaces: list[str] = field(default_factory=list)
+    fields: int = 0
+    relations: int = 0
+    indexes: int = 0
+    actors: list[dict[str, str]] = field(default_factory=list)
+    source_operations: int = 0
+    operations_by_kind: dict[str, int] = field(default_factory=dict)
+    unrealized: list[UnrealizedOperation] = field(default_factory=list)
+    dtos: DtoFigures = field(default_factory=DtoFigures)
+    notes: list[Note] = field(default_factory=list)
+    derived_operations: bool = False
+    """No document.json: the operations are the standard CRUD set derived from models."""
+
+    @property
+    def operations(self) -> int:
+        return sum(self.operations_by_kind.values())
+
+    @property
+    def realized(self) -> int:
+        return self.operations - self.operations_by_kind.get("custom", 0)
+
+    def note_counts(self) -> dict[str, int]:
+        counts = Counter(n.kind for n in self.notes)
+        return {kind: counts.get(kind, 0) for kind in NOTE_KINDS}
+
+    # -- output
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "files": {"prisma": self.prisma, "document": self.document},
+            "project": self.project,
+            "models": self.models,
+            "namespaces": self.namespaces,
+            "fields": self.fields,
+            "relations": self.relations,
+            "indexes": self.indexes,
+            "actors": self.actors,
+            "operations": {
+                "source": self.source_operations,
+                "imported": self.operations,
+                "derived": self.derived_operations,
+                "byKind": {k: self.operations_by_kind.get(k, 0) for k in OPERATION_KINDS},
+                "realized": self.realized,
+                "unrealized": len(self.unrealized),
+                "unrealizedOperations": [asdict(u) for u in self.unrealized],
+            },
+            "dtos": asdict(self.dtos),
+            "noteCounts": self.note_counts(),
+            "notes": [asdict(n) for n in self.notes],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_text(self, details: bool = True) -> str:
+        """The report for people; ``details=False``: the summary lines only."""
+        lines = [
+            f"AutoBe import report: {self.project}",
+            f"source: {self.source}",
+            f"  database AST: {self.prisma}",
+            f"  API AST:      {self.document or '(none: standard CRUD operations derived)'}",
+            "",
+            f"models: {self.models} in {len(self.namespaces)} namespace(s) "
+            f"({', '.join(self.namespaces)}); {self.fields} fields, {self.relations} "
+            f"relations, {self.indexes} indexes",
+            "actors: " + (", ".join(
+                f"{a['name']} ({a['kind']}, {a['model']})" for a in self.actors) or "none"),
+            f"operations: {self.operations} imported of {self.source_operations}: "
+            f"{self.realized} realized, {len(self.unrealized)} unrealized (custom, 501)",
+            "  by kind: " + ", ".join(
+                f"{k} {self.operations_by_kind.get(k, 0)}" for k in OPERATION_KINDS),
+            f"DTOs: {self.dtos.schemas} schemas; {self.dtos.mapped} map onto derived DTOs, "
+            f"{self.dtos.constraints} field constraints taken, {self.dtos.overrides} DTO "
+            f"overrides, {len(self.dtos.unmapped)} with no place in the spec",
+        ]
+        counts = self.note_counts()
+        lines.append("notes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if not details:
+            return "\n".join(lines) + "\n"
+        if self.unrealized:
+            lines += ["", f"unrealized operations ({len(self.unrealized)}):"]
+            lines += [f"  {u.endpoint} ({u.name}): {u.reason}" for u in self.unrealized]
+        for kind in NOTE_KINDS:
+            notes = [n for n in self.notes if n.kind == kind and kind != "unrealized"]
+            if not notes:
+                continue
+            lines += ["", f"{kind} ({len(notes)}):"]
+            for n in notes:
+                lines.append(f"  {n.subject}: {n.message}")
+                if n.source:
+                    lines.append(f"    at {n.source}")
+        if self.dtos.unmapped:
+            lines += ["", f"schemas with no place in the spec ({len(self.dtos.unmapped)}):"]
+            lines += [f"  {name}" for name in self.dtos.unmapped]
+        return "\n".join(lines) + "\n"
