@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,22 +13,25 @@ import click
 from autobe_cli import render_history as render
 from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.render import build_progress, ladder_progress
+from autobe_core.planning.base import NotUnderstood
 from autobe_core.service import queries
 from autobe_core.service.changes import ChangeOptions, Hooks
 from autobe_core.spec.changeset import load_changeset
 
 
 @click.command()
+@click.argument("request", required=False)
 @click.option(
     "--edits",
     "edits_path",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML/JSON file with typed edits (see docs/changes.md).",
+    help="A YAML/JSON file with typed edits (see docs/changes.md), instead of REQUEST.",
 )
 @click.option("-m", "--message", default=None, help="What was asked for, for the log.")
 @click.option("--author", default=None, help="Who asked (default: your user name).")
 @click.option("--dry-run", is_flag=True, help="Show the plan and affected modules; write nothing.")
+@click.option("-y", "--yes", is_flag=True, help="Apply the plan without asking.")
 @click.option(
     "--keep-mine",
     is_flag=True,
@@ -45,33 +49,65 @@ from autobe_core.spec.changeset import load_changeset
 @pass_context
 def change(
     ctx: Context,
-    edits_path: Path,
+    request: str | None,
+    edits_path: Path | None,
     message: str | None,
     author: str | None,
     dry_run: bool,
+    yes: bool,
     keep_mine: bool,
     force: bool,
     no_verify: bool,
     all_tests: bool,
 ) -> None:
-    """Apply a structured change: regenerate what it affects, verify, record a revision."""
+    """Change the project: REQUEST in words ("add notifications"), or --edits FILE.
+
+    Shows the plan and the modules it affects, asks for confirmation (--yes for scripts),
+    then regenerates what it affects, verifies and records a revision."""
     if keep_mine and force:
         raise click.UsageError("--keep-mine and --force exclude each other")
-    changeset = load_changeset(edits_path)
+    if (request is None) == (edits_path is None):
+        raise click.UsageError('give either a REQUEST ("add notifications") or --edits FILE')
+    service = ctx.service()
     options = ChangeOptions(
         author=author or default_author(),
-        text=message or changeset.summary or f"edits from {edits_path.name}",
         keep_mine=keep_mine,
         force=force,
         verify=not no_verify,
         all_tests=all_tests,
     )
-    service = ctx.service()
-    if dry_run:
-        outcome = service.change(changeset, options, dry_run=True)
-        assert outcome.plan is not None
-        render.plan(outcome.plan)
-        return
+    if edits_path is not None:
+        changeset = load_changeset(edits_path)
+        text = message or changeset.summary or f"edits from {edits_path.name}"
+        options = replace(options, text=text)
+        confirm_needed = False
+    else:
+        assert request is not None
+        try:
+            plan = service.plan(request)
+        except NotUnderstood as exc:
+            render.not_understood(exc)
+            sys.exit(1)
+        changeset = plan.changeset
+        options = replace(
+            options,
+            text=message or request,
+            planner=plan.planner,
+            tokens=plan.tokens,
+            tries=plan.tries,
+        )
+        render.explanation(plan.planner, plan.explanation, plan.tokens, plan.tries)
+        confirm_needed = True
+    if dry_run or confirm_needed:
+        preview = service.change(changeset, options, dry_run=True)
+        assert preview.plan is not None
+        render.plan(preview.plan)
+        if dry_run:
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.UsageError("confirmation needed and no terminal to ask: pass --yes")
+            click.confirm("apply this change?", abort=True)
     with build_progress() as progress, ladder_progress() as ladder:
         outcome = service.change(changeset, options, hooks=Hooks(build=progress, ladder=ladder))
     render.change_outcome(outcome)

@@ -11,8 +11,24 @@ from rich.text import Text
 
 from autobe_cli.render import err, ladder_result, out
 from autobe_core.history import Rejection
+from autobe_core.planning.base import NotUnderstood
 from autobe_core.service.changes import ChangeOutcome, ChangePlan
 from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+
+
+def explanation(planner: str, text: str, tokens: int, tries: int) -> None:
+    cost = f" ({tokens} tokens, {tries} tries)" if planner == "llm" else ""
+    out.print(Text(f"planner {planner}{cost}: {text}"))
+
+
+def not_understood(exc: NotUnderstood) -> None:
+    err.print("[bold red]error:[/]", end=" ")
+    err.print(Text(exc.message))
+    if exc.closest:
+        err.print(Text("  closest: " + ", ".join(exc.closest[:8])))
+    if exc.hint:
+        err.print(Text(f"  hint: {exc.hint}"))
+    err.print("nothing was changed")
 
 
 def plan(p: ChangePlan) -> None:
