@@ -41,6 +41,7 @@ def test_a_request_needs_confirmation(tmp_path: Path) -> None:
     run("init", project, "--from", TODO)
     code, out = run("-C", project, "change", "add timestamps to every model", stdin="n\n")
     assert code != 0
+    assert "--yes" in out  # no terminal to ask on: the message says how to confirm
     assert len(json.loads(run("-C", project, "log", "--json")[1])) == 1
 
 
