@@ -179,6 +179,24 @@ class Resource:
     flat_segment: str
     param: str
 
+    def owned_rows(
+        self, reader: Actor | None, *, noun: str, listing: str, creating: str
+    ) -> list[Operation]:
+        """The five operations of rows their owner writes and ``reader`` reads (comments,
+        reviews), plus a moderator's erase when the project has a moderator."""
+        ctx = self.ctx
+        ops = [
+            self.op("index", reader, listing),
+            self.op("at", reader, f"Read one {noun}."),
+            self.op("create", ctx.owner, creating),
+            self.op("update", ctx.owner, f"Edit your {noun}."),
+            self.op("erase", ctx.owner, f"Delete your {noun}."),
+        ]
+        mod = ctx.moderator()
+        if mod is not None:
+            ops.append(self.op("erase", mod, f"Remove a {noun} (moderation)."))
+        return ops
+
     def op(
         self,
         kind: OperationKind,

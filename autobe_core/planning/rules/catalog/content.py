@@ -203,17 +203,12 @@ class Reviews(Feature):
             unique=True,
         )
         reader = ctx.conv.reader(target)
-        res = c.resource
-        ops = [
-            res.op("index", reader, f"List the reviews of {article(t)}."),
-            res.op("at", reader, "Read one review."),
-            res.op("create", ctx.owner, f"Review {article(t)}."),
-            res.op("update", ctx.owner, "Edit your review."),
-            res.op("erase", ctx.owner, "Delete your review."),
-        ]
-        mod = ctx.moderator()
-        if mod is not None:
-            ops.append(res.op("erase", mod, "Remove a review (moderation)."))
+        ops = c.resource.owned_rows(
+            reader,
+            noun="review",
+            listing=f"List the reviews of {article(t)}.",
+            creating=f"Review {article(t)}.",
+        )
         return Parts(models=[c.model], operations=ops)
 
 

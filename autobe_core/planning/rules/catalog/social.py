@@ -41,17 +41,12 @@ class Comments(Feature):
             owner_relation="author",
         )
         reader = ctx.conv.reader(ctx.need_target())
-        res = c.resource
-        ops = [
-            res.op("index", reader, f"List the comments on {article(t)}."),
-            res.op("at", reader, "Read one comment."),
-            res.op("create", ctx.owner, f"Comment on {article(t)}."),
-            res.op("update", ctx.owner, "Edit your comment."),
-            res.op("erase", ctx.owner, "Delete your comment."),
-        ]
-        mod = ctx.moderator()
-        if mod is not None:
-            ops.append(res.op("erase", mod, "Remove a comment (moderation)."))
+        ops = c.resource.owned_rows(
+            reader,
+            noun="comment",
+            listing=f"List the comments on {article(t)}.",
+            creating=f"Comment on {article(t)}.",
+        )
         return Parts(models=[c.model], operations=ops)
 
 
