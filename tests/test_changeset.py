@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autobe_core.spec.apply import AFTER_PREFIX, apply, check, expand, invert
 from autobe_core.spec.changeset import (
     EDIT_TYPES,
     AddActor,
@@ -48,6 +47,7 @@ from autobe_core.spec.changeset import (
     parse_changeset,
 )
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
+from autobe_core.spec.edits.apply import AFTER_PREFIX, apply, check, expand, invert
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import (
     Actor,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from autobe_core.generate.kinds import test as tests_kind
+from autobe_core.generate.kinds.test import generator as tests_kind
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.graph.elements import spec_elements
 from autobe_core.spec.io import load_spec, parse_spec

@@ -14,7 +14,7 @@ from autobe_core.generate.plan import plan_modules
 from autobe_core.graph import ModuleGraph, affected, to_dot, to_json
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
-from autobe_core.spec.validate import validate
+from autobe_core.spec.validation.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 TODO = load_spec(ROOT / "fixtures" / "todo.yaml")

@@ -25,8 +25,8 @@ from autobe_core.service.changes import ChangeOptions
 from autobe_core.service.project_service import ProjectService
 from autobe_core.service.queries import checkout, log
 from autobe_core.service.session import ProjectSession
-from autobe_core.spec.apply import apply
 from autobe_core.spec.changeset import AddField, ChangeSet, parse_changeset
+from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
 from tests.changeset_strategies import changeset_sequences

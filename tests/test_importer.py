@@ -21,10 +21,10 @@ from autobe_cli.main import cli
 from autobe_core.importer import Imported, import_autobe
 from autobe_core.service.importing import import_project
 from autobe_core.service.project_service import ProjectService
-from autobe_core.spec.apply import apply, creation
 from autobe_core.spec.diagnostics import DiagnosticError, errors
+from autobe_core.spec.edits.apply import apply, creation
 from autobe_core.spec.model import Operation, ProjectSpec
-from autobe_core.spec.validate import validate
+from autobe_core.spec.validation.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ROOT / "tests" / "data" / "autobe" / "notes"

@@ -34,8 +34,8 @@ from autobe_core.build.materialize import CorruptBlobError, MaterializeError, ma
 from autobe_core.build.workspace import leftovers, read_manifest
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.graph.affected import affected
-from autobe_core.spec.apply import apply
 from autobe_core.spec.changeset import AddField, ChangeSet, RemoveOperation
+from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
 from tests.changeset_strategies import changeset_sequences

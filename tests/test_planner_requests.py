@@ -23,8 +23,8 @@ from autobe_core.planning.rules import RulePlanner
 from autobe_core.service import test_scope
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome
 from autobe_core.service.project_service import ProjectService
-from autobe_core.spec.apply import apply
 from autobe_core.spec.changeset import AddOperation
+from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.naming import operation_id
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,6 @@ from autobe_core.planning.rules.adapt import Conventions
 from autobe_core.planning.rules.catalog import CATALOG, find_feature
 from autobe_core.planning.rules.fields import parse_field
 from autobe_core.planning.rules.words import normalize
-from autobe_core.spec.apply import apply
 from autobe_core.spec.changeset import (
     AddCreatedBy,
     AddField,
@@ -37,6 +36,7 @@ from autobe_core.spec.changeset import (
     RenameField,
     RenameModel,
 )
+from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import (
     Operation,

@@ -1,6 +1,6 @@
 """Clean builds: every module of a spec generated and written atomically.
 
-The spec is assumed valid (the caller runs :func:`autobe_core.spec.validate.validate`
+The spec is assumed valid (the caller runs :func:`autobe_core.spec.validation.validate.validate`
 first); a generator failing on it is a bug and propagates as is, with the workspace
 untouched, since nothing is written before every module has been generated.
 """

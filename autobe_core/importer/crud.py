@@ -20,7 +20,7 @@ from autobe_core.spec.model import (
     Parameter,
 )
 from autobe_core.spec.naming import dto_type_names, singular
-from autobe_core.spec.rules_paths import parameter_problem
+from autobe_core.spec.validation.paths import parameter_problem
 
 METHODS: dict[OperationKind, HttpMethod] = {
     "index": "patch", "at": "get", "create": "post", "update": "put", "erase": "delete",

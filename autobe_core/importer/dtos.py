@@ -26,7 +26,6 @@ from autobe_core.importer.report import Notes
 from autobe_core.importer.schemas import Prop, SchemaInfo, parse_type_name
 from autobe_core.importer.source import DOCUMENT_FILE, where
 from autobe_core.spec.model import DtoKind, DtoOverride, Model, PlainField, ProjectSpec
-from autobe_core.spec.rules_common import printable_problem
 from autobe_core.spec.semantics import (
     PASSWORD_INPUT,
     _all_candidates,
@@ -35,6 +34,7 @@ from autobe_core.spec.semantics import (
     is_auto,
     model_dto_fields,
 )
+from autobe_core.spec.validation.common import printable_problem
 
 CONSTRAINT_SOURCES = ("ICreate", "IJoin", "IUpdate", "", "ISummary")
 """Schemas whose properties constrain the columns, strongest first."""

@@ -26,7 +26,7 @@ from autobe_core.importer.schemas import (
 )
 from autobe_core.importer.source import DOCUMENT_FILE, where
 from autobe_core.spec.naming import dto_base, pascal
-from autobe_core.spec.rules_names import class_name_problem
+from autobe_core.spec.validation.names import class_name_problem
 
 
 @dataclass

@@ -27,7 +27,7 @@ from autobe_core.spec.model import (
     UniqueIndex,
 )
 from autobe_core.spec.naming import field_problem, model_name_problem, relation_problem
-from autobe_core.spec.rules_common import printable_problem
+from autobe_core.spec.validation.common import printable_problem
 
 STRINGY = ("string", "uri")
 

@@ -28,8 +28,8 @@ from autobe_core.importer.report import Notes
 from autobe_core.importer.source import DOCUMENT_FILE, where
 from autobe_core.spec.model import Body, Model, Operation, OperationKind, Parameter
 from autobe_core.spec.naming import dto_type_names, path_parameters, singular, snake
-from autobe_core.spec.rules_operations import BODIES
-from autobe_core.spec.rules_paths import parameter_problem, path_problem
+from autobe_core.spec.validation.operations import BODIES
+from autobe_core.spec.validation.paths import parameter_problem, path_problem
 
 CRUD = ("index", "at", "create", "update", "erase")
 AUTH = ("join", "login", "refresh")

@@ -8,7 +8,6 @@ operations"); the lines after it list every element, one per line.
 from __future__ import annotations
 
 from autobe_core.planning.rules.words import join_words
-from autobe_core.spec.apply import expand
 from autobe_core.spec.changeset import (
     AddActor,
     AddCreatedBy,
@@ -34,6 +33,7 @@ from autobe_core.spec.changeset import (
     RenameModel,
     SetDtoOverride,
 )
+from autobe_core.spec.edits.apply import expand
 from autobe_core.spec.model import ForeignField, Model, Operation, PlainField, ProjectSpec
 
 KIND_WORDS = {

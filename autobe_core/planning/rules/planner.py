@@ -2,7 +2,7 @@
 
 ``RulePlanner().plan(spec, text)`` reads a direct request (:mod:`.grammar`) or a catalog
 feature (:mod:`.catalog`), builds the edits, and checks them with
-:func:`autobe_core.spec.apply.check` before returning: every plan applies cleanly to the
+:func:`autobe_core.spec.edits.apply.check` before returning: every plan applies cleanly to the
 spec it was made for. A request it cannot read raises NotUnderstood naming the closest
 catalog entries and grammar forms; a request already satisfied raises NothingToDo.
 """
@@ -13,8 +13,8 @@ from autobe_core.planning.base import NotUnderstood, Plan
 from autobe_core.planning.rules.explain import explain
 from autobe_core.planning.rules.grammar import Grammar, closest
 from autobe_core.planning.rules.words import normalize
-from autobe_core.spec.apply import check
 from autobe_core.spec.changeset import ChangeSet
+from autobe_core.spec.edits.apply import check
 from autobe_core.spec.model import ProjectSpec
 
 

@@ -8,13 +8,13 @@ namespace, or one model.
 from __future__ import annotations
 
 from autobe_core.planning.rules.catalog.base import Ctx, Feature, Parts
-from autobe_core.spec.apply_expand import SOFT_DELETE, TIMESTAMPS, created_by_field
 from autobe_core.spec.changeset import (
     AddCreatedBy,
     AddSoftDelete,
     AddTimestamps,
     CrossCuttingEdit,
 )
+from autobe_core.spec.edits.expand import SOFT_DELETE, TIMESTAMPS, created_by_field
 from autobe_core.spec.model import ForeignField, Model, PlainField
 
 

@@ -1,0 +1,5 @@
+"""The `auth` kind: password hashing, tokens and one dependency per actor, ``app/auth/``."""
+
+from autobe_core.generate.kinds.auth.generator import plan
+
+__all__ = ["plan"]

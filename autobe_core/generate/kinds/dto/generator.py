@@ -1,0 +1,257 @@
+"""Planner and generator for the `dto` module kind: ``app/dtos/<model>.py``.
+
+One module per model holding its pydantic DTOs (read, summary, create, update, request,
+page; actor models also join, login, refresh, authorized). The slice holds the DTO field
+shapes ``semantics.model_dto_fields`` derives, so it reads the model, the actors that
+authenticate against it (the password field) and the create operations with their actors
+(the server-bound foreign keys).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from autobe_core.generate.common import (
+    LINE_WIDTH,
+    REQUEST_EXTRAS,
+    FieldSlice,
+    ModelRef,
+    Slice,
+    dto_shape_reads,
+    import_block,
+    safe_docstring,
+    wrap_call,
+)
+from autobe_core.generate.emit import py_str
+from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
+from autobe_core.spec.model import DtoKind, Model, ProjectSpec
+from autobe_core.spec.semantics import actor_for_model, model_dto_fields, sortable_fields
+
+GENERATOR_VERSION = "1"
+
+URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"
+"""A URI: a scheme, a colon, no whitespace (RFC 3986 in spirit, kept permissive)."""
+
+
+class ActorDtos(Slice):
+    """What the join / login / refresh / authorized DTOs of an actor model need."""
+
+    actor: str
+    identity: FieldSlice | None = None
+    """The login identity field (None: the actor cannot log in, e.g. a guest)."""
+
+
+class DtoSlice(Slice):
+    model: ModelRef
+    description: str = ""
+    read: tuple[FieldSlice, ...]
+    summary: tuple[FieldSlice, ...]
+    create: tuple[FieldSlice, ...]
+    update: tuple[FieldSlice, ...]
+    request: tuple[FieldSlice, ...]
+    sortable: tuple[str, ...]
+    actor: ActorDtos | None = None
+
+
+def cut(spec: ProjectSpec, model: Model) -> DtoSlice:
+    def fields(kind: DtoKind) -> tuple[FieldSlice, ...]:
+        return tuple(FieldSlice.of(model, f) for f in model_dto_fields(spec, model, kind))
+
+    actor = actor_for_model(spec, model)
+    actor_dtos: ActorDtos | None = None
+    if actor is not None:
+        identity: FieldSlice | None = None
+        # guests never log in: no login DTO, whatever their (default) credential fields
+        plain = model.plain(actor.identity_field) if actor.identity_field else None
+        if (plain is not None and actor.kind != "guest" and actor.password_field
+                and model.plain(actor.password_field)):
+            identity = FieldSlice(
+                name=plain.name, type=plain.type, nullable=False, required=True,
+                source=plain.name, format=plain.format,
+                enum=tuple(plain.enum) if plain.enum else None,
+                description=plain.description,
+            )
+        actor_dtos = ActorDtos(actor=actor.name, identity=identity)
+    return DtoSlice(
+        model=ModelRef.of(model),
+        description=model.description,
+        read=fields("read"),
+        summary=fields("summary"),
+        create=fields("create"),
+        update=fields("update"),
+        request=tuple(f for f in fields("request") if f.name not in REQUEST_EXTRAS),
+        sortable=tuple(sortable_fields(spec, model)),
+        actor=actor_dtos,
+    )
+
+
+def plan(spec: ProjectSpec) -> list[PlannedModule]:
+    modules: list[PlannedModule] = []
+    for model in spec.models:
+        slice_ = cut(spec, model)
+        modules.append(PlannedModule(
+            id=f"dto:{model.name}",
+            kind="dto",
+            path=f"{BACKEND_PACKAGE}/dtos/{model.name}.py",
+            slice=slice_,
+            render=_render,
+            generator_version=GENERATOR_VERSION,
+            reads=frozenset(dto_shape_reads(spec, model)),
+            imports=frozenset({"app:dtos_common"}),
+        ))
+    return modules
+
+
+def _render(slice_: BaseModel) -> str:
+    assert isinstance(slice_, DtoSlice)
+    return render(slice_)
+
+
+# --------------------------------------------------------------------------- render
+
+Style = str
+"""How a field is rendered: ``output`` (read side: plain types, no constraints),
+``input`` (constraints, EmailStr), ``filter`` (optional, no constraints)."""
+
+
+def python_type(field: FieldSlice, style: Style) -> str:
+    if field.enum:
+        base = "Literal[" + ", ".join(py_str(v) for v in field.enum) + "]"
+    elif field.type == "string" and field.format == "email" and style == "input":
+        base = "EmailStr"
+    else:
+        base = {
+            "uuid": "uuid.UUID", "string": "str", "int": "int", "double": "float",
+            "boolean": "bool", "datetime": "datetime.datetime", "uri": "str",
+        }[field.type]
+    optional = field.nullable or not field.required or style == "filter"
+    return f"{base} | None" if optional else base
+
+
+def _number(value: float, field: FieldSlice) -> str:
+    if field.type == "int" and float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def field_line(field: FieldSlice, style: Style) -> str:
+    args: list[str] = []
+    if field.nullable or not field.required or style == "filter":
+        args.append("default=None")
+    if style == "input":
+        if field.type in ("string", "uri") and not field.enum:
+            if field.min_length is not None:
+                args.append(f"min_length={field.min_length}")
+            if field.max_length is not None:
+                args.append(f"max_length={field.max_length}")
+        if field.type == "uri":
+            args.append(f"pattern={py_str(URI_PATTERN)}")
+        if field.type in ("int", "double"):
+            if field.minimum is not None:
+                args.append(f"ge={_number(field.minimum, field)}")
+            if field.maximum is not None:
+                args.append(f"le={_number(field.maximum, field)}")
+    text = " ".join(field.description.split())
+    if text:
+        args.append(f"description={py_str(text)}")
+    annotation = python_type(field, style)
+    if not args:
+        return f"    {field.name}: {annotation}\n"
+    if args == ["default=None"]:
+        return f"    {field.name}: {annotation} = None\n"
+    return wrap_call(f"{field.name}: {annotation} = Field", args, "    ")
+
+
+def class_block(name: str, doc: str, lines: list[str]) -> str:
+    body = safe_docstring(doc, "    ")
+    if lines:
+        body += ("\n" if body else "") + "".join(lines)
+    if not body:
+        body = "    pass\n"
+    return f"\n\nclass {name}(BaseModel):\n{body}"
+
+
+def _lines(fields: tuple[FieldSlice, ...], style: Style) -> list[str]:
+    return [field_line(f, style) for f in fields]
+
+
+def render(s: DtoSlice) -> str:
+    m = s.model
+    table = m.name
+    all_fields = s.read + s.summary + s.create + s.update + s.request
+    if s.actor is not None and s.actor.identity is not None:
+        all_fields += (s.actor.identity,)
+    pydantic = {"BaseModel", "Field"}
+    common = {"IPageIPagination"}
+    types = {f.type for f in all_fields}
+    imports: list[str] = []
+    if "uuid" in types or s.actor is not None:
+        imports.append("import uuid")
+    if "datetime" in types:
+        imports.append("import datetime")
+    if any(f.enum for f in all_fields) or s.sortable:
+        imports.append("from typing import Literal")
+    inputs = s.create + s.update
+    if s.actor is not None and s.actor.identity is not None:
+        inputs += (s.actor.identity,)
+    if any(f.type == "string" and f.format == "email" and not f.enum for f in inputs):
+        pydantic.add("EmailStr")
+    if s.actor is not None:
+        common.add("IAuthorizationToken")
+    imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")
+    imports.append(f"from app.dtos.common import {', '.join(sorted(common))}")
+
+    out = safe_docstring(f"DTOs of {table}: {s.description}" if s.description
+                         else f"DTOs of {table}.")
+    out += "\nfrom __future__ import annotations\n\n" + import_block(imports)
+    out += class_block(m.dto("read"), s.description or f"A {table} row.", _lines(s.read, "output"))
+    out += class_block(m.dto("summary"), f"A {table} row in a list.",
+                       _lines(s.summary, "output"))
+    out += class_block(m.dto("create"), f"Body of a request that creates a {table} row.",
+                       _lines(s.create, "input"))
+    out += class_block(m.dto("update"),
+                       f"Body of a request that updates a {table} row; only the fields sent "
+                       "are changed.", _lines(s.update, "input"))
+    request = [
+        *_lines(s.request, "filter"),
+        "    page: int = Field(default=1, ge=1)\n",
+        "    limit: int = Field(default=20, ge=1, le=100)\n",
+        "    search: str | None = Field(default=None, max_length=200)\n",
+    ]
+    if s.sortable:
+        choices = [py_str(f"{sign}{name}") for name in s.sortable for sign in "+-"]
+        line = f"    sort: Literal[{', '.join(choices)}] | None = None\n"
+        if len(line) > LINE_WIDTH:
+            line = "    sort: Literal[\n" + "".join(f"        {c},\n" for c in choices)
+            line += "    ] | None = None\n"
+        request.append(line)
+    else:
+        request.append("    sort: None = None\n")
+    out += class_block(m.dto("request"),
+                       f"Filters, search text, sort order and page of a {table} listing.",
+                       request)
+    out += class_block(m.dto("page"), f"One page of {table} summaries.", [
+        "    pagination: IPageIPagination\n",
+        f"    data: list[{m.dto('summary')}]\n",
+    ])
+    if s.actor is not None:
+        out += _actor_classes(s, s.actor)
+    return out
+
+
+def _actor_classes(s: DtoSlice, actor: ActorDtos) -> str:
+    m = s.model
+    out = class_block(m.dto("join"), f"Body of a request that registers a {actor.actor}.",
+                      _lines(s.create, "input"))
+    if actor.identity is not None:
+        out += class_block(m.dto("login"), f"Credentials of a {actor.actor}.", [
+            field_line(actor.identity, "input"),
+            "    password: str\n",
+        ])
+    out += class_block(m.dto("refresh"), "A refresh token to exchange for new tokens.",
+                       ["    refresh_token: str\n"])
+    out += class_block(m.dto("authorized"), f"A signed-in {actor.actor} and its tokens.", [
+        "    id: uuid.UUID\n",
+        "    token: IAuthorizationToken\n",
+    ])
+    return out

@@ -1,0 +1,203 @@
+"""Planner for the `operation` module kind: ``app/operations/<operation_id>.py``.
+
+One FastAPI ``router`` and one handler per operation, behaving as the table in
+docs/generated-backend.md says. Handlers map nothing between DTOs and ORM rows: they call
+the model's collectors and transformers, so the slice holds names (the model's class,
+module and DTOs), the path bindings, the owner key, the soft-delete flag and the actor,
+never the model's field list. The text is rendered by
+:mod:`autobe_core.generate.kinds.operation.render`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
+from autobe_core.generate.kinds.operation.render import imports_of, render
+from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
+from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
+from autobe_core.spec.naming import operation_id, path_parameters, snake
+from autobe_core.spec.semantics import (
+    actor_for_model,
+    model_dto_fields,
+    owner_field,
+    param_bindings,
+    soft_delete,
+)
+
+__all__ = ["GENERATOR_VERSION", "OperationSlice", "cut", "plan", "render"]
+
+GENERATOR_VERSION = "1"
+
+AUTH_KINDS = ("join", "login", "refresh")
+PY_TYPES = {"uuid": "uuid.UUID", "string": "str", "uri": "str", "int": "int",
+            "double": "float", "boolean": "bool", "datetime": "datetime.datetime"}
+IMPORTED_LOWERCASE = frozenset({"get_session"})
+"""Imported names an operation id (``<method>_...``) could equal."""
+
+
+class Param(Slice):
+    """A path parameter: its URL name, the handler argument, and what it selects."""
+
+    name: str
+    arg: str
+    type: str
+    """Python annotation of the argument."""
+    field: str | None = None
+    """The model field it binds (``semantics.param_bindings``); None: unbound."""
+    key: bool = False
+    """``field`` is the primary key or a foreign key (a uuid)."""
+
+
+class Parent(Slice):
+    """create: a path-bound parent row that must exist (404 otherwise)."""
+
+    field: str
+    arg: str
+    table: str
+    class_name: str
+    soft_delete: bool = False
+
+
+class Account(Slice):
+    """join / login / refresh: the actor whose accounts the operation serves."""
+
+    actor: str
+    identity: str | None = None
+    """The identity field when a join body carries it (taken -> 409) / login uses it."""
+    password: str | None = None
+    password_nullable: bool = False
+
+
+class OperationSlice(Slice):
+    operation_id: str
+    handler: str
+    kind: str
+    method: str
+    path: str
+    summary: str = ""
+    description: str = ""
+    model: ModelRef | None = None
+    primary: str = "id"
+    soft_delete: bool = False
+    params: tuple[Param, ...] = ()
+    parents: tuple[Parent, ...] = ()
+    actor: str | None = None
+    """The actor that must call it (``require_<actor>``); None: public."""
+    owner: str | None = None
+    """create: the foreign key filled with the caller's id; index: the foreign key that
+    must equal it (only the caller's rows are listed); at / update / erase: the field
+    that must equal the caller's id (403 otherwise)."""
+    account: Account | None = None
+
+
+def _param_type(model: Model | None, field: str | None, declared: str | None) -> str:
+    if model is not None and field is not None:
+        if field == model.primary_field.name or model.foreign(field):
+            return "uuid.UUID"
+        plain = model.plain(field)
+        if plain is not None:
+            return PY_TYPES[plain.type]
+    return {"uuid": "uuid.UUID", "string": "str", "int": "int"}.get(declared or "", "str")
+
+
+def _account(spec: ProjectSpec, op: Operation, model: Model) -> tuple[Account | None, set[str]]:
+    actor: Actor | None = spec.actor(op.actor) if op.actor else actor_for_model(spec, model)
+    if actor is None:
+        return None, set()
+    identity = actor.identity_field if actor.identity_field and model.plain(
+        actor.identity_field) and actor.kind != "guest" else None
+    if op.kind == "join" and identity is not None and identity not in {
+        f.source for f in model_dto_fields(spec, model, "create")
+    }:
+        identity = None
+    password = model.plain(actor.password_field) if actor.password_field else None
+    account = Account(
+        actor=actor.name,
+        identity=identity if op.kind in ("join", "login") else None,
+        password=password.name if password is not None and op.kind == "login" else None,
+        password_nullable=bool(password and password.nullable and op.kind == "login"),
+    )
+    return account, {actor_el(actor.name)}
+
+
+def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str]]:
+    op_id = operation_id(op)
+    reads = {operation_el(op)}
+    model = spec.model(op.model) if op.model else None
+    kind = op.kind if model is not None else "custom"
+    auth_op = kind in AUTH_KINDS
+    actor = spec.actor(op.actor) if op.actor and not auth_op else None
+    if actor is not None:
+        reads.add(actor_el(actor.name))
+    bindings = dict(param_bindings(spec, op)) if model is not None else {}
+    declared = {p.name: p.type for p in op.parameters}
+    params: list[Param] = []
+    parents: list[Parent] = []
+    for name in path_parameters(op.path):
+        field = bindings.get(name)
+        arg = f"path_{snake(name)}"
+        key = model is not None and field is not None and (
+            field == model.primary_field.name or model.foreign(field) is not None)
+        params.append(Param(name=name, arg=arg, field=field, key=key,
+                            type=_param_type(model, field, declared.get(name))))
+        foreign = model.foreign(field) if model is not None and field else None
+        if kind == "create" and foreign is not None:
+            target = spec.model(foreign.relation.target_model)
+            if target is not None:
+                reads.add(model_el(target.name))
+                parents.append(Parent(field=foreign.name, arg=arg, table=target.name,
+                                      class_name=ModelRef.of(target).class_name,
+                                      soft_delete=soft_delete(target)))
+    owner: str | None = None
+    account: Account | None = None
+    if model is not None:
+        reads.add(model_el(model.name))
+        if actor is not None and kind in ("create", "at", "index", "update", "erase"):
+            owner = owner_field(spec, model, actor)
+            if kind in ("create", "index") and (owner is None or model.foreign(owner) is None
+                                                or owner in bindings.values()):
+                owner = None
+        if auth_op:
+            account, account_reads = _account(spec, op, model)
+            reads |= account_reads
+    slice_ = OperationSlice(
+        operation_id=op_id,
+        handler=f"{op_id}_handler" if op_id in IMPORTED_LOWERCASE else op_id,
+        kind=kind,
+        method=op.method,
+        path=op.path,
+        summary=op.summary,
+        description=op.description,
+        model=ModelRef.of(model) if model is not None else None,
+        primary=model.primary_field.name if model is not None else "id",
+        soft_delete=soft_delete(model) if model is not None else False,
+        params=tuple(params),
+        parents=tuple(parents),
+        actor=actor.name if actor is not None else None,
+        owner=owner,
+        account=account,
+    )
+    return slice_, frozenset(reads)
+
+
+def _render(slice_: BaseModel) -> str:
+    assert isinstance(slice_, OperationSlice)
+    return render(slice_)
+
+
+def plan(spec: ProjectSpec) -> list[PlannedModule]:
+    modules: list[PlannedModule] = []
+    for op in spec.operations:
+        slice_, reads = cut(spec, op)
+        modules.append(PlannedModule(
+            id=f"operation:{slice_.operation_id}",
+            kind="operation",
+            path=f"{BACKEND_PACKAGE}/operations/{slice_.operation_id}.py",
+            slice=slice_,
+            render=_render,
+            generator_version=GENERATOR_VERSION,
+            reads=reads,
+            imports=imports_of(slice_),
+        ))
+    return modules

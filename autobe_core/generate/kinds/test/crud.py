@@ -1,0 +1,394 @@
+"""Tests of the row operations create, at and index, and the helpers every row test uses.
+
+Each ``add_<kind>`` adds the normal case, an edge case and the error cases that apply to
+a :class:`~autobe_core.generate.kinds.test.render.TestModule` (see the tests section of
+``docs/generated-backend.md``).
+"""
+
+from __future__ import annotations
+
+from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.test.render import (
+    TestModule,
+    db_comparable,
+    row_value,
+    sample,
+)
+from autobe_core.generate.kinds.test.slices import FieldShape
+
+OK = "assert response.status_code == {status}, response.text"
+
+
+def status(code: int) -> str:
+    return OK.format(status=code)
+
+
+def error(code: int, name: str) -> list[str]:
+    lines = [status(code), f'assert response.json()["code"] == {py_str(name)}']
+    if code == 401:
+        lines.append('assert response.headers["www-authenticate"] == "Bearer"')
+    return lines
+
+
+def request(m: TestModule, url: str, *, json: str | None = None, auth: str | None = None) -> str:
+    args = ["METHOD", url]
+    if json is not None:
+        args.append(f"json={json}")
+    if auth is not None:
+        args.append(f"headers={auth}")
+    return f"response = client.request({', '.join(args)})"
+
+
+# --------------------------------------------------------------------------- callers
+
+
+def caller_setup(m: TestModule) -> tuple[list[str], str | None]:
+    """Lines making the caller's account, and the headers expression (None: public)."""
+    caller = m.s.caller
+    if caller is None:
+        return [], None
+    return ([f"account = {m.factory(caller.model)}(session)"],
+            f"{m.helper('bearer')}(ACTOR, account)")
+
+
+def auth_error_tests(m: TestModule, kind: str, setup: list[str], url: str,
+                     json: str | None) -> None:
+    """401 without a token; 403 with another actor's token."""
+    s = m.s
+    if s.caller is None:
+        return
+    m.add(f"test_{kind}_without_token_is_401", "Without a bearer token the call is refused.",
+          [*setup, "session.commit()", request(m, url, json=json), *error(401, "unauthorized")])
+    if s.other is not None:
+        lines = [*setup, f"stranger = {m.factory(s.other.model)}(session)", "session.commit()",
+                 request(m, url, json=json, auth=f"{m.helper('bearer')}(OTHER_ACTOR, stranger)"),
+                 *error(403, "forbidden")]
+        m.add(f"test_{kind}_with_other_actor_token_is_403",
+              "A token of another actor is refused.", lines)
+
+
+def owner_override(m: TestModule, account: str) -> str:
+    """``, owner=key_of(account)`` when the model records its owner in a foreign key."""
+    s = m.s
+    assert s.model is not None
+    if s.owner_field and s.owner_field != s.model.primary:
+        return f", {s.owner_field}={m.helper('key_of')}({account})"
+    return ""
+
+
+def make_row(m: TestModule, account: str | None, name: str = "row") -> str:
+    """A line making a row of the operation's model owned by ``account``."""
+    s = m.s
+    assert s.model is not None
+    if account is not None and s.owner_field == s.model.primary:
+        return f"{name} = {account}"
+    override = owner_override(m, account) if account is not None else ""
+    # a parent the path selects is made explicitly: a nullable foreign key would
+    # otherwise stay None and the row could not be addressed by its path
+    for param in s.params:
+        if (param.field and param.target_model and param.field != s.model.primary
+                and (account is None or param.field != s.owner_field)):
+            parent = f"{m.factory(param.target_model)}(session)"
+            override += f", {param.field}={m.helper('key_of')}({parent})"
+    return f"{name} = {m.factory(s.model.name)}(session{override})"
+
+
+def row_url(m: TestModule, row: str) -> str:
+    args = [f"{row}.{p.field}" if p.field else m.missing_value(p) for p in m.s.params]
+    return m.url(args)
+
+
+def missing_url(m: TestModule) -> str:
+    return m.url([m.missing_value(p) for p in m.s.params])
+
+
+def malformed_url(m: TestModule, row: str) -> str | None:
+    """The row's url with its last uuid parameter malformed; None without one."""
+    params = m.s.params
+    index = next((i for i in reversed(range(len(params))) if params[i].type == "uuid"), None)
+    if index is None:
+        return None
+    args = [f"{row}.{p.field}" if p.field else m.missing_value(p) for p in params]
+    args[index] = py_str("not-a-uuid")
+    return m.url(args)
+
+
+def parent_setup(m: TestModule) -> tuple[list[str], list[str], dict[str, str]]:
+    """For create / index: lines making the parents path parameters select, the url
+    arguments, and field -> expression of the keys the rows must hold."""
+    lines: list[str] = []
+    args: list[str] = []
+    bound: dict[str, str] = {}
+    for index, param in enumerate(m.s.params):
+        if param.field and param.field == m.s.owner_field and m.s.caller is not None:
+            value = f"{m.helper('key_of')}(account)"
+        elif param.field and param.target_model:
+            lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
+            value = f"{m.helper('key_of')}(parent_{index})"
+        else:
+            args.append(m.missing_value(param))
+            continue
+        args.append(value)
+        bound[param.field] = value
+    return lines, args, bound
+
+
+def compare_row(m: TestModule, row: str) -> list[str]:
+    return [f"assert data[{py_str(f.name)}] == {row_value(f, row)}" for f in m.s.read_fields]
+
+
+# --------------------------------------------------------------------------- create
+
+
+def valid_body_function(m: TestModule, fields: tuple[FieldShape, ...]) -> None:
+    m.use("typing", "Any")
+    m.use("sqlalchemy.orm", "Session")
+    items: list[str] = []
+    for field in fields:
+        if field.role == "foreign" and field.target_model:
+            value = f"str({m.helper('key_of')}({m.factory(field.target_model)}(session)))"
+        else:
+            value = sample(field)
+        items.append(f"        {py_str(field.name)}: {value},\n")
+    m.add_function(
+        "def valid_body(session: Session) -> dict[str, Any]:\n"
+        '    """A body every constraint accepts; the parents it names are made in the session."""\n'
+        "    return {\n" + "".join(items) + "    }\n"
+    )
+
+
+def add_create(m: TestModule) -> None:
+    s = m.s
+    assert s.model is not None
+    fields = s.body_fields
+    valid_body_function(m, fields)
+    setup, auth = caller_setup(m)
+    parents, args, bound = parent_setup(m)
+    setup = setup + parents + ["body = valid_body(session)"]
+    url = m.url(args)
+    read_names = {f.name for f in s.read_fields}
+    key = py_str(s.model.primary)
+
+    echo = [f"assert data[{py_str(f.name)}] == body[{py_str(f.name)}]"
+            for f in fields if f.name in read_names and f.role != "password"]
+    echo += [f"assert data[{py_str(name)}] == str({value})" for name, value in bound.items()
+             if name in read_names]
+    owner = s.owner_field
+    if owner and owner != s.model.primary and owner not in bound and owner in read_names:
+        echo.append(f"assert data[{py_str(owner)}] == str({m.helper('key_of')}(account))")
+    stored = [f"stored = {m.helper('reload')}(session, {m.orm_class()}, "
+              f"{m.uuid()}.UUID(data[{key}]))", "assert stored is not None"]
+    stored += [f"assert stored.{f.source} == body[{py_str(f.name)}]"
+               for f in fields if db_comparable(f)]
+    call = request(m, url, json="body", auth=auth)
+    m.add("test_create_returns_201_and_the_row", "A valid body creates a row and returns it.",
+          [*setup, "session.commit()", call, status(201), "data = response.json()", *echo,
+           *stored])
+
+    optional = [f for f in fields if not f.required]
+    if optional:
+        lines = [*setup, *[f"del body[{py_str(f.name)}]" for f in optional], "session.commit()",
+                 call, status(201), "data = response.json()"]
+        lines += [f"assert data[{py_str(f.name)}] is None" for f in optional
+                  if f.nullable and f.name in read_names]
+        m.add("test_create_without_optional_fields", "Optional fields may be left out.", lines)
+    longest = [f for f in fields if f.type == "string" and f.max_length and not f.enum
+               and not f.format and f.role == "plain"]
+    if longest:
+        lines = [*setup, *[f"body[{py_str(f.name)}] = {py_str('x')} * {f.max_length}"
+                           for f in longest], "session.commit()", call, status(201),
+                 "data = response.json()"]
+        lines += [f"assert data[{py_str(f.name)}] == body[{py_str(f.name)}]" for f in longest
+                  if f.name in read_names]
+        m.add("test_create_accepts_max_length_strings", "Strings of the maximum length fit.",
+              lines)
+    if not optional and not longest and not s.unique_sets:
+        m.add("test_create_twice_makes_two_rows", "The same body twice makes two rows.",
+              [*setup, "session.commit()", call, status(201), "first = response.json()",
+               call, status(201), f"assert response.json()[{key}] != first[{key}]"])
+
+    required = [f for f in fields if f.required]
+    if required:
+        broken, json = [f"del body[{py_str(required[0].name)}]"], "body"
+        doc = "A body without a required field is rejected."
+    else:
+        broken, json = [], "[body]"
+        doc = "A body that is not an object is rejected."
+    m.add("test_create_invalid_body_is_422", doc,
+          [*setup, *broken, "session.commit()", request(m, url, json=json, auth=auth),
+           status(422)])
+    auth_error_tests(m, "create", setup, url, "body")
+
+    nested = [i for i, p in enumerate(s.params)
+              if p.field and p.target_model and not (p.field == owner and s.caller)]
+    if nested:
+        missing_args = list(args)
+        for index in nested:
+            missing_args[index] = m.missing_value(s.params[index])
+        m.add("test_create_under_unknown_parent_is_404", "The parent in the path must exist.",
+              [*setup, "session.commit()",
+               request(m, m.url(missing_args), json="body", auth=auth), *error(404, "not_found")])
+    if s.unique_sets:
+        fields_text = ", ".join("/".join(u) for u in s.unique_sets)
+        m.add("test_create_duplicate_is_409", f"A second row with the same {fields_text} "
+              "conflicts.",
+              [*setup, "session.commit()", call, status(201), call, *error(409, "conflict")])
+
+
+# --------------------------------------------------------------------------- at
+
+
+def add_at(m: TestModule) -> None:
+    s = m.s
+    assert s.model is not None
+    setup, auth = caller_setup(m)
+    account = "account" if auth else None
+    key = py_str(s.model.primary)
+    m.add("test_at_returns_the_row", "An existing row is returned with its fields.",
+          [*setup, make_row(m, account), "session.commit()",
+           request(m, row_url(m, "row"), auth=auth), status(200), "data = response.json()",
+           *compare_row(m, "row")])
+    if s.model.soft_delete:
+        # never soft-delete the caller's own account: its token would stop working
+        owner = None if s.owner_field == s.model.primary else account
+        m.add("test_at_soft_deleted_row_is_404", "A soft-deleted row is invisible.",
+              [*setup, make_row(m, owner), f"row.deleted_at = {m.helper('utc_now')}()",
+               "session.commit()", request(m, row_url(m, "row"), auth=auth),
+               *error(404, "not_found")])
+    else:
+        m.add("test_at_returns_the_addressed_row", "Of two rows, the addressed one is returned.",
+              [*setup, make_row(m, None, "first"), make_row(m, account), "session.commit()",
+               request(m, row_url(m, "row"), auth=auth), status(200),
+               f"assert response.json()[{key}] == str(row.{s.model.primary})"])
+    m.add("test_at_unknown_row_is_404", "An id that selects nothing is not found.",
+          [*setup, "session.commit()", request(m, missing_url(m), auth=auth),
+           *error(404, "not_found")])
+    malformed = malformed_url(m, "row")
+    if malformed:
+        m.add("test_at_malformed_id_is_422", "A malformed id is rejected.",
+              [*setup, make_row(m, account), "session.commit()",
+               request(m, malformed, auth=auth), status(422)])
+    auth_setup = [*setup, make_row(m, account)]
+    auth_error_tests(m, "at", auth_setup, row_url(m, "row"), None)
+    foreign_row_test(m, "at", request(m, row_url(m, "row"), auth=auth), [], None)
+
+
+# --------------------------------------------------------------------------- index
+
+
+def add_index(m: TestModule) -> None:
+    s = m.s
+    assert s.model is not None
+    setup, auth = caller_setup(m)
+    parents, args, bound = parent_setup(m)
+    overrides = "".join(f", {name}={value}" for name, value in bound.items())
+    if auth and s.owner_field and s.owner_field != s.model.primary \
+            and s.owner_field not in bound:
+        overrides += owner_override(m, "account")
+    make = f"{m.factory(s.model.name)}(session{overrides})"
+    caller = s.caller
+    # a unique index over the path-bound and owner keys: one listable row at most
+    single = bool(s.unique_sets)
+    if single:
+        rows = f"rows = [{make}]"
+    elif caller is not None and caller.model == s.model.name and not bound:
+        rows = f"rows = [account, {make}, {make}]"
+    else:
+        rows = f"rows = [{make} for _ in range(3)]"
+    listing = '{"page": 1, "limit": 1}'
+    before = (
+        ["session.commit()", request(m, m.url(args), json=listing, auth=auth),
+         'baseline = response.json()["pagination"]["records"]']
+        if s.baseline else []
+    )
+    setup = setup + parents + before + [rows]
+    if bound:
+        # a row under other parents is not listed
+        extra = owner_override(m, "account") if auth and s.owner_field not in bound else ""
+        setup.append(f"{m.factory(s.model.name)}(session{extra})")
+    if auth and s.owner_field and s.owner_field != s.model.primary \
+            and s.owner_field not in bound:
+        # nor is a row another account owns (the caller lists only their own rows)
+        others = "".join(f", {name}={value}" for name, value in bound.items())
+        setup.append(f"{m.factory(s.model.name)}(session{others})")
+    url = m.url(args)
+    key = py_str(s.model.primary)
+    ids = f"{{str(row.{s.model.primary}) for row in rows}}"
+
+    def page(number: int, limit: int) -> str:
+        return request(m, url, json=f'{{"page": {number}, "limit": {limit}}}', auth=auth)
+
+    if s.baseline:
+        # rows made as parents of the caller or of the path's parents may be listed too
+        m.add("test_index_pages_through_rows",
+              "Three more rows than listed before, two per page.",
+              [*setup, "session.commit()", page(1, 2), status(200), "data = response.json()",
+               f"total = baseline + {1 if single else 3}",
+               'assert data["pagination"] == '
+               '{"current": 1, "limit": 2, "records": total, "pages": (total + 1) // 2}',
+               'assert len(data["data"]) == min(2, total)',
+               "seen: set[str] = set()",
+               "for number in range(1, (total + 1) // 2 + 1):",
+               f'    response = client.request(METHOD, {m.url(args)}, '
+               f'json={{"page": number, "limit": 2}}'
+               + (f", headers={auth})" if auth else ")"),
+               "    " + status(200),
+               f'    seen |= {{item[{key}] for item in response.json()["data"]}}',
+               f"assert {ids} <= seen"])
+    elif single:
+        m.add("test_index_lists_the_row", "The one row the caller can have here is listed.",
+              [*setup, "session.commit()", page(1, 2), status(200), "data = response.json()",
+               'assert data["pagination"] == '
+               '{"current": 1, "limit": 2, "records": 1, "pages": 1}',
+               f'assert {{item[{key}] for item in data["data"]}} == {ids}'])
+    else:
+        m.add("test_index_pages_through_rows", "Three rows, two per page: two pages.",
+              [*setup, "session.commit()", page(1, 2), status(200), "data = response.json()",
+               'assert data["pagination"] == '
+               '{"current": 1, "limit": 2, "records": 3, "pages": 2}',
+               'assert len(data["data"]) == 2',
+               f'seen = {{item[{key}] for item in data["data"]}}',
+               page(2, 2), status(200), "data = response.json()",
+               'assert len(data["data"]) == 1',
+               f'seen |= {{item[{key}] for item in data["data"]}}',
+               f"assert seen == {ids}"])
+    records = 1 if single else 3
+    if s.baseline:
+        past = request(m, m.url(args), json=f'{{"page": baseline + {records + 1}, "limit": 1}}',
+                       auth=auth)
+        m.add("test_index_page_past_the_end_is_empty",
+              "A page after the last one holds no rows.",
+              [*setup, "session.commit()", past, status(200), "data = response.json()",
+               'assert data["data"] == []',
+               f'assert data["pagination"]["records"] == baseline + {records}'])
+    else:
+        m.add("test_index_page_past_the_end_is_empty",
+              "A page after the last one holds no rows.",
+              [*setup, "session.commit()", page(records + 1, 1 if single else 2), status(200),
+               "data = response.json()", 'assert data["data"] == []',
+               f'assert data["pagination"]["records"] == {records}'])
+    m.add("test_index_limit_zero_is_422", "The page size must be positive.",
+          [*setup, "session.commit()", page(1, 0), status(422)])
+    auth_error_tests(m, "index", setup, url, '{"page": 1, "limit": 2}')
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+def foreign_row_test(m: TestModule, kind: str, call: str, checks: list[str],
+                      capture: str | None) -> None:
+    """403 on a row another account of the same actor owns (models with an owner key)."""
+    s = m.s
+    assert s.model is not None
+    if s.caller is None or s.owner_field is None:
+        return
+    lines = [f"account = {m.factory(s.caller.model)}(session)",
+             f"owner = {m.factory(s.caller.model)}(session)", make_row(m, "owner"),
+             "session.commit()"]
+    if capture:
+        lines.append(capture)
+    lines += [call, *error(403, "forbidden"),
+              f"stored = {m.helper('reload')}(session, {m.orm_class()}, "
+              f"row.{s.model.primary})", "assert stored is not None", *checks]
+    m.add(f"test_{kind}_other_accounts_row_is_403", "A row another account owns is refused.",
+          lines)

@@ -1,0 +1,148 @@
+"""Planner and generator for the `test` module kind: the generated backend's own tests.
+
+Modules (ids, paths):
+
+- ``test:package`` ``tests/__init__.py``: makes ``tests`` a package, so tests import
+  ``tests.factories.<model>`` and ``tests.helpers`` absolutely from the workspace root;
+- ``test:helpers`` ``tests/helpers.py``: unique values, the accounts' password, bearer
+  headers, ``key_of(row)``, ``reload(session, cls, key)``;
+- ``test:conftest`` ``tests/conftest.py``: fixtures ``engine`` (fresh in-memory SQLite,
+  StaticPool), ``session`` and ``client`` (TestClient, ``get_session`` overridden);
+- ``test:factories`` ``tests/factories/__init__.py`` and ``test:factory:<model>``
+  ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
+- ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
+
+Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.test import auth as testgen_auth
+from autobe_core.generate.kinds.test import crud as testgen_crud
+from autobe_core.generate.kinds.test import write as testgen_write
+from autobe_core.generate.kinds.test.render import TestModule
+from autobe_core.generate.kinds.test.slices import (
+    EmptySlice,
+    FactorySlice,
+    OperationTestSlice,
+    factory_slice,
+    operation_slice,
+)
+from autobe_core.generate.kinds.test.support import (
+    CONFTEST,
+    FACTORIES_INIT,
+    HELPERS,
+    PACKAGE_INIT,
+    render_factory,
+)
+from autobe_core.generate.plan import PlannedModule
+from autobe_core.spec.model import OperationKind, ProjectSpec
+
+GENERATOR_VERSION = "2"
+"""2: one database and app per test run, emptied after each test; rows of row operations
+get the parents their path selects."""
+
+APP_DB_MODULE_ID = "app:db"
+APP_MAIN_MODULE_ID = "app:main"
+APP_MODELS_MODULE_ID = "app:models"
+SECURITY_MODULE_ID = "auth:security"
+
+ADDERS: dict[OperationKind, Callable[[TestModule], None]] = {
+    "create": testgen_crud.add_create,
+    "at": testgen_crud.add_at,
+    "index": testgen_crud.add_index,
+    "update": testgen_write.add_update,
+    "erase": testgen_write.add_erase,
+    "join": testgen_auth.add_join,
+    "login": testgen_auth.add_login,
+    "refresh": testgen_auth.add_refresh,
+    "custom": testgen_auth.add_custom,
+}
+
+
+def _constant(text: str) -> Callable[[BaseModel], str]:
+    def render(slice_: BaseModel) -> str:
+        assert isinstance(slice_, EmptySlice)
+        return text
+
+    return render
+
+
+def _fixed(module_id: str, path: str, text: str, imports: set[str]) -> PlannedModule:
+    return PlannedModule(
+        id=module_id, kind="test", path=path, slice=EmptySlice(), render=_constant(text),
+        generator_version=GENERATOR_VERSION, reads=frozenset(), imports=frozenset(imports),
+    )
+
+
+def plan(spec: ProjectSpec) -> list[PlannedModule]:
+    modules = [
+        _fixed("test:package", "tests/__init__.py", PACKAGE_INIT, set()),
+        _fixed("test:helpers", "tests/helpers.py", HELPERS, {SECURITY_MODULE_ID}),
+        _fixed("test:conftest", "tests/conftest.py", CONFTEST,
+               {APP_DB_MODULE_ID, APP_MAIN_MODULE_ID, APP_MODELS_MODULE_ID}),
+        _fixed("test:factories", "tests/factories/__init__.py", FACTORIES_INIT, set()),
+    ]
+    for model in spec.models:
+        slice_, reads = factory_slice(spec, model)
+        modules.append(PlannedModule(
+            id=f"test:factory:{model.name}", kind="test",
+            path=f"tests/factories/{model.name}.py", slice=slice_, render=_render_factory,
+            generator_version=GENERATOR_VERSION, reads=reads,
+            imports=frozenset(factory_imports(slice_)),
+        ))
+    for op in spec.operations:
+        op_slice, reads = operation_slice(spec, op)
+        module = build_operation_module(op_slice)
+        modules.append(PlannedModule(
+            id=f"test:{op_slice.operation_id}", kind="test",
+            path=f"tests/test_{op_slice.operation_id}.py", slice=op_slice,
+            render=_render_operation, generator_version=GENERATOR_VERSION, reads=reads,
+            imports=module.module_ids(),
+        ))
+    return modules
+
+
+def factory_imports(s: FactorySlice) -> set[str]:
+    text = render_factory(s)
+    ids = {f"model:{s.model}"}
+    if "from tests.helpers import" in text:
+        ids.add("test:helpers")
+    ids |= {
+        f"test:factory:{f.target_model}" for f in s.fields
+        if f.role == "foreign" and not f.nullable and f.target_model
+        and f.target_model != s.model
+    }
+    return ids
+
+
+def _render_factory(slice_: BaseModel) -> str:
+    assert isinstance(slice_, FactorySlice)
+    return render_factory(slice_)
+
+
+def build_operation_module(s: OperationTestSlice) -> TestModule:
+    module = TestModule(s)
+    ADDERS[s.kind](module)
+    return module
+
+
+def render_operation(s: OperationTestSlice) -> str:
+    module = build_operation_module(s)
+    constants = [("METHOD", py_str(s.method.upper())), ("PATH", py_str(s.path))]
+    actor = s.caller or s.account
+    if actor is not None:
+        constants.append(("ACTOR", py_str(actor.actor)))
+    if s.caller is not None and s.other is not None:
+        constants.append(("OTHER_ACTOR", py_str(s.other.actor)))
+    return module.render(constants)
+
+
+def _render_operation(slice_: BaseModel) -> str:
+    assert isinstance(slice_, OperationTestSlice)
+    return render_operation(slice_)

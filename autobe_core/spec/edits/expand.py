@@ -1,0 +1,98 @@
+"""Cross-cutting edits expand into concrete ones against the spec they meet.
+
+The expansion is what the history records, so it is deterministic: models in spec
+order, fields in a fixed order, each appended at the end of its list. A model that
+already has a field of the name is skipped (the edits are idempotent).
+"""
+
+from __future__ import annotations
+
+from autobe_core.spec.changeset import (
+    AddCreatedBy,
+    AddField,
+    AddFieldEverywhere,
+    AddRelation,
+    AddSoftDelete,
+    AddTimestamps,
+    CrossCuttingEdit,
+)
+from autobe_core.spec.edits.support import Problems, find_actor
+from autobe_core.spec.model import ForeignField, Model, PlainField, ProjectSpec, Relation
+from autobe_core.spec.naming import field_problem, pascal
+from autobe_core.spec.validation.common import ALLOWED_FIELD_NAME
+
+TIMESTAMPS = (
+    PlainField(name="created_at", type="datetime", description="When the row was created."),
+    PlainField(name="updated_at", type="datetime", description="When the row last changed."),
+)
+SOFT_DELETE = PlainField(
+    name="deleted_at",
+    type="datetime",
+    nullable=True,
+    description="When the row was deleted; null while it is live.",
+)
+
+
+def scope(spec: ProjectSpec, namespace: str | None, p: Problems) -> list[Model]:
+    """The models of ``namespace`` (of the project when None), in spec order."""
+    if namespace is None:
+        return list(spec.models)
+    if namespace not in spec.namespaces():
+        raise p.fail(
+            ["namespace"],
+            "ref.unknown-namespace",
+            f"no model is in namespace {namespace!r}",
+            spec.namespaces(),
+        )
+    return [m for m in spec.models if m.namespace == namespace]
+
+
+def created_by_field(actor_name: str, target_model: str) -> ForeignField:
+    return ForeignField(
+        name=f"created_by_{actor_name}_id",
+        nullable=True,
+        description=f"The {actor_name} who created the row.",
+        relation=Relation(name=f"createdBy{pascal(actor_name)}", target_model=target_model),
+    )
+
+
+def _plain_everywhere(
+    models: list[Model], fields: tuple[PlainField, ...]
+) -> list[AddField | AddRelation]:
+    return [
+        AddField(model=m.name, field=f)
+        for m in models
+        for f in fields
+        if f.name not in m.field_names()
+    ]
+
+
+def expand_edit(
+    spec: ProjectSpec, edit: CrossCuttingEdit, p: Problems
+) -> list[AddField | AddRelation]:
+    match edit:
+        case AddFieldEverywhere():
+            problem = field_problem(edit.field.name)
+            if problem:
+                p.add(
+                    ["field", "name"],
+                    "name.field",
+                    f"invalid field name: {problem}",
+                    ALLOWED_FIELD_NAME,
+                )
+            models = scope(spec, edit.namespace, p)
+            p.check()
+            return _plain_everywhere(models, (edit.field,))
+        case AddTimestamps():
+            return _plain_everywhere(scope(spec, edit.namespace, p), TIMESTAMPS)
+        case AddSoftDelete():
+            return _plain_everywhere(scope(spec, edit.namespace, p), (SOFT_DELETE,))
+        case AddCreatedBy():
+            actor = spec.actors[find_actor(spec, edit.actor, p)]
+            models = scope(spec, edit.namespace, p)
+            field = created_by_field(actor.name, actor.model)
+            return [
+                AddRelation(model=m.name, field=field)
+                for m in models
+                if m.name != actor.model and field.name not in m.field_names()
+            ]
