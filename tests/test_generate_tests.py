@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from autobe_core.generate import PlannedModule
 from autobe_core.generate.kinds.test import generator as tests_kind
-from autobe_core.generate.plan import PlannedModule
 from autobe_core.graph.elements import spec_elements
 from autobe_core.spec.io import load_spec, parse_spec
 from autobe_core.spec.model import Operation, ProjectSpec
@@ -322,7 +322,7 @@ def test_path_parameters_become_safe_arguments() -> None:
 
 @pytest.mark.slow
 def test_generated_todo_backend_type_checks_and_passes(tmp_path: Path) -> None:
-    from autobe_core.generate.plan import generate_files
+    from autobe_core.generate import generate_files
 
     for path, text in generate_files(todo()).items():
         target = tmp_path / path

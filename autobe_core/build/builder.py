@@ -15,7 +15,7 @@ from typing import Any
 
 from autobe_core.build.manifest import Manifest, file_bytes
 from autobe_core.build.workspace import write_clean
-from autobe_core.generate.plan import PlannedModule, plan_modules
+from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 
 BuildProgress = Callable[[int, int, str], None]

@@ -53,7 +53,7 @@ from autobe_core.build.workspace import (
     recover,
     swap,
 )
-from autobe_core.generate.plan import PlannedModule, plan_modules
+from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 
 Lookup = Callable[[str], str | None]

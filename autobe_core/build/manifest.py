@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autobe_core.generate.plan import PlannedModule
+from autobe_core.generate import PlannedModule
 
 MANIFEST_NAME = ".autobe-manifest.json"
 """The manifest's file name at the workspace root."""

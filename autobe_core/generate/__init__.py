@@ -1,0 +1,32 @@
+"""Backend generation: a validated spec -> the modules of its backend, each with its text.
+
+The public API of the layer (other packages import only these names):
+
+- :func:`plan_modules`: every module of a spec, with its slice, ``reads``, ``imports`` and
+  key (the module graph and incremental builds are made of these);
+- :func:`generate_files`: a clean generation, path -> file text;
+- :class:`PlannedModule`, :data:`ModuleKind`, :data:`MODULE_KINDS`, :data:`BACKEND_PACKAGE`.
+
+Inside: :mod:`.plan` (the module plan and its keys), :mod:`.kinds` (one package per module
+kind, holding all of that kind's code), :mod:`.common` (what several kinds share),
+:mod:`.emit` (safe literals and docstrings) and :mod:`.fixed` (the generated backend's fixed
+files, real Python files under ``static/``).
+"""
+
+from autobe_core.generate.plan import (
+    BACKEND_PACKAGE,
+    MODULE_KINDS,
+    ModuleKind,
+    PlannedModule,
+    generate_files,
+    plan_modules,
+)
+
+__all__ = [
+    "BACKEND_PACKAGE",
+    "MODULE_KINDS",
+    "ModuleKind",
+    "PlannedModule",
+    "generate_files",
+    "plan_modules",
+]

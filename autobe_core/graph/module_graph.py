@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from autobe_core.generate.plan import PlannedModule, plan_modules
+from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.graph.elements import element_hashes
 from autobe_core.spec.model import ProjectSpec
 
