@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
-from autobe_core.generate.common import APP_MODULES, APP_PACKAGES
+from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.generate.kinds.app import main, support
 from autobe_core.generate.kinds.auth import generator as auth
 from autobe_core.generate.kinds.collector import generator as collector
 from autobe_core.generate.kinds.dto import generator as dto
 from autobe_core.generate.kinds.model import generator as model
 from autobe_core.generate.kinds.operation import generator as operation
+from autobe_core.generate.kinds.operation.render import APP_MODULES, APP_PACKAGES
 from autobe_core.generate.kinds.transformer import generator as transformer
-from autobe_core.generate.plan import PlannedModule, plan_modules
 from autobe_core.graph.elements import spec_elements
 from autobe_core.spec.io import load_spec, parse_spec
 from autobe_core.spec.model import ProjectSpec

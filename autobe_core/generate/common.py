@@ -1,9 +1,9 @@
 """Shared pieces of the backend generators: slice bases, name bundles, element ids.
 
 Every slice is a frozen pydantic model; the pieces here are the ones more than one kind
-holds (a model's derived names, a DTO field's shape) and the helpers that compute which
-spec elements a slice was cut from, so that two kinds reading the same facts declare the
-same ``reads``.
+uses (a model's derived names, import blocks, call wrapping, docstrings) and the helpers
+that compute which spec elements a slice was cut from, so that two kinds reading the same
+facts declare the same ``reads``. What only one kind uses lives in that kind's package.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from autobe_core.spec.naming import (
     operation_id,
     python_dto_name,
 )
-from autobe_core.spec.semantics import DtoField, actor_for_model
 
 REQUEST_EXTRAS = frozenset({"page", "limit", "search", "sort"})
 """IRequest fields every index request has; a model filter so named is left out."""
@@ -52,52 +51,6 @@ class ModelRef(Slice):
 
     def dto(self, kind: str) -> str:
         return self.dtos[kind]
-
-
-class FieldSlice(Slice):
-    """One DTO field as the generators see it (``semantics.DtoField`` plus its text)."""
-
-    name: str
-    type: str
-    nullable: bool
-    required: bool
-    source: str
-    role: str = "plain"
-    format: str | None = None
-    enum: tuple[str, ...] | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    description: str = ""
-
-    @classmethod
-    def of(cls, model: Model, field: DtoField) -> FieldSlice:
-        return cls(
-            name=field.name,
-            type=field.type,
-            nullable=field.nullable,
-            required=field.required,
-            source=field.source,
-            role=field.role,
-            format=field.format,
-            enum=field.enum,
-            min_length=field.min_length,
-            max_length=field.max_length,
-            minimum=field.minimum,
-            maximum=field.maximum,
-            description=field_description(model, field.source),
-        )
-
-
-def field_description(model: Model, name: str) -> str:
-    if name == model.primary_field.name:
-        return model.primary_field.description
-    foreign = model.foreign(name)
-    if foreign is not None:
-        return foreign.description
-    plain = model.plain(name)
-    return plain.description if plain is not None else ""
 
 
 # --------------------------------------------------------------------------- element ids
@@ -139,14 +92,6 @@ def dto_shape_reads(spec: ProjectSpec, model: Model) -> set[str]:
     return model_actor_reads(spec, model) | bound_reads(spec, model)
 
 
-def is_actor_model(spec: ProjectSpec, model: Model) -> bool:
-    return actor_for_model(spec, model) is not None
-
-
-def module_ids(kind: str, names: Iterable[str]) -> frozenset[str]:
-    return frozenset(f"{kind}:{n}" for n in names)
-
-
 def import_block(lines: Iterable[str]) -> str:
     """Deduplicated import lines grouped as stdlib / third party / backend, each sorted."""
     groups: dict[int, set[str]] = {0: set(), 1: set(), 2: set()}
@@ -179,42 +124,6 @@ def wrap_call(head: str, args: list[str], indent: str = "", tail: str = "") -> s
         return line + "\n"
     inner = "".join(f"{indent}    {a},\n" for a in args)
     return f"{indent}{head}(\n{inner}{indent}){tail}\n"
-
-
-APP_MODULES = {
-    "app.db": "app:db",
-    "app.errors": "app:errors",
-    "app.models": "app:models",
-    "app.dtos.common": "app:dtos_common",
-    "app.auth.security": "auth:security",
-    "app.auth.actors": "auth:actors",
-}
-APP_PACKAGES = {
-    "app.models": "model",
-    "app.dtos": "dto",
-    "app.collectors": "collector",
-    "app.transformers": "transformer",
-    "app.operations": "operation",
-}
-
-
-def imported_module_ids(lines: Iterable[str]) -> frozenset[str]:
-    """The backend module ids that ``import`` / ``from ... import`` lines name."""
-    ids: set[str] = set()
-    for line in lines:
-        words = line.replace(",", " ").split()
-        if len(words) < 2 or not words[1].startswith("app."):
-            continue
-        module = words[1]
-        if module in APP_MODULES:
-            ids.add(APP_MODULES[module])
-        elif module.rpartition(".")[0] in APP_PACKAGES:
-            package, _, name = module.rpartition(".")
-            ids.add(f"{APP_PACKAGES[package]}:{name}")
-        elif words[0] == "from" and module in APP_PACKAGES and "import" in words:
-            names = words[words.index("import") + 1:]
-            ids.update(f"{APP_PACKAGES[module]}:{n}" for n in names if n != "as")
-    return frozenset(ids)
 
 
 def safe_docstring(text: str, indent: str = "") -> str:

@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from autobe_core.generate.common import (
     LINE_WIDTH,
     REQUEST_EXTRAS,
-    FieldSlice,
     ModelRef,
     Slice,
     dto_shape_reads,
@@ -25,12 +24,63 @@ from autobe_core.generate.common import (
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import DtoKind, Model, ProjectSpec
-from autobe_core.spec.semantics import actor_for_model, model_dto_fields, sortable_fields
+from autobe_core.spec.semantics import (
+    DtoField,
+    actor_for_model,
+    model_dto_fields,
+    sortable_fields,
+)
 
 GENERATOR_VERSION = "1"
 
 URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"
 """A URI: a scheme, a colon, no whitespace (RFC 3986 in spirit, kept permissive)."""
+
+
+class FieldSlice(Slice):
+    """One DTO field as the generators see it (``semantics.DtoField`` plus its text)."""
+
+    name: str
+    type: str
+    nullable: bool
+    required: bool
+    source: str
+    role: str = "plain"
+    format: str | None = None
+    enum: tuple[str, ...] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+    @classmethod
+    def of(cls, model: Model, field: DtoField) -> FieldSlice:
+        return cls(
+            name=field.name,
+            type=field.type,
+            nullable=field.nullable,
+            required=field.required,
+            source=field.source,
+            role=field.role,
+            format=field.format,
+            enum=field.enum,
+            min_length=field.min_length,
+            max_length=field.max_length,
+            minimum=field.minimum,
+            maximum=field.maximum,
+            description=field_description(model, field.source),
+        )
+
+
+def field_description(model: Model, name: str) -> str:
+    if name == model.primary_field.name:
+        return model.primary_field.description
+    foreign = model.foreign(name)
+    if foreign is not None:
+        return foreign.description
+    plain = model.plain(name)
+    return plain.description if plain is not None else ""
 
 
 class ActorDtos(Slice):

@@ -6,9 +6,10 @@ The handler of each kind follows the behaviour table of docs/generated-backend.m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from autobe_core.generate.common import import_block, imported_module_ids, safe_docstring
+from autobe_core.generate.common import import_block, safe_docstring
 from autobe_core.generate.emit import py_str
 from autobe_core.spec.naming import pascal
 
@@ -16,6 +17,41 @@ if TYPE_CHECKING:
     from autobe_core.generate.kinds.operation.generator import OperationSlice
 
 STATUS = {"create": 201, "join": 201, "erase": 204}
+
+APP_MODULES = {
+    "app.db": "app:db",
+    "app.errors": "app:errors",
+    "app.models": "app:models",
+    "app.dtos.common": "app:dtos_common",
+    "app.auth.security": "auth:security",
+    "app.auth.actors": "auth:actors",
+}
+APP_PACKAGES = {
+    "app.models": "model",
+    "app.dtos": "dto",
+    "app.collectors": "collector",
+    "app.transformers": "transformer",
+    "app.operations": "operation",
+}
+
+
+def imported_module_ids(lines: Iterable[str]) -> frozenset[str]:
+    """The backend module ids that ``import`` / ``from ... import`` lines name."""
+    ids: set[str] = set()
+    for line in lines:
+        words = line.replace(",", " ").split()
+        if len(words) < 2 or not words[1].startswith("app."):
+            continue
+        module = words[1]
+        if module in APP_MODULES:
+            ids.add(APP_MODULES[module])
+        elif module.rpartition(".")[0] in APP_PACKAGES:
+            package, _, name = module.rpartition(".")
+            ids.add(f"{APP_PACKAGES[package]}:{name}")
+        elif words[0] == "from" and module in APP_PACKAGES and "import" in words:
+            names = words[words.index("import") + 1:]
+            ids.update(f"{APP_PACKAGES[module]}:{n}" for n in names if n != "as")
+    return frozenset(ids)
 
 
 def _uses_principal(s: OperationSlice) -> bool:
