@@ -6,17 +6,19 @@ database layer (``app/db.py``), the API errors (``app/errors.py``), the shared D
 is the same kind, planned in :mod:`autobe_core.generate.kinds.app.main`. ``tests/__init__.py``
 belongs to the `test` kind.
 
-Most of these files are fixed texts: their slice holds only the module's own name (so no
-two modules share a key) and they read no spec element.
+Most of these files are fixed texts (``generate/static/``, read through
+:mod:`autobe_core.generate.fixed`): their slice holds only the module's own name (so no two
+modules share a key) and they read no spec element. The workspace ``pyproject.toml`` is a
+template kept here (:data:`PYPROJECT`): see :mod:`~autobe_core.generate.fixed` for why.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
-from autobe_core.generate import support_text
 from autobe_core.generate.common import Slice, model_el, safe_docstring
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.fixed import fixed_text
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.naming import class_name, module_name
@@ -59,11 +61,6 @@ PACKAGE_DOCS = {
     "operations": "API operations, one module (one FastAPI router) per operation.",
 }
 
-FIXED_TEXTS = {
-    "db": support_text.DB,
-    "errors": support_text.ERRORS,
-    "dtos_common": support_text.COMMON,
-}
 FIXED_PATHS = {
     "db": f"{BACKEND_PACKAGE}/db.py",
     "errors": f"{BACKEND_PACKAGE}/errors.py",
@@ -78,15 +75,15 @@ FIXED_IMPORTS = {
 
 def render_fixed(slice_: BaseModel) -> str:
     assert isinstance(slice_, FixedSlice)
-    if slice_.module in FIXED_TEXTS:
-        return FIXED_TEXTS[slice_.module]
+    if slice_.module in FIXED_PATHS:
+        return fixed_text(FIXED_PATHS[slice_.module])
     return safe_docstring(PACKAGE_DOCS[slice_.module])
 
 
 def render_pyproject(slice_: BaseModel) -> str:
     assert isinstance(slice_, PyprojectSlice)
     # the name is a validated snake_case identifier: safe inside a TOML basic string
-    return support_text.PYPROJECT.format(name=f"{slice_.name.replace('_', '-')}-backend")
+    return PYPROJECT.format(name=f"{slice_.name.replace('_', '-')}-backend")
 
 
 def render_package(slice_: BaseModel) -> str:
@@ -148,3 +145,29 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             generator_version=GENERATOR_VERSION,
         ))
     return modules
+
+
+PYPROJECT = """[project]
+name = "{name}"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = [
+    "fastapi>=0.110",
+    "sqlalchemy>=2.1,<3",
+    "pydantic>=2.7,<3",
+    "email-validator>=2.1",
+    "pyjwt>=2.8",
+]
+
+[project.optional-dependencies]
+dev = ["pytest>=8", "httpx>=0.27", "mypy>=1.10"]
+
+[tool.mypy]
+strict = true
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+pythonpath = ["."]
+"""
+"""The workspace ``pyproject.toml``; ``{name}`` is its one placeholder, filled by
+:func:`render_pyproject` with ``str.format`` (the text holds no other braces)."""

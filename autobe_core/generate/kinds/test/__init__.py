@@ -2,7 +2,7 @@
 
 :mod:`.generator` plans the modules; :mod:`.slices` cuts what each test module reads;
 :mod:`.render` holds the pieces every test module shares; :mod:`.crud`, :mod:`.write` and
-:mod:`.auth` write the cases of each operation kind; :mod:`.support` renders the factories.
+:mod:`.auth` write the cases of each operation kind; :mod:`.factories` renders the factories.
 """
 
 from autobe_core.generate.kinds.test.generator import plan

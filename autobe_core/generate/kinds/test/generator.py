@@ -12,7 +12,9 @@ Modules (ids, paths):
   ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
 - ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
 
-Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`.
+Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`. ``tests/helpers.py``
+and ``tests/conftest.py`` are fixed files under ``generate/static/tests/``
+(:mod:`autobe_core.generate.fixed`); the two package markers are one-line texts here.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.fixed import fixed_text
 from autobe_core.generate.kinds.test import auth as testgen_auth
 from autobe_core.generate.kinds.test import crud as testgen_crud
 from autobe_core.generate.kinds.test import write as testgen_write
+from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import (
     EmptySlice,
@@ -32,13 +36,6 @@ from autobe_core.generate.kinds.test.slices import (
     OperationTestSlice,
     factory_slice,
     operation_slice,
-)
-from autobe_core.generate.kinds.test.support import (
-    CONFTEST,
-    FACTORIES_INIT,
-    HELPERS,
-    PACKAGE_INIT,
-    render_factory,
 )
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.model import OperationKind, ProjectSpec
@@ -51,6 +48,11 @@ APP_DB_MODULE_ID = "app:db"
 APP_MAIN_MODULE_ID = "app:main"
 APP_MODELS_MODULE_ID = "app:models"
 SECURITY_MODULE_ID = "auth:security"
+
+PACKAGE_INIT = '"""The generated backend\'s tests (a package: modules import ``tests.*``)."""\n'
+FACTORIES_INIT = (
+    '"""Row factories: ``make_<model>(session, **overrides)`` in ``tests.factories.<model>``."""\n'
+)
 
 ADDERS: dict[OperationKind, Callable[[TestModule], None]] = {
     "create": testgen_crud.add_create,
@@ -83,8 +85,9 @@ def _fixed(module_id: str, path: str, text: str, imports: set[str]) -> PlannedMo
 def plan(spec: ProjectSpec) -> list[PlannedModule]:
     modules = [
         _fixed("test:package", "tests/__init__.py", PACKAGE_INIT, set()),
-        _fixed("test:helpers", "tests/helpers.py", HELPERS, {SECURITY_MODULE_ID}),
-        _fixed("test:conftest", "tests/conftest.py", CONFTEST,
+        _fixed("test:helpers", "tests/helpers.py", fixed_text("tests/helpers.py"),
+               {SECURITY_MODULE_ID}),
+        _fixed("test:conftest", "tests/conftest.py", fixed_text("tests/conftest.py"),
                {APP_DB_MODULE_ID, APP_MAIN_MODULE_ID, APP_MODELS_MODULE_ID}),
         _fixed("test:factories", "tests/factories/__init__.py", FACTORIES_INIT, set()),
     ]

@@ -11,8 +11,12 @@ from __future__ import annotations
 import keyword
 
 from autobe_core.generate.emit import docstring, py_str
+from autobe_core.generate.kinds.test.factories import (
+    factory_function,
+    float_default,
+    int_default,
+)
 from autobe_core.generate.kinds.test.slices import FieldShape, OperationTestSlice, ParamShape
-from autobe_core.generate.kinds.test.support import factory_function, float_default, int_default
 from autobe_core.spec.naming import snake
 
 SECURITY_MODULE_ID = "auth:security"
