@@ -1,38 +1,45 @@
-"""The manifest, the atomic workspace writer, crash recovery and clean builds."""
+"""The manifest, the one tree writer (stage, then swap), crash recovery and clean builds."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from autobe_core.build.builder import clean_build
-from autobe_core.build.manifest import (
+from autobe_core.build import (
     MANIFEST_NAME,
+    BuildError,
     Manifest,
     ManifestEntry,
     ManifestError,
+    MaterializeError,
+    WorkspacePathError,
+    check_path,
+    clean_build,
+    leftovers,
+    materialize,
     modified_files,
+    puts_of,
+    read_manifest,
+    recover,
+    replace_tree,
+    stage_tree,
+    swap,
     text_sha256,
     untracked_files,
 )
-from autobe_core.build.workspace import (
-    WorkspacePathError,
-    check_path,
-    leftovers,
-    read_manifest,
-    recover,
-    stage,
-    swap,
-    write_clean,
-)
+from autobe_core.errors import AutobeError
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.io import load_spec
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+WRITER = importlib.import_module("autobe_core.build.materialize")
+"""The writer module (``autobe_core.build.materialize`` the name is the function)."""
 
 
 class _Slice(BaseModel):
@@ -58,8 +65,13 @@ def _files(version: str) -> dict[str, str]:
 def _write(workspace: Path, files: dict[str, str]) -> Manifest:
     modules = [_module(p, t) for p, t in files.items()]
     manifest = Manifest.from_modules(modules, {m.path: m.generate() for m in modules})
-    write_clean(workspace, files, manifest)
+    replace_tree(workspace, files, manifest)
     return manifest
+
+
+def _stage(workspace: Path, files: dict[str, str]) -> Path:
+    """A staged tree of ``files`` beside ``workspace``, not swapped in."""
+    return stage_tree(workspace, puts_of(files), Manifest.from_modules([], files))
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -115,7 +127,7 @@ def test_manifest_rejects_bad_input() -> None:
 # --------------------------------------------------------------------------- writer
 
 
-def test_write_clean_writes_exact_tree(tmp_path: Path) -> None:
+def test_replace_tree_writes_exact_tree(tmp_path: Path) -> None:
     workspace = tmp_path / "backend"
     manifest = _write(workspace, _files("1"))
     tree = _tree(workspace)
@@ -129,7 +141,7 @@ def test_write_clean_writes_exact_tree(tmp_path: Path) -> None:
     assert leftovers(workspace) == ([], [])
 
 
-def test_write_clean_replaces_everything_and_keeps_caches(tmp_path: Path) -> None:
+def test_replace_tree_replaces_everything_and_keeps_caches(tmp_path: Path) -> None:
     workspace = tmp_path / "backend"
     _write(workspace, _files("1"))
     (workspace / "stray.txt").write_text("hand-made")
@@ -162,39 +174,47 @@ def test_failed_write_leaves_old_workspace_intact(tmp_path: Path) -> None:
     bad = {**_files("2"), "../escape.py": "x = 1\n"}
     manifest = Manifest.from_modules([], bad)
     with pytest.raises(WorkspacePathError, match="escapes the workspace"):
-        write_clean(workspace, bad, manifest)
+        replace_tree(workspace, bad, manifest)
     # a file that is also a directory fails too, before anything is swapped
     clash = {**_files("2"), "app/main.py/inner.py": ""}
     with pytest.raises(WorkspacePathError, match="also a file"):
-        write_clean(workspace, clash, Manifest.from_modules([], clash))
+        replace_tree(workspace, clash, Manifest.from_modules([], clash))
     # text that is not UTF-8 fails before staging
     unencodable = {**_files("2"), "app/zz.py": "x = '\udcff'\n"}
-    with pytest.raises(ValueError):
-        write_clean(workspace, unencodable, Manifest.of(
+    with pytest.raises(BuildError, match=r"app/zz\.py: the text cannot be encoded"):
+        replace_tree(workspace, unencodable, Manifest.of(
             [ManifestEntry(p, "0", "", "") for p in unencodable]))
     # a file name the filesystem refuses fails while staging, after other files were
     # written: the staging tree is removed and the old workspace stays
     too_long = {**_files("2"), "app/" + "x" * 300 + ".py": ""}
     with pytest.raises(OSError):
-        write_clean(workspace, too_long, Manifest.from_modules([], too_long))
+        replace_tree(workspace, too_long, Manifest.from_modules([], too_long))
     assert _tree(workspace) == before
     assert not (tmp_path / "escape.py").exists()
     assert leftovers(workspace) == ([], [])
 
 
-def test_write_clean_rejects_a_manifest_that_does_not_match(tmp_path: Path) -> None:
+def test_replace_tree_rejects_a_manifest_that_does_not_match(tmp_path: Path) -> None:
     files = _files("1")
     with pytest.raises(ManifestError):
-        write_clean(tmp_path / "ws", files, Manifest.from_modules([], _files("2")))
+        replace_tree(tmp_path / "ws", files, Manifest.from_modules([], _files("2")))
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_file_where_the_workspace_goes_is_refused(tmp_path: Path) -> None:
+    workspace = tmp_path / "backend"
+    workspace.write_text("not a directory")
+    with pytest.raises(WorkspacePathError, match="is not a directory") as refused:
+        replace_tree(workspace, _files("1"), Manifest.from_modules([], _files("1")))
+    assert isinstance(refused.value, AutobeError) and refused.value.hint
+    assert workspace.read_text() == "not a directory"
 
 
 def test_recover_after_crash_between_the_renames(tmp_path: Path) -> None:
     workspace = tmp_path / "backend"
     _write(workspace, _files("1"))
     before = _tree(workspace)
-    files = _files("2")
-    staging = stage(workspace, files, Manifest.from_modules([], files))
+    staging = _stage(workspace, _files("2"))
     # the first rename of the swap happened, then the process died
     aside = workspace.with_name(workspace.name + ".aside-00000000000000000001-deadbeef")
     os.rename(workspace, aside)
@@ -208,8 +228,7 @@ def test_recover_after_crash_between_the_renames(tmp_path: Path) -> None:
 def test_recover_after_crash_after_the_swap(tmp_path: Path) -> None:
     workspace = tmp_path / "backend"
     _write(workspace, _files("1"))
-    files = _files("2")
-    staging = stage(workspace, files, Manifest.from_modules([], files))
+    staging = _stage(workspace, _files("2"))
     aside = workspace.with_name(workspace.name + ".aside-00000000000000000001-deadbeef")
     os.rename(workspace, aside)
     os.rename(staging, workspace)  # both renames done; removing the aside never happened
@@ -221,7 +240,7 @@ def test_recover_after_crash_after_the_swap(tmp_path: Path) -> None:
 def test_stale_staging_is_removed_by_the_next_write(tmp_path: Path) -> None:
     workspace = tmp_path / "backend"
     _write(workspace, _files("1"))
-    stage(workspace, _files("2"), Manifest.from_modules([], _files("2")))
+    _stage(workspace, _files("2"))
     assert len(leftovers(workspace)[0]) == 1
     _write(workspace, _files("3"))
     assert leftovers(workspace) == ([], [])
@@ -231,8 +250,7 @@ def test_stale_staging_is_removed_by_the_next_write(tmp_path: Path) -> None:
 def test_swap_into_a_new_location(tmp_path: Path) -> None:
     workspace = tmp_path / "deep" / "backend"
     workspace.parent.mkdir()
-    staging = stage(workspace, _files("1"), Manifest.from_modules([], _files("1")))
-    swap(workspace, staging)
+    swap(workspace, _stage(workspace, _files("1")))
     assert read_manifest(workspace) is not None
     assert read_manifest(tmp_path) is None
 
@@ -260,8 +278,9 @@ def test_hand_edits_and_deletions_are_detected(tmp_path: Path) -> None:
 
 def test_corrupt_manifest_on_disk_is_an_error(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_NAME).write_text("[]")
-    with pytest.raises(ManifestError):
+    with pytest.raises(ManifestError, match=MANIFEST_NAME) as corrupt:
         read_manifest(tmp_path)
+    assert corrupt.value.hint is not None and "autobe build" in corrupt.value.hint
 
 
 # --------------------------------------------------------------------------- builder
@@ -282,3 +301,39 @@ def test_clean_build_matches_its_manifest(tmp_path: Path, fixture: str) -> None:
     assert result.seconds >= result.generate_seconds >= 0
     again = clean_build(spec, tmp_path / "again")
     assert again.manifest == result.manifest
+
+
+def test_every_tree_is_written_by_stage_tree_then_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One writer: clean builds and checkouts stage their tree, then swap it in."""
+    calls: list[str] = []
+    real_stage, real_swap = WRITER.stage_tree, WRITER.swap
+
+    def stage(*args: Any, **kwargs: Any) -> Path:
+        calls.append("stage")
+        return real_stage(*args, **kwargs)
+
+    def swap_in(workspace: Path, staging: Path) -> None:
+        calls.append("swap")
+        real_swap(workspace, staging)
+
+    monkeypatch.setattr(WRITER, "stage_tree", stage)
+    monkeypatch.setattr(WRITER, "swap", swap_in)
+    result = clean_build(load_spec(FIXTURES / "todo.yaml"), tmp_path / "backend")
+    assert calls == ["stage", "swap"]
+    blobs = {e.sha256: (tmp_path / "backend" / e.path).read_bytes() for e in result.manifest}
+    materialize(result.manifest, blobs.__getitem__, tmp_path / "checkout")
+    assert calls == ["stage", "swap"] * 2
+    assert read_manifest(tmp_path / "checkout") == result.manifest
+
+
+def test_checkout_into_a_non_empty_directory_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.md").write_text("mine")
+    with pytest.raises(MaterializeError, match="is not empty") as refused:
+        materialize(Manifest(), {}.__getitem__, target)
+    assert isinstance(refused.value, AutobeError)
+    assert refused.value.hint == "check out into a new or an empty directory"
+    assert [p.name for p in target.iterdir()] == ["notes.md"]

@@ -1,35 +1,97 @@
-"""Building a workspace: the manifest, the atomic writer, clean builds."""
+"""Building a workspace: the manifest, the one tree writer (stage, then swap), clean and
+incremental builds, hand edits, checkouts. Clients import from here.
+
+- :mod:`.manifest`: which generated file is where, with what content and origin.
+- :mod:`.workspace`: path rules, the atomic swap, crash recovery, reading the manifest.
+- :mod:`.materialize`: the one writer of trees (``stage_tree``, ``replace_tree``,
+  ``materialize``).
+- :mod:`.builder`: clean builds; :mod:`.incremental`: prepare / commit / discard.
+- :mod:`.edits`: hand edits a change would destroy, and saving them first.
+- :mod:`.errors`: :class:`BuildError` and its subclasses (all ``AutobeError``).
+"""
 
 from autobe_core.build.builder import BuildProgress, BuildResult, clean_build
+from autobe_core.build.edits import edited_conflicts, edited_files, save_copies
+from autobe_core.build.errors import (
+    BuildError,
+    CorruptBlobError,
+    ManifestError,
+    MaterializeError,
+    SavedCopyExists,
+    WorkspaceChangedError,
+    WorkspacePathError,
+)
+from autobe_core.build.incremental import (
+    Lookup,
+    Source,
+    Staged,
+    commit,
+    discard,
+    incremental_build,
+    prepare,
+)
 from autobe_core.build.manifest import (
+    IGNORED_DIRS,
     MANIFEST_NAME,
     Manifest,
     ManifestDiff,
     ManifestEntry,
-    ManifestError,
+    file_bytes,
     modified_files,
+    sha256_bytes,
+    text_sha256,
     untracked_files,
 )
+from autobe_core.build.materialize import Put, materialize, puts_of, replace_tree, stage_tree
 from autobe_core.build.workspace import (
-    WorkspacePathError,
+    check_path,
+    check_paths,
+    leftovers,
     read_manifest,
     recover,
-    write_clean,
+    swap,
 )
 
 __all__ = [
+    "IGNORED_DIRS",
     "MANIFEST_NAME",
+    "BuildError",
     "BuildProgress",
     "BuildResult",
+    "CorruptBlobError",
+    "Lookup",
     "Manifest",
     "ManifestDiff",
     "ManifestEntry",
     "ManifestError",
+    "MaterializeError",
+    "Put",
+    "SavedCopyExists",
+    "Source",
+    "Staged",
+    "WorkspaceChangedError",
     "WorkspacePathError",
+    "check_path",
+    "check_paths",
     "clean_build",
+    "commit",
+    "discard",
+    "edited_conflicts",
+    "edited_files",
+    "file_bytes",
+    "incremental_build",
+    "leftovers",
+    "materialize",
     "modified_files",
+    "prepare",
+    "puts_of",
     "read_manifest",
     "recover",
+    "replace_tree",
+    "save_copies",
+    "sha256_bytes",
+    "stage_tree",
+    "swap",
+    "text_sha256",
     "untracked_files",
-    "write_clean",
 ]

@@ -1,4 +1,5 @@
-"""Clean builds: every module of a spec generated and written atomically.
+"""Clean builds: every module of a spec generated, then written atomically by the one
+tree writer (:func:`autobe_core.build.materialize.replace_tree`: staged, then swapped in).
 
 The spec is assumed valid (the caller runs :func:`autobe_core.spec.validation.validate.validate`
 first); a generator failing on it is a bug and propagates as is, with the workspace
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from autobe_core.build.manifest import Manifest, file_bytes
-from autobe_core.build.workspace import write_clean
+from autobe_core.build.materialize import replace_tree
 from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 
@@ -71,7 +72,7 @@ def clean_build(
     files = generate_modules(modules, progress)
     manifest = Manifest.from_modules(modules, files)
     generated = time.perf_counter()
-    write_clean(workspace, files, manifest)
+    replace_tree(workspace, files, manifest)
     finished = time.perf_counter()
     return BuildResult(
         workspace=Path(workspace),

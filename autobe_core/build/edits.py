@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 
+from autobe_core.build.errors import SavedCopyExists, WorkspacePathError
 from autobe_core.build.manifest import (
     IGNORED_DIRS,
     Manifest,
@@ -24,7 +25,7 @@ from autobe_core.build.manifest import (
     untracked_files,
 )
 from autobe_core.build.materialize import Put, copy_entry, make_dirs
-from autobe_core.build.workspace import WorkspacePathError, check_path
+from autobe_core.build.workspace import check_path
 
 NOT_A_FILE = "<not a regular file>"
 """What :func:`disk_sha` says of a symlink, a directory or a special file."""
@@ -108,7 +109,8 @@ def edited_conflicts(workspace: Path, head: Manifest | None, new: Manifest) -> l
 def save_copies(workspace: Path, paths: Iterable[str], dest_dir: Path) -> list[str]:
     """Copy each workspace path (as it is on disk) to the same relative path under
     ``dest_dir`` before ``--force`` overwrites it; returns the paths copied (sorted;
-    missing ones are skipped). Never overwrites a copy already in ``dest_dir``."""
+    missing ones are skipped). Never overwrites a copy already in ``dest_dir``
+    (:class:`SavedCopyExists`)."""
     workspace, dest_dir = Path(workspace), Path(dest_dir)
     saved: list[str] = []
     made: set[Path] = set()
@@ -118,7 +120,7 @@ def save_copies(workspace: Path, paths: Iterable[str], dest_dir: Path) -> list[s
             continue
         target = dest_dir / rel
         if os.path.lexists(target):
-            raise FileExistsError(f"{target} exists; refusing to overwrite a saved copy")
+            raise SavedCopyExists(f"{target} exists; refusing to overwrite a saved copy")
         if not dest_dir.is_dir():
             dest_dir.mkdir(parents=True)
         made.add(dest_dir)
@@ -195,7 +197,8 @@ def plan_tree(
         if collides(path, files, dirs):
             if path in keep:
                 raise WorkspacePathError(
-                    f"cannot keep {path}: the new tree needs its path for generated files"
+                    f"cannot keep {path}: the new tree needs its path for generated files",
+                    "move it away, then run the command again",
                 )
             continue  # a conflict: edited_conflicts reported it
         puts[path] = Put(source=workspace / path)

@@ -38,6 +38,7 @@ from autobe_core.build.edits import (
     read_regular,
     snapshot,
 )
+from autobe_core.build.errors import WorkspaceChangedError
 from autobe_core.build.manifest import (
     Manifest,
     ManifestDiff,
@@ -47,7 +48,7 @@ from autobe_core.build.manifest import (
 )
 from autobe_core.build.materialize import stage_tree
 from autobe_core.build.workspace import (
-    WorkspacePathError,
+    check_directory,
     check_path,
     check_paths,
     recover,
@@ -64,10 +65,6 @@ Source = Literal["workspace", "blob", "key", "generated"]
 sha256, ``lookup_key`` by module key, or ``module.generate()``."""
 
 State = Literal["staged", "committed", "discarded"]
-
-
-class WorkspaceChangedError(RuntimeError):
-    """The workspace changed between :func:`prepare` and :func:`commit`."""
 
 
 @dataclass
@@ -183,13 +180,12 @@ def prepare(
 ) -> Staged:
     """Build the complete tree of ``spec`` in a staging directory beside ``workspace``
     (untouched), reusing what ``head`` (the workspace's manifest; None: none) and the
-    lookups provide. See the module docstring for what the tree holds. Like
-    ``write_clean`` it first repairs what a crashed write left (``recover``), which
+    lookups provide. See the module docstring for what the tree holds. Like every
+    writer it first repairs what a crashed write left (``recover``), which
     removes any other staged tree of this workspace: stage one tree at a time."""
     started = time.perf_counter()
     workspace = Path(os.path.abspath(workspace))
-    if workspace.exists() and not workspace.is_dir():
-        raise WorkspacePathError(f"{workspace} exists and is not a directory")
+    check_directory(workspace)
     head = head or Manifest()
     keep_set = {str(check_path(p)) for p in keep}
     modules = plan_modules(spec)
@@ -232,7 +228,7 @@ def prepare(
 
 
 def commit(staged: Staged, workspace: Path) -> Manifest:
-    """Swap the staged tree into place (atomically, as a clean build does); returns the
+    """Swap the staged tree into place (``swap``, as a clean build does); returns the
     new manifest. :class:`WorkspaceChangedError` (nothing swapped, the staged tree
     kept) when the workspace changed since :func:`prepare`."""
     workspace = Path(os.path.abspath(workspace))

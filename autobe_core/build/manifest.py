@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autobe_core.build.errors import ManifestError
 from autobe_core.generate import PlannedModule
 
 MANIFEST_NAME = ".autobe-manifest.json"
@@ -32,10 +33,6 @@ IGNORED_DIRS = frozenset(
     {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".venv"}
 )
 """Directories of tool output that are never part of the generated tree."""
-
-
-class ManifestError(ValueError):
-    """A manifest file that cannot be read back (corrupt JSON, wrong shape)."""
 
 
 def file_bytes(text: str) -> bytes:

@@ -1,50 +1,49 @@
-"""Writing trees of files: the helpers staging builds share, and :func:`materialize`.
+"""The one writer of trees: every file autobe writes into a workspace or a checkout goes
+through :func:`stage_tree`, then :func:`~autobe_core.build.workspace.swap`.
 
-:func:`materialize` writes the exact files of a recorded manifest (from content-addressed
-blobs) into a new directory, for ``autobe checkout REV --to DIR``: every blob is checked
-against the manifest's sha256, the tree is built in a staging directory beside the target
-and renamed into place, so a failure leaves no half-written target.
+- :func:`stage_tree` writes a complete tree (bytes to write, or entries to copy as they
+  are) and its manifest into a staging directory beside the workspace, which it does not
+  touch. Incremental builds (:mod:`autobe_core.build.incremental`) stage their tree so
+  that it can be verified before it is swapped in.
+- :func:`replace_tree` is a clean write: exactly the given files and their manifest,
+  staged and swapped in (what :func:`autobe_core.build.builder.clean_build` uses).
+- :func:`materialize` writes the files of a recorded manifest, from content-addressed
+  blobs, into a new or empty directory (``autobe checkout REV --to DIR``); every blob is
+  checked against the manifest's sha256 before anything is written.
 
-The helpers write as :mod:`autobe_core.build.workspace` does: files 0644 and fsynced,
-directories 0755, whatever the umask.
+Files are written 0644 and fsynced, directories 0755, whatever the umask. Whatever fails,
+the workspace or target is left as it was and the staging directory is removed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from autobe_core.build.manifest import MANIFEST_NAME, Manifest, sha256_bytes
+from autobe_core.build.errors import (
+    BuildError,
+    CorruptBlobError,
+    ManifestError,
+    MaterializeError,
+)
+from autobe_core.build.manifest import MANIFEST_NAME, Manifest, file_bytes, sha256_bytes
 from autobe_core.build.workspace import (
     DIR_MODE,
     FILE_MODE,
     PRESERVED_DIRS,
     STAGING_MARK,
+    check_directory,
     check_paths,
+    fsync_dirs,
+    recover,
+    sibling,
+    swap,
 )
 
-
-class MaterializeError(ValueError):
-    """The target cannot receive the tree (not a directory, or not empty)."""
-
-
-class CorruptBlobError(ValueError):
-    """A blob whose bytes do not hash to the sha256 the manifest records."""
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def sibling(path: Path, mark: str) -> Path:
-    """A fresh name beside ``path``: ``<name><mark><stamp>`` (what ``recover`` globs)."""
-    stamp = f"{time.time_ns():020d}-{secrets.token_hex(4)}"
-    return path.with_name(f"{path.name}{mark}{stamp}")
+# --------------------------------------------------------------------------- files
 
 
 def make_root(root: Path) -> set[Path]:
@@ -97,18 +96,7 @@ def copy_entry(source: Path, target: Path) -> None:
             os.close(fd)
 
 
-def fsync_dirs(dirs: Iterable[Path]) -> None:
-    """fsync directories, deepest first (so every new entry is durable)."""
-    for d in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
-        try:
-            fd = os.open(d, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            with contextlib.suppress(OSError):
-                os.fsync(fd)
-        finally:
-            os.close(fd)
+# --------------------------------------------------------------------------- staging
 
 
 @dataclass(frozen=True)
@@ -122,17 +110,28 @@ class Put:
     own, so tools keyed on mtimes see it unchanged)."""
 
 
+def puts_of(files: Mapping[str, str]) -> dict[str, Put]:
+    """path -> :class:`Put` of each generated text (the bytes it becomes on disk)."""
+    puts: dict[str, Put] = {}
+    for rel, text in files.items():
+        try:
+            puts[rel] = Put(file_bytes(text))
+        except UnicodeEncodeError as exc:
+            raise BuildError(f"{rel}: the text cannot be encoded as UTF-8: {exc}") from None
+    return puts
+
+
 def stage_tree(
     workspace: Path,
     puts: Mapping[str, Put],
-    manifest: Manifest,
+    manifest: Manifest | None,
     *,
     carry: Iterable[str] = PRESERVED_DIRS,
 ) -> Path:
     """Write ``puts`` (path -> :class:`Put`, paths checked by the caller) and the
-    manifest into a new staging directory beside ``workspace``, copy the tool caches
-    ``carry`` names from the workspace, and return the staging directory. On failure it
-    is removed."""
+    manifest (None: none) into a new staging directory beside ``workspace``, copy the
+    tool caches ``carry`` names from the workspace, and return the staging directory.
+    On failure it is removed."""
     staging = sibling(workspace, STAGING_MARK)
     made = make_root(staging)
     try:
@@ -143,7 +142,8 @@ def stage_tree(
                 copy_entry(put.source, target)
             else:
                 write_file(target, put.data, mtime_ns=put.mtime_ns)
-        write_file(staging / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
+        if manifest is not None:
+            write_file(staging / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
         fsync_dirs(made)
         for name in carry:
             cache = workspace / name
@@ -153,6 +153,34 @@ def stage_tree(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+# --------------------------------------------------------------------------- clean write
+
+
+def replace_tree(
+    workspace: Path,
+    files: Mapping[str, str],
+    manifest: Manifest,
+    *,
+    carry: Iterable[str] = PRESERVED_DIRS,
+) -> None:
+    """Replace ``workspace`` with exactly ``files`` (path -> generated text) plus the
+    manifest, which must describe them. Every path and the manifest are checked before
+    anything is written; what a crashed write left is repaired first (``recover``). The
+    tool caches ``carry`` names are carried over from the old workspace."""
+    workspace = Path(os.path.abspath(workspace))
+    check_paths(files)
+    puts = puts_of(files)
+    if set(files) != set(manifest.entries):
+        raise ManifestError("the manifest does not list exactly the files being written")
+    for path, entry in manifest.entries.items():
+        if entry.sha256 != sha256_bytes(puts[path].data):
+            raise ManifestError(f"the manifest's sha256 for {path!r} is not the file's")
+    check_directory(workspace)
+    workspace.parent.mkdir(parents=True, exist_ok=True)
+    recover(workspace)
+    swap(workspace, stage_tree(workspace, puts, manifest, carry=carry))
 
 
 # --------------------------------------------------------------------------- materialize
@@ -180,33 +208,27 @@ def materialize(
         if any(target.iterdir()):
             raise MaterializeError(f"{target} is not empty")
     check_paths(manifest.paths())
+    puts: dict[str, Put] = {}
+    for entry in manifest:
+        data = read_blob(entry.sha256)
+        actual = sha256_bytes(data)
+        if actual != entry.sha256:
+            raise CorruptBlobError(
+                f"the blob for {entry.path} hashes to {actual}, "
+                f"the manifest records {entry.sha256}"
+            )
+        puts[entry.path] = Put(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = sibling(target, STAGING_MARK)
-    made = make_root(staging)
+    staging = stage_tree(target, puts, manifest if with_manifest else None, carry=())
     emptied = False
     try:
-        for entry in manifest:
-            data = read_blob(entry.sha256)
-            actual = sha256_bytes(data)
-            if actual != entry.sha256:
-                raise CorruptBlobError(
-                    f"the blob for {entry.path} hashes to {actual}, "
-                    f"the manifest records {entry.sha256}"
-                )
-            path = staging / entry.path
-            make_dirs(staging, path.parent, made)
-            write_file(path, data)
-        if with_manifest:
-            write_file(staging / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
-        fsync_dirs(made)
         if target.is_dir():
-            target.rmdir()  # empty, checked above
+            target.rmdir()  # empty, checked above (rmdir fails if that changed)
             emptied = True
-        os.rename(staging, target)
+        swap(target, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if emptied and not target.exists():
             target.mkdir()
         raise
-    fsync_dirs([target.parent])
     return target
