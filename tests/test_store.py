@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, update
 
-from autobe_core.build.manifest import ManifestEntry
+from autobe_core.build import ManifestEntry
 from autobe_core.service.storage import destroy_storage, open_storage
 from autobe_core.store import (
+    BlobMissing,
     StorageConfigError,
     StoreError,
     default_storage_url,
@@ -110,8 +111,9 @@ def test_missing_digests(storage_url: str) -> None:
         assert blobs.missing([present, absent, absent]) == {absent}
         many = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(1200)]
         assert blobs.missing([*many, present]) == set(many)
-        with pytest.raises(KeyError, match=f"no blob with sha256 '{absent}'"):
+        with pytest.raises(BlobMissing, match=f"no blob with sha256 '{absent}'") as missing:
             blobs.get(absent)
+        assert isinstance(missing.value, KeyError) and missing.value.hint
 
 
 def test_corrupt_blob_is_detected(storage_url: str) -> None:

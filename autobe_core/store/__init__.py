@@ -2,7 +2,7 @@
 and the storage URL configuration. ``autobe_core.service.storage.open_storage`` bundles
 them with the event store."""
 
-from autobe_core.store.blobs import BlobStore, ModuleIndex, StoreError
+from autobe_core.store.blobs import BlobMissing, BlobStore, ModuleIndex, StoreError
 from autobe_core.store.config import (
     StorageConfig,
     StorageConfigError,
@@ -11,6 +11,7 @@ from autobe_core.store.config import (
 )
 
 __all__ = [
+    "BlobMissing",
     "BlobStore",
     "ModuleIndex",
     "StorageConfig",

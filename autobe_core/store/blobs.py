@@ -63,6 +63,13 @@ CHUNK = 500
 class StoreError(AutobeError):
     """The blob store or module index is inconsistent."""
 
+    hint = "the project's store is damaged; restore its .autobe/ directory from a backup"
+
+
+class BlobMissing(StoreError, KeyError):
+    """No blob with the digest asked for. Also a :class:`KeyError` (a lookup by key that
+    found nothing), which callers of :meth:`BlobStore.get` catch."""
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -141,14 +148,15 @@ class BlobStore:
         return digests
 
     def get(self, digest: str) -> bytes:
-        """The bytes stored under ``digest``; KeyError when there are none."""
+        """The bytes stored under ``digest``; :class:`BlobMissing` when there are none,
+        :class:`StoreError` when they do not hash to it."""
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(blobs_table.c.encoding, blobs_table.c.data)
                 .where(blobs_table.c.digest == digest)
             ).first()
         if row is None:
-            raise KeyError(f"no blob with sha256 {digest!r} in the blob store")
+            raise BlobMissing(f"no blob with sha256 {digest!r} in the blob store")
         data = zlib.decompress(row.data) if row.encoding == "zlib" else bytes(row.data)
         if sha256_hex(data) != digest:
             raise StoreError(f"blob {digest} is corrupt: its content has another sha256")
@@ -214,7 +222,11 @@ class ModuleIndex:
             row = {"key": entry.key, "sha256": entry.sha256, "path": entry.path,
                    "module_id": entry.module_id}
             if rows.setdefault(entry.key, row)["sha256"] != entry.sha256:
-                raise StoreError(f"module key {entry.key} given with two different files")
+                raise StoreError(
+                    f"module key {entry.key} given with two different files",
+                    "a generator produced different text for the same key; "
+                    "its output must depend only on its slice and version",
+                )
         with self.engine.begin() as conn:
             known = self._lookup(conn, list(rows))
             for key, (sha, _path) in known.items():
