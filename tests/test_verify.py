@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autobe_core.verify import RungResult, run_ladder
+from autobe_core.verify import LadderError, RungResult, run_ladder
 from autobe_core.verify.parsing import parse_junit, parse_mypy, traceback_diagnostic
 from autobe_core.verify.result import RungDiagnostic
 
@@ -256,9 +256,9 @@ def test_a_rung_past_its_timeout_is_stopped(tmp_path: Path) -> None:
 
 
 def test_selection_and_bad_workspaces(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown rungs"):
+    with pytest.raises(LadderError, match="unknown rungs"):
         run_ladder(tmp_path, rungs=["lint"])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="not a workspace-relative path"):
+    with pytest.raises(LadderError, match="not a workspace-relative path"):
         run_ladder(tmp_path, test_targets=["--co"])
     missing = run_ladder(tmp_path / "nope", rungs=["compile"])
     assert not missing.ok and missing.rung("compile").status == "failed"

@@ -1,6 +1,6 @@
 """The recompile ladder: compile -> mypy -> import -> tests on a generated workspace."""
 
-from autobe_core.verify.ladder import DEFAULT_TIMEOUT, LadderProgress, run_ladder
+from autobe_core.verify.ladder import DEFAULT_TIMEOUT, LadderError, LadderProgress, run_ladder
 from autobe_core.verify.result import (
     RUNGS,
     LadderResult,
@@ -13,6 +13,7 @@ from autobe_core.verify.result import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "RUNGS",
+    "LadderError",
     "LadderProgress",
     "LadderResult",
     "RungDiagnostic",

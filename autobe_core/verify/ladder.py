@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from autobe_core.errors import AutobeError
 from autobe_core.verify.result import (
     RUNGS,
     LadderResult,
@@ -45,6 +46,11 @@ RUNNERS: dict[RungName, Callable[[RungContext], RungResult]] = {
 }
 
 
+class LadderError(AutobeError):
+    """The ladder was asked for a rung it does not have, or to run tests that are not in
+    the workspace. Nothing ran."""
+
+
 def run_ladder(
     workspace: Path,
     *,
@@ -68,10 +74,15 @@ def run_ladder(
     selected = set(RUNGS if rungs is None else rungs)
     unknown = selected - set(RUNGS)
     if unknown:
-        raise ValueError(f"unknown rungs {sorted(unknown)}; the ladder is {list(RUNGS)}")
+        raise LadderError(
+            f"unknown rungs {sorted(unknown)}", f"the rungs are {', '.join(RUNGS)}"
+        )
     for target in test_targets:
         if not target or target.startswith(("-", "/")) or ".." in target.split("/"):
-            raise ValueError(f"test target {target!r} is not a workspace-relative path")
+            raise LadderError(
+                f"test target {target!r} is not a workspace-relative path",
+                "name test files or node ids below the workspace (tests/test_x.py::test_y)",
+            )
     started = time.perf_counter()
     environment = clean_env(workspace, env)
     cache = Path(cache_dir) if cache_dir is not None else workspace / ".mypy_cache"
