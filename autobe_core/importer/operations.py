@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from autobe_core.errors import AutobeError
 from autobe_core.importer.actors import ActorMap, auth_actor_name, is_auth_operation
 from autobe_core.importer.ast import DocDocument, DocOperation, DocParameter
 from autobe_core.importer.links import TypeLinks
@@ -47,8 +48,10 @@ class OperationMap:
     """Operation index -> why it is custom."""
 
 
-class Unrealized(Exception):
-    """This operation becomes custom, for the reason given."""
+class Unrealized(AutobeError):
+    """This operation becomes custom, for the reason given (the message). Caught inside
+    the importer, which records the reason in the import report; it has no hint, so its
+    ``str()`` is the reason alone."""
 
 
 @dataclass

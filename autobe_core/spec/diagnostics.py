@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from autobe_core.errors import AutobeError
+
 Severity = Literal["error", "warning"]
 PathPart = str | int
 
@@ -52,7 +54,7 @@ class Diagnostic:
 
 
 @dataclass
-class DiagnosticError(Exception):
+class DiagnosticError(AutobeError):
     """Raised at a boundary (load, apply, build) when input has errors."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from autobe_core.errors import AutobeError
 from autobe_core.spec.diagnostics import Diagnostic
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
 from autobe_core.spec.validation.common import Path, format_path, names_other_than
@@ -19,7 +20,7 @@ from autobe_core.spec.validation.common import Path, format_path, names_other_th
 T = TypeVar("T")
 
 
-class EditProblem(Exception):
+class EditProblem(AutobeError):
     """An edit cannot apply to the spec it meets; the diagnostics say why."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
