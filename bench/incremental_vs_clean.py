@@ -24,11 +24,10 @@ from pathlib import Path
 
 from autobe_core.build.builder import clean_build
 from autobe_core.graph import ModuleGraph, affected
-from autobe_core.service.changes import ChangeOptions
-from autobe_core.service.project_service import ProjectService
+from autobe_core.service import ChangeOptions, ProjectService
 from autobe_core.service.test_scope import tests_reached
+from autobe_core.spec import apply
 from autobe_core.spec.changeset import AddField, ChangeSet
-from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField
 from autobe_core.verify import run_ladder

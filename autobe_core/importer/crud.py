@@ -19,8 +19,7 @@ from autobe_core.spec.model import (
     OperationKind,
     Parameter,
 )
-from autobe_core.spec.naming import dto_type_names, singular
-from autobe_core.spec.validation.paths import parameter_problem
+from autobe_core.spec.naming import dto_type_names, parameter_problem, singular
 
 METHODS: dict[OperationKind, HttpMethod] = {
     "index": "patch", "at": "get", "create": "post", "update": "put", "erase": "delete",

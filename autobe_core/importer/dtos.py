@@ -26,15 +26,15 @@ from autobe_core.importer.report import Notes
 from autobe_core.importer.schemas import Prop, SchemaInfo, parse_type_name
 from autobe_core.importer.source import DOCUMENT_FILE, where
 from autobe_core.spec.model import DtoKind, DtoOverride, Model, PlainField, ProjectSpec
+from autobe_core.spec.naming import printable_problem
 from autobe_core.spec.semantics import (
     PASSWORD_INPUT,
-    _all_candidates,
     actor_for_model,
     create_bound_fields,
+    dto_candidates,
     is_auto,
     model_dto_fields,
 )
-from autobe_core.spec.validation.common import printable_problem
 
 CONSTRAINT_SOURCES = ("ICreate", "IJoin", "IUpdate", "", "ISummary")
 """Schemas whose properties constrain the columns, strongest first."""
@@ -256,13 +256,13 @@ def _override(
     subject = f"{kind} DTO of {model.name}"
     path = _schema_path(schema.name, "properties")
     if kind in ("read", "summary"):
-        pool = [f.name for f in _all_candidates(spec, model, kind, password)]
+        pool = [f.name for f in dto_candidates(spec, model, kind, password)]
         wanted = [n for n in pool if n in props or n == model.primary_field.name]
     elif kind == "create":
         wanted = _create_fields(spec, model, props, schema, notes)
     elif kind == "update":
         pool = [
-            f.name for f in _all_candidates(spec, model, "update", None)
+            f.name for f in dto_candidates(spec, model, "update", None)
             if f.role == "plain" and not is_auto(model, f.source) and f.name != password
         ]
         wanted = [n for n in pool if n in props]
@@ -310,7 +310,7 @@ def _create_fields(
     pw = actor.password_field if actor else None
     bound = set(create_bound_fields(spec, model))
     pool = [
-        f for f in _all_candidates(spec, model, "create", pw)
+        f for f in dto_candidates(spec, model, "create", pw)
         if f.role != "primary" and not is_auto(model, f.source) and f.name not in bound
     ]
     wanted: list[str] = []

@@ -25,8 +25,7 @@ from autobe_core.importer.schemas import (
     read_schema,
 )
 from autobe_core.importer.source import DOCUMENT_FILE, where
-from autobe_core.spec.naming import dto_base, pascal
-from autobe_core.spec.validation.names import class_name_problem
+from autobe_core.spec.naming import class_name_problem, dto_base, pascal
 
 
 @dataclass

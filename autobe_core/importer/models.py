@@ -26,8 +26,12 @@ from autobe_core.spec.model import (
     Relation,
     UniqueIndex,
 )
-from autobe_core.spec.naming import field_problem, model_name_problem, relation_problem
-from autobe_core.spec.validation.common import printable_problem
+from autobe_core.spec.naming import (
+    field_problem,
+    model_name_problem,
+    printable_problem,
+    relation_problem,
+)
 
 STRINGY = ("string", "uri")
 

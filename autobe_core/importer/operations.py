@@ -28,9 +28,15 @@ from autobe_core.importer.models import ModelMap
 from autobe_core.importer.report import Notes
 from autobe_core.importer.source import DOCUMENT_FILE, where
 from autobe_core.spec.model import Body, Model, Operation, OperationKind, Parameter
-from autobe_core.spec.naming import dto_type_names, path_parameters, singular, snake
-from autobe_core.spec.validation.operations import BODIES
-from autobe_core.spec.validation.paths import parameter_problem, path_problem
+from autobe_core.spec.naming import (
+    dto_type_names,
+    parameter_problem,
+    path_parameters,
+    path_problem,
+    singular,
+    snake,
+)
+from autobe_core.spec.semantics import BODIES
 
 CRUD = ("index", "at", "create", "update", "erase")
 AUTH = ("join", "login", "refresh")

@@ -25,8 +25,7 @@ from autobe_core.importer.schemas import BUILT_IN, parse_type_name
 from autobe_core.importer.settle import settle
 from autobe_core.importer.source import AUTOBE_DIR, AutobeSource, locate, read_source
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.naming import dto_type_names, snake
-from autobe_core.spec.validation.names import AUTH_DTO_KINDS, project_name_problem
+from autobe_core.spec.naming import AUTH_DTO_KINDS, dto_type_names, project_name_problem, snake
 
 DEFAULT_NAME = "imported"
 

@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autobe_core.importer.report import Notes
+from autobe_core.spec import validate
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
 from autobe_core.spec.model import Body, Operation, ProjectSpec
 from autobe_core.spec.naming import known_type_names, pascal
-from autobe_core.spec.validation.validate import validate
 
 MAX_ROUNDS = 40
 DROP_CODES = frozenset({"path.ambiguous", "dup.endpoint", "dup.operation-id"})

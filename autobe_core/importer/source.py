@@ -24,8 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from autobe_core.importer.ast import DocDocument, PrismaApplication
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, PathPart
-from autobe_core.spec.validation.common import format_path
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, PathPart, format_path
 
 PRISMA_FILE = "prisma.json"
 DOCUMENT_FILE = "document.json"

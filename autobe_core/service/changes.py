@@ -37,9 +37,9 @@ from autobe_core.history import HistoryConflict, Project, Revision
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.test_scope import tests_reached
+from autobe_core.spec import apply, expand
 from autobe_core.spec.changeset import ChangeSet
 from autobe_core.spec.diagnostics import DiagnosticError
-from autobe_core.spec.edits.apply import apply, expand
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.verify import LadderProgress, LadderResult, run_ladder
 

@@ -27,12 +27,11 @@ from autobe_core.service import changes, queries
 from autobe_core.service.changes import BuildProgress, ChangeOptions, ChangeOutcome, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.session import ProjectSession
+from autobe_core.spec import creation, ensure_valid, validate
 from autobe_core.spec.changeset import ChangeSet
 from autobe_core.spec.diagnostics import Diagnostic
-from autobe_core.spec.edits.apply import creation
 from autobe_core.spec.io import dump_spec, load_spec
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.validation.validate import ensure_valid, validate
 from autobe_core.verify import LadderProgress, LadderResult, RungName, run_ladder
 
 

@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 from pydantic.alias_generators import to_camel
 
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, format_path
 from autobe_core.spec.io import read_mapping
 from autobe_core.spec.model import (
     Actor,
@@ -39,7 +39,6 @@ from autobe_core.spec.model import (
     PlainField,
     Stance,
 )
-from autobe_core.spec.validation.common import format_path
 
 IndexKind = Literal["unique", "plain", "gin"]
 

@@ -6,6 +6,8 @@ correct itself, so it is data (JSON-able), not an exception message.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,11 +18,22 @@ Severity = Literal["error", "warning"]
 PathPart = str | int
 
 
-def json_path(parts: Sequence[PathPart]) -> str:
-    """``["models", 2, "plainFields", 0, "name"]`` -> ``$.models[2].plainFields[0].name``."""
+_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def format_path(parts: Sequence[PathPart]) -> str:
+    """The JSON path of ``parts``: ``["models", 2, "plainFields", 0, "name"]`` ->
+    ``$.models[2].plainFields[0].name``. Keys that are not plain words (schema names such
+    as ``ITodo.ICreate``) are written in brackets, so the path stays unambiguous:
+    ``$.schemas["ITodo.ICreate"]``."""
     text = "$"
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _SIMPLE_KEY.match(part):
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
     return text
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, json_path
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, format_path
 from autobe_core.spec.model import ProjectSpec
 
 
@@ -30,7 +30,7 @@ def _from_pydantic(err: Any) -> Diagnostic:
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
         allowed = (str(ctx["expected"]),)
-    return Diagnostic(json_path(loc), f"shape.{err['type']}", err["msg"], allowed)
+    return Diagnostic(format_path(loc), f"shape.{err['type']}", err["msg"], allowed)
 
 
 def read_mapping(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:

@@ -77,6 +77,30 @@ PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 RELATION_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 """Relation (navigation) names: AutoBe writes them in camelCase (``authorMember``)."""
 
+RESERVED_CLASS_NAMES = frozenset(
+    """
+    Base Mapped Session SessionLocal Select ForeignKey String Integer Float Boolean DateTime
+    Uuid UUID Text Index UniqueConstraint Enum BaseModel Field ConfigDict EmailStr AnyUrl
+    HttpUrl Literal Annotated Optional Any Mapping Sequence Iterator Generator APIRouter
+    Depends FastAPI HTTPException Query Path Body Request Response JSONResponse TestClient
+    StaticPool IntegrityError NoResultFound ApiError NotFoundError ConflictError
+    ForbiddenError UnauthorizedError NotImplementedOperation Decimal DeclarativeBase
+    HTTPBearer HTTPAuthorizationCredentials Principal
+    """.split()
+)
+"""Class-like names the generated modules import or define: a model class (or a DTO
+class) called like one would shadow it in the modules that import both."""
+
+HANDLER_NAMES = frozenset(
+    """
+    app router session db principal body request response bound row rows result query
+    stmt statement page total status uuid datetime typing fastapi sqlalchemy pydantic
+    select func errors models dtos collectors transformers security actors common
+    """.split()
+)
+"""Names the generated handlers use for their own parameters, locals and imports: a path
+parameter (raw or snake_case) so named would shadow one."""
+
 
 def identifier_problem(name: str, grammar: re.Pattern[str] = SNAKE) -> str | None:
     """Why ``name`` cannot be a generated Python identifier at all, or None."""
@@ -133,6 +157,61 @@ def actor_problem(name: str) -> str | None:
     return identifier_problem(name) or _reserved(
         name, GENERATOR_MODULE_NAMES, "a module name the generated backend uses"
     )
+
+
+def project_name_problem(name: str) -> str | None:
+    """The project name becomes the package of the generated backend."""
+    problem = identifier_problem(name)
+    if problem is None and name in GENERATOR_MODULE_NAMES:
+        problem = f"{name!r} is a module name the generated backend uses"
+    return problem
+
+
+def class_name_problem(name: str) -> str | None:
+    """DTO base names (``dtoName``) become class names."""
+    problem = identifier_problem(name, PASCAL)
+    if problem is None and name in RESERVED_CLASS_NAMES:
+        problem = f"{name!r} is a class name the generated code imports"
+    return problem
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` is not an operation path: it starts with ``/`` and every segment
+    matches :data:`PATH_SEGMENT`."""
+    if not path.startswith("/"):
+        return f"{path!r} does not start with '/'"
+    if path == "/":
+        return None
+    for segment in path[1:].split("/"):
+        if not segment:
+            return f"{path!r} has an empty segment"
+        if not PATH_SEGMENT.match(segment):
+            return f"segment {segment!r} of {path!r} does not match {PATH_SEGMENT.pattern}"
+    return None
+
+
+def parameter_problem(name: str) -> str | None:
+    """Path parameters become handler arguments (as written and in snake_case)."""
+    problem = identifier_problem(name, CAMEL)
+    if problem:
+        return problem
+    snake_name = snake(name)
+    problem = identifier_problem(snake_name)
+    if problem:
+        return f"its snake_case form {snake_name!r} is not usable: {problem}"
+    for candidate in {name.lower(), snake_name}:
+        if candidate in HANDLER_NAMES:
+            return f"{name!r} would shadow {candidate!r}, a name the generated handlers use"
+    return None
+
+
+def printable_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a one-line literal or label (enum value, namespace)."""
+    if not text:
+        return "it is empty"
+    if not text.isprintable():
+        return f"{text!r} holds control characters or line breaks"
+    return None
 
 
 def _reserved(name: str, words: frozenset[str], what: str) -> str | None:
@@ -210,6 +289,9 @@ def python_dto_name(type_name: str) -> str:
 
 COMMON_TYPE_NAMES = frozenset({"IPage.IPagination", "IAuthorizationToken"})
 
+AUTH_DTO_KINDS = frozenset({"join", "login", "refresh", "authorized"})
+"""DTO kinds (keys of :func:`dto_type_names`) only actor models get."""
+
 
 def known_type_names(spec: ProjectSpec) -> dict[str, str]:
     """Every DTO type name an operation may use -> what defines it."""
@@ -217,10 +299,7 @@ def known_type_names(spec: ProjectSpec) -> dict[str, str]:
     actor_models = {a.model for a in spec.actors}
     for model in spec.models:
         for kind, type_name in dto_type_names(model).items():
-            if (
-                kind in {"join", "login", "refresh", "authorized"}
-                and model.name not in actor_models
-            ):
+            if kind in AUTH_DTO_KINDS and model.name not in actor_models:
                 continue
             known[type_name] = f"model {model.name}"
     for schema_name in spec.schemas:

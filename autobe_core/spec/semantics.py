@@ -19,11 +19,15 @@ from autobe_core.spec.model import (
     DtoKind,
     FieldFormat,
     FieldType,
+    ForeignField,
     Model,
     Operation,
+    OperationKind,
+    PlainField,
     ProjectSpec,
+    Relation,
 )
-from autobe_core.spec.naming import path_parameters
+from autobe_core.spec.naming import pascal, path_parameters
 
 AUTO_FIELDS = ("created_at", "updated_at", "deleted_at")
 """Datetime fields the generated code fills itself (timestamps, soft delete)."""
@@ -31,8 +35,47 @@ AUTO_FIELDS = ("created_at", "updated_at", "deleted_at")
 PASSWORD_INPUT = "password"
 """The DTO field that carries a plain password; the model stores only its hash."""
 
+TIMESTAMPS = (
+    PlainField(name="created_at", type="datetime", description="When the row was created."),
+    PlainField(name="updated_at", type="datetime", description="When the row last changed."),
+)
+"""The fields ``addTimestamps`` adds (the generated code maintains them)."""
+
+SOFT_DELETE = PlainField(
+    name="deleted_at",
+    type="datetime",
+    nullable=True,
+    description="When the row was deleted; null while it is live.",
+)
+"""The field ``addSoftDelete`` adds: a row with a ``deleted_at`` is deleted."""
+
+
+def created_by_field(actor_name: str, target_model: str) -> ForeignField:
+    """The field ``addCreatedBy`` adds: who created the row (an account of the actor,
+    whose model is ``target_model``)."""
+    return ForeignField(
+        name=f"created_by_{actor_name}_id",
+        nullable=True,
+        description=f"The {actor_name} who created the row.",
+        relation=Relation(name=f"createdBy{pascal(actor_name)}", target_model=target_model),
+    )
+
+
 WRITE_KINDS = ("update", "erase")
 ROW_KINDS = ("at", "update", "erase")
+
+BODIES: dict[OperationKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "create": (("create",), ("read",)),
+    "at": ((), ("read",)),
+    "index": (("request",), ("page", "page_read")),
+    "update": (("update",), ("read",)),
+    "erase": ((), ()),
+    "join": (("join", "create"), ("authorized",)),
+    "login": (("login",), ("authorized",)),
+    "refresh": (("refresh",), ("authorized",)),
+}
+"""Kind -> (request DTO kinds, response DTO kinds) the generated handler really uses
+(keys of :func:`naming.dto_type_names`)."""
 
 
 @dataclass(frozen=True)
@@ -163,15 +206,17 @@ def model_dto_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> list[Dto
     override = model.dtos.get(kind)
     if override is None:
         return fields
-    by_name = {f.name: f for f in _all_candidates(spec, model, kind, pw)}
+    by_name = {f.name: f for f in dto_candidates(spec, model, kind, pw)}
     if override.include is not None:
         fields = [by_name[n] for n in override.include if n in by_name]
     return [f for f in fields if f.name not in set(override.exclude)]
 
 
-def _all_candidates(
+def dto_candidates(
     spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
 ) -> list[DtoField]:
+    """Every field a DTO of ``kind`` may hold (what an override may include), before
+    the defaults pick some: ``pw``, the password hash, becomes ``password`` in create."""
     required = kind in ("read", "summary", "create")
     out = [
         DtoField(
@@ -226,7 +271,7 @@ def _all_candidates(
 def _default_fields(
     spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
 ) -> list[DtoField]:
-    candidates = _all_candidates(spec, model, kind, pw)
+    candidates = dto_candidates(spec, model, kind, pw)
     if kind == "read":
         return candidates
     if kind == "summary":

@@ -46,9 +46,9 @@ from autobe_core.planning.llm.prompts import (
     tool_definition,
     user_prompt,
 )
+from autobe_core.spec import check
 from autobe_core.spec.changeset import ChangeSet, parse_changeset
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
-from autobe_core.spec.edits.apply import check
 from autobe_core.spec.model import ProjectSpec
 
 Message = dict[str, Any]

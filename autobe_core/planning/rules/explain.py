@@ -8,6 +8,7 @@ operations"); the lines after it list every element, one per line.
 from __future__ import annotations
 
 from autobe_core.planning.rules.words import join_words
+from autobe_core.spec import expand
 from autobe_core.spec.changeset import (
     AddActor,
     AddCreatedBy,
@@ -33,7 +34,6 @@ from autobe_core.spec.changeset import (
     RenameModel,
     SetDtoOverride,
 )
-from autobe_core.spec.edits.apply import expand
 from autobe_core.spec.model import ForeignField, Model, Operation, PlainField, ProjectSpec
 
 KIND_WORDS = {

@@ -13,8 +13,8 @@ from autobe_core.planning.base import NotUnderstood, Plan
 from autobe_core.planning.rules.explain import explain
 from autobe_core.planning.rules.grammar import Grammar, closest
 from autobe_core.planning.rules.words import normalize
+from autobe_core.spec import check
 from autobe_core.spec.changeset import ChangeSet
-from autobe_core.spec.edits.apply import check
 from autobe_core.spec.model import ProjectSpec
 
 

@@ -57,7 +57,7 @@ from autobe_core.spec.changeset import (
     RenameModel,
     SetDtoOverride,
 )
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors, format_path
 from autobe_core.spec.edits.api import (
     add_actor,
     add_operation,
@@ -81,7 +81,6 @@ from autobe_core.spec.edits.models import (
 )
 from autobe_core.spec.edits.support import EditProblem, Problems
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.validation.common import format_path
 from autobe_core.spec.validation.validate import validate
 
 __all__ = [

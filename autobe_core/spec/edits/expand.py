@@ -17,20 +17,10 @@ from autobe_core.spec.changeset import (
     CrossCuttingEdit,
 )
 from autobe_core.spec.edits.support import Problems, find_actor
-from autobe_core.spec.model import ForeignField, Model, PlainField, ProjectSpec, Relation
-from autobe_core.spec.naming import field_problem, pascal
+from autobe_core.spec.model import Model, PlainField, ProjectSpec
+from autobe_core.spec.naming import field_problem
+from autobe_core.spec.semantics import SOFT_DELETE, TIMESTAMPS, created_by_field
 from autobe_core.spec.validation.common import ALLOWED_FIELD_NAME
-
-TIMESTAMPS = (
-    PlainField(name="created_at", type="datetime", description="When the row was created."),
-    PlainField(name="updated_at", type="datetime", description="When the row last changed."),
-)
-SOFT_DELETE = PlainField(
-    name="deleted_at",
-    type="datetime",
-    nullable=True,
-    description="When the row was deleted; null while it is live.",
-)
 
 
 def scope(spec: ProjectSpec, namespace: str | None, p: Problems) -> list[Model]:
@@ -45,15 +35,6 @@ def scope(spec: ProjectSpec, namespace: str | None, p: Problems) -> list[Model]:
             spec.namespaces(),
         )
     return [m for m in spec.models if m.namespace == namespace]
-
-
-def created_by_field(actor_name: str, target_model: str) -> ForeignField:
-    return ForeignField(
-        name=f"created_by_{actor_name}_id",
-        nullable=True,
-        description=f"The {actor_name} who created the row.",
-        relation=Relation(name=f"createdBy{pascal(actor_name)}", target_model=target_model),
-    )
 
 
 def _plain_everywhere(

@@ -28,16 +28,20 @@ from autobe_core.spec.edits.support import (
     with_models,
 )
 from autobe_core.spec.model import Body, Model, ProjectSpec, Schema
-from autobe_core.spec.naming import dto_base, dto_type_names, model_name_problem
-from autobe_core.spec.semantics import _all_candidates, password_field
+from autobe_core.spec.naming import (
+    class_name_problem,
+    dto_base,
+    dto_type_names,
+    model_name_problem,
+    printable_problem,
+)
+from autobe_core.spec.semantics import dto_candidates, password_field
 from autobe_core.spec.validation.common import (
     ALLOWED_DTO_NAME,
     ALLOWED_MODEL_NAME,
     ALLOWED_TEXT,
     names_other_than,
-    printable_problem,
 )
-from autobe_core.spec.validation.names import class_name_problem
 from autobe_core.spec.validation.schemas import REF_PREFIX
 
 # --------------------------------------------------------------------------- models
@@ -240,7 +244,7 @@ def set_dto_override(spec: ProjectSpec, edit: SetDtoOverride, p: Problems) -> Pr
     i = find_model(spec, edit.model, p)
     model = spec.models[i]
     pw = password_field(spec, model)
-    candidates = [f.name for f in _all_candidates(spec, model, edit.dto, pw)]
+    candidates = [f.name for f in dto_candidates(spec, model, edit.dto, pw)]
     for key, names in (
         ("include", edit.override.include or []),
         ("exclude", edit.override.exclude),

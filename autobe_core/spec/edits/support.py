@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from autobe_core.errors import AutobeError
-from autobe_core.spec.diagnostics import Diagnostic
+from autobe_core.spec.diagnostics import Diagnostic, format_path
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
-from autobe_core.spec.validation.common import Path, format_path, names_other_than
+from autobe_core.spec.validation.common import Path, names_other_than
 
 T = TypeVar("T")
 

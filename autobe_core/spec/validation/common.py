@@ -7,12 +7,11 @@ by where each problem is in the file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from autobe_core.spec.diagnostics import Diagnostic, PathPart, Severity
+from autobe_core.spec.diagnostics import Diagnostic, PathPart, Severity, format_path
 from autobe_core.spec.model import (
     Actor,
     Body,
@@ -43,22 +42,6 @@ from autobe_core.spec.naming import (
 )
 
 Path = list[PathPart]
-
-_SIMPLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def format_path(parts: Sequence[PathPart]) -> str:
-    """Like :func:`diagnostics.json_path`, but keys that are not plain words (schema names
-    such as ``ITodo.ICreate``) are written in brackets so the path stays unambiguous."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif _SIMPLE_KEY.match(part):
-            text += f".{part}"
-        else:
-            text += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return text
 
 
 @dataclass
@@ -133,15 +116,6 @@ ALLOWED_PROPERTY_NAME = (
 ALLOWED_TEXT = ("non-empty printable text (no control characters or line breaks)",)
 
 
-def printable_problem(text: str) -> str | None:
-    """Why ``text`` cannot be a one-line literal or label (enum value, namespace)."""
-    if not text:
-        return "it is empty"
-    if not text.isprintable():
-        return f"{text!r} holds control characters or line breaks"
-    return None
-
-
 # --------------------------------------------------------------------------- locations
 
 
@@ -185,11 +159,6 @@ def sort_key(path: Sequence[PathPart]) -> tuple[tuple[int, int, str], ...]:
         else:
             key.append((1, KEY_RANK.get(part, len(KEY_RANK)), part))
     return tuple(key)
-
-
-def words(text: str) -> frozenset[str]:
-    """The whitespace-separated words of ``text`` (for long reserved-word tables)."""
-    return frozenset(text.split())
 
 
 def _key_order() -> dict[str, int]:

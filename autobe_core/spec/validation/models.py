@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 
 from autobe_core.spec.model import DtoKind, Model, PlainField, ProjectSpec
+from autobe_core.spec.naming import printable_problem
 from autobe_core.spec.semantics import (
     AUTO_FIELDS,
-    _all_candidates,
+    dto_candidates,
     model_dto_fields,
     password_field,
 )
@@ -21,7 +22,6 @@ from autobe_core.spec.validation.common import (
     Report,
     field_path,
     names_other_than,
-    printable_problem,
 )
 
 DTO_KINDS: tuple[DtoKind, ...] = ("read", "summary", "create", "update", "request")
@@ -329,7 +329,7 @@ def check_dtos(spec: ProjectSpec, report: Report) -> None:
         for kind in DTO_KINDS:
             override = model.dtos.get(kind)
             base: Path = ["models", i, "dtos", kind]
-            candidates = [f.name for f in _all_candidates(spec, model, kind, pw)]
+            candidates = [f.name for f in dto_candidates(spec, model, kind, pw)]
             if override is not None:
                 for key, names in (
                     ("include", override.include or []),

@@ -7,15 +7,16 @@ unique in the namespaces the generated backend puts them in.
 
 from __future__ import annotations
 
+from autobe_core.spec.diagnostics import format_path
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.naming import (
     ANNOTATION_NAMES,
+    AUTH_DTO_KINDS,
     COMMON_TYPE_NAMES,
-    GENERATOR_MODULE_NAMES,
     ORM_ATTRIBUTES,
-    PASCAL,
     TYPE_NAME,
     actor_problem,
+    class_name_problem,
     dto_base,
     dto_type_names,
     field_problem,
@@ -23,6 +24,9 @@ from autobe_core.spec.naming import (
     model_name_problem,
     operation_id,
     pascal,
+    path_problem,
+    printable_problem,
+    project_name_problem,
     python_dto_name,
     relation_problem,
 )
@@ -41,36 +45,8 @@ from autobe_core.spec.validation.common import (
     PROPERTY_NAME,
     Path,
     Report,
-    format_path,
     names_other_than,
-    printable_problem,
-    words,
 )
-from autobe_core.spec.validation.paths import path_problem
-
-RESERVED_CLASS_NAMES = words(
-    """
-    Base Mapped Session SessionLocal Select ForeignKey String Integer Float Boolean DateTime
-    Uuid UUID Text Index UniqueConstraint Enum BaseModel Field ConfigDict EmailStr AnyUrl
-    HttpUrl Literal Annotated Optional Any Mapping Sequence Iterator Generator APIRouter
-    Depends FastAPI HTTPException Query Path Body Request Response JSONResponse TestClient
-    StaticPool IntegrityError NoResultFound ApiError NotFoundError ConflictError
-    ForbiddenError UnauthorizedError NotImplementedOperation Decimal DeclarativeBase
-    HTTPBearer HTTPAuthorizationCredentials Principal
-    """
-)
-"""Class-like names the generated modules import or define: a model class (or a DTO
-class) called like one would shadow it in the modules that import both."""
-
-AUTH_DTO_KINDS = frozenset({"join", "login", "refresh", "authorized"})
-"""DTO kinds only actor models get (as in :func:`naming.known_type_names`)."""
-
-
-def project_name_problem(name: str) -> str | None:
-    problem = identifier_problem(name)
-    if problem is None and name in GENERATOR_MODULE_NAMES:
-        problem = f"{name!r} is a module name the generated backend uses"
-    return problem
 
 
 def property_problem(name: str) -> str | None:
@@ -80,13 +56,6 @@ def property_problem(name: str) -> str | None:
         problem = f"{name!r} is an attribute or type name the generated classes use"
     if problem is None and name.startswith("model_"):
         problem = f"{name!r} starts with 'model_', which pydantic reserves"
-    return problem
-
-
-def class_name_problem(name: str) -> str | None:
-    problem = identifier_problem(name, PASCAL)
-    if problem is None and name in RESERVED_CLASS_NAMES:
-        problem = f"{name!r} is a class name the generated code imports"
     return problem
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from autobe_core.spec.model import Model, Operation, OperationKind, ProjectSpec
 from autobe_core.spec.naming import dto_type_names, known_type_names, path_parameters
 from autobe_core.spec.semantics import (
+    BODIES,
     ROW_KINDS,
     is_auto,
     model_dto_fields,
@@ -30,18 +31,6 @@ METHODS: dict[OperationKind, str] = {
     "erase": "delete",
 }
 """AutoBe's method for each CRUD kind (a different one is allowed, with a warning)."""
-
-BODIES: dict[OperationKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "create": (("create",), ("read",)),
-    "at": ((), ("read",)),
-    "index": (("request",), ("page", "page_read")),
-    "update": (("update",), ("read",)),
-    "erase": ((), ()),
-    "join": (("join", "create"), ("authorized",)),
-    "login": (("login",), ("authorized",)),
-    "refresh": (("refresh",), ("authorized",)),
-}
-"""Kind -> (request DTO kinds, response DTO kinds) the generated handler really uses."""
 
 PARAM_TYPES = {"uuid": "uuid", "string": "string", "uri": "string", "int": "int"}
 """Model field type -> the path parameter type that can select it."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import (
-    CAMEL,
     PATH_SEGMENT,
-    identifier_problem,
+    parameter_problem,
     path_parameters,
+    path_problem,
     snake,
 )
-from autobe_core.spec.validation.common import ALLOWED_PARAMETER_NAME, Path, Report, words
+from autobe_core.spec.validation.common import ALLOWED_PARAMETER_NAME, Path, Report
 
 ALLOWED_PATH = (
     "starts with '/'",
@@ -25,45 +25,7 @@ ALLOWED_PATH = (
     "no empty segments (no '//' or trailing '/')",
 )
 
-HANDLER_NAMES = words(
-    """
-    app router session db principal body request response bound row rows result query
-    stmt statement page total status uuid datetime typing fastapi sqlalchemy pydantic
-    select func errors models dtos collectors transformers security actors common
-    """
-)
-"""Names the generated handlers use for their own parameters, locals and imports: a path
-parameter (raw or snake_case) so named would shadow one."""
-
 PLACEHOLDER = "{}"
-
-
-def path_problem(path: str) -> str | None:
-    if not path.startswith("/"):
-        return f"{path!r} does not start with '/'"
-    if path == "/":
-        return None
-    for segment in path[1:].split("/"):
-        if not segment:
-            return f"{path!r} has an empty segment"
-        if not PATH_SEGMENT.match(segment):
-            return f"segment {segment!r} of {path!r} does not match {PATH_SEGMENT.pattern}"
-    return None
-
-
-def parameter_problem(name: str) -> str | None:
-    """Path parameters become handler arguments (as written and in snake_case)."""
-    problem = identifier_problem(name, CAMEL)
-    if problem:
-        return problem
-    snake_name = snake(name)
-    problem = identifier_problem(snake_name)
-    if problem:
-        return f"its snake_case form {snake_name!r} is not usable: {problem}"
-    for candidate in {name.lower(), snake_name}:
-        if candidate in HANDLER_NAMES:
-            return f"{name!r} would shadow {candidate!r}, a name the generated handlers use"
-    return None
 
 
 def segments(path: str) -> list[str]:

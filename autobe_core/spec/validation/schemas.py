@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.naming import known_type_names
-from autobe_core.spec.validation.common import ALLOWED_TEXT, Path, Report, printable_problem
+from autobe_core.spec.naming import known_type_names, printable_problem
+from autobe_core.spec.validation.common import ALLOWED_TEXT, Path, Report
 from autobe_core.spec.validation.models import check_enum
 
 REF_PREFIX = "#/components/schemas/"

@@ -14,8 +14,8 @@ from autobe_core.spec.changeset import (
     AddTimestamps,
     CrossCuttingEdit,
 )
-from autobe_core.spec.edits.expand import SOFT_DELETE, TIMESTAMPS, created_by_field
 from autobe_core.spec.model import ForeignField, Model, PlainField
+from autobe_core.spec.semantics import SOFT_DELETE, TIMESTAMPS, created_by_field
 
 
 class _Scoped(Feature):
