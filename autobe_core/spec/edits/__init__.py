@@ -1,8 +1,9 @@
 """Edits applied to a spec: apply, check, expand, invert, and the creation change.
 
-The handlers live in one module per edit area: models, fields, indexes, api
-(operations and actors); cross-cutting edits expand first (``expand``), and each
-concrete edit has an exact inverse (``invert``).
+:mod:`~autobe_core.spec.edits.apply` runs a ChangeSet through one handler per edit class
+(its ``APPLIERS`` table); cross-cutting edits expand first (``expand.EXPANDERS``) and
+each concrete edit has an exact inverse (``invert.INVERTERS``). The handlers live in one
+module per edit area: models, fields, indexes, api (operations and actors).
 """
 
 from autobe_core.spec.edits.apply import (

@@ -23,24 +23,23 @@ list order included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from autobe_core.spec.changeset import (
     AddActor,
-    AddCreatedBy,
     AddField,
-    AddFieldEverywhere,
     AddIndex,
     AddModel,
     AddOperation,
     AddRelation,
-    AddSoftDelete,
-    AddTimestamps,
     ChangeSet,
     ClearDtoOverride,
     ConcreteEdit,
     CrossCuttingEdit,
     Edit,
+    EditModel,
     ModifyActor,
     ModifyField,
     ModifyModel,
@@ -68,7 +67,13 @@ from autobe_core.spec.edits.api import (
     rename_actor,
 )
 from autobe_core.spec.edits.expand import expand_edit
-from autobe_core.spec.edits.fields import add_field, modify_field, remove_field, rename_field
+from autobe_core.spec.edits.fields import (
+    add_field,
+    modify_field,
+    remove_field,
+    remove_relation,
+    rename_field,
+)
 from autobe_core.spec.edits.indexes import add_index, remove_index
 from autobe_core.spec.edits.invert import inverse_edit
 from autobe_core.spec.edits.models import (
@@ -79,12 +84,13 @@ from autobe_core.spec.edits.models import (
     rename_model,
     set_dto_override,
 )
-from autobe_core.spec.edits.support import EditProblem, Problems
+from autobe_core.spec.edits.support import EditProblem, Problems, entry
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.validation.validate import validate
 
 __all__ = [
     "AFTER_PREFIX",
+    "APPLIERS",
     "Outcome",
     "Step",
     "apply",
@@ -119,51 +125,46 @@ class Outcome:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
+Applier = Callable[[ProjectSpec, Any, Problems], ProjectSpec]
+"""Applies one kind of edit: the new spec, or EditProblem (paths under ``p.at``)."""
+
+
+def _modify_project(spec: ProjectSpec, edit: ModifyProject, p: Problems) -> ProjectSpec:
+    return spec.model_copy(update=edit.model_dump(exclude={"op"}, exclude_none=True))
+
+
+APPLIERS: dict[type[EditModel], Applier] = dict(
+    [
+        entry(ModifyProject, _modify_project),
+        entry(AddModel, add_model),
+        entry(RemoveModel, remove_model),
+        entry(RenameModel, rename_model),
+        entry(ModifyModel, modify_model),
+        entry(AddField, add_field),
+        entry(RemoveField, remove_field),
+        entry(RenameField, rename_field),
+        entry(ModifyField, modify_field),
+        entry(AddRelation, add_field),
+        entry(RemoveRelation, remove_relation),
+        entry(AddIndex, add_index),
+        entry(RemoveIndex, remove_index),
+        entry(AddOperation, add_operation),
+        entry(RemoveOperation, remove_operation),
+        entry(ModifyOperation, modify_operation),
+        entry(SetDtoOverride, set_dto_override),
+        entry(ClearDtoOverride, clear_dto_override),
+        entry(AddActor, add_actor),
+        entry(RemoveActor, remove_actor),
+        entry(RenameActor, rename_actor),
+        entry(ModifyActor, modify_actor),
+    ]
+)
+"""Concrete edit class -> its applier (one entry per member of ``ConcreteEdit``)."""
+
+
 def apply_edit(spec: ProjectSpec, edit: ConcreteEdit, p: Problems) -> ProjectSpec:
     """Apply one concrete edit, or raise EditProblem (paths under ``p.at``)."""
-    match edit:
-        case ModifyProject():
-            return spec.model_copy(update=edit.model_dump(exclude={"op"}, exclude_none=True))
-        case AddModel():
-            return add_model(spec, edit, p)
-        case RemoveModel():
-            return remove_model(spec, edit, p)
-        case RenameModel():
-            return rename_model(spec, edit, p)
-        case ModifyModel():
-            return modify_model(spec, edit, p)
-        case AddField() | AddRelation():
-            return add_field(spec, edit.model, edit.field, edit.position, p)
-        case RemoveField():
-            return remove_field(spec, edit.model, edit.field, p, relation_only=False)
-        case RemoveRelation():
-            return remove_field(spec, edit.model, edit.field, p, relation_only=True)
-        case RenameField():
-            return rename_field(spec, edit, p)
-        case ModifyField():
-            return modify_field(spec, edit, p)
-        case AddIndex():
-            return add_index(spec, edit, p)
-        case RemoveIndex():
-            return remove_index(spec, edit, p)
-        case AddOperation():
-            return add_operation(spec, edit, p)
-        case RemoveOperation():
-            return remove_operation(spec, edit, p)
-        case ModifyOperation():
-            return modify_operation(spec, edit, p)
-        case SetDtoOverride():
-            return set_dto_override(spec, edit, p)
-        case ClearDtoOverride():
-            return clear_dto_override(spec, edit, p)
-        case AddActor():
-            return add_actor(spec, edit, p)
-        case RemoveActor():
-            return remove_actor(spec, edit, p)
-        case RenameActor():
-            return rename_actor(spec, edit, p)
-        case ModifyActor():
-            return modify_actor(spec, edit, p)
+    return APPLIERS[type(edit)](spec, edit, p)
 
 
 def _run_cross(
@@ -200,7 +201,7 @@ def run(spec: ProjectSpec, changeset: ChangeSet) -> Outcome:
     for index, edit in enumerate(changeset.edits):
         current = outcome.spec
         try:
-            if isinstance(edit, AddFieldEverywhere | AddTimestamps | AddSoftDelete | AddCreatedBy):
+            if isinstance(edit, CrossCuttingEdit):
                 new, steps = _run_cross(current, index, edit)
             else:
                 new = apply_edit(current, edit, Problems(["edits", index]))

@@ -7,6 +7,9 @@ already has a field of the name is skipped (the edits are idempotent).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from autobe_core.spec.changeset import (
     AddCreatedBy,
     AddField,
@@ -15,8 +18,9 @@ from autobe_core.spec.changeset import (
     AddSoftDelete,
     AddTimestamps,
     CrossCuttingEdit,
+    EditModel,
 )
-from autobe_core.spec.edits.support import Problems, find_actor
+from autobe_core.spec.edits.support import Problems, entry, find_actor
 from autobe_core.spec.model import Model, PlainField, ProjectSpec
 from autobe_core.spec.naming import field_problem
 from autobe_core.spec.semantics import SOFT_DELETE, TIMESTAMPS, created_by_field
@@ -48,32 +52,56 @@ def _plain_everywhere(
     ]
 
 
+def _field_everywhere(
+    spec: ProjectSpec, edit: AddFieldEverywhere, p: Problems
+) -> list[AddField | AddRelation]:
+    problem = field_problem(edit.field.name)
+    if problem:
+        p.add(["field", "name"], "name.field", f"invalid field name: {problem}", ALLOWED_FIELD_NAME)
+    models = scope(spec, edit.namespace, p)
+    p.check()
+    return _plain_everywhere(models, (edit.field,))
+
+
+def _timestamps(
+    spec: ProjectSpec, edit: AddTimestamps, p: Problems
+) -> list[AddField | AddRelation]:
+    return _plain_everywhere(scope(spec, edit.namespace, p), TIMESTAMPS)
+
+
+def _soft_delete(
+    spec: ProjectSpec, edit: AddSoftDelete, p: Problems
+) -> list[AddField | AddRelation]:
+    return _plain_everywhere(scope(spec, edit.namespace, p), (SOFT_DELETE,))
+
+
+def _created_by(spec: ProjectSpec, edit: AddCreatedBy, p: Problems) -> list[AddField | AddRelation]:
+    actor = spec.actors[find_actor(spec, edit.actor, p)]
+    models = scope(spec, edit.namespace, p)
+    field = created_by_field(actor.name, actor.model)
+    return [
+        AddRelation(model=m.name, field=field)
+        for m in models
+        if m.name != actor.model and field.name not in m.field_names()
+    ]
+
+
+Expander = Callable[[ProjectSpec, Any, Problems], list[AddField | AddRelation]]
+"""Expands one kind of cross-cutting edit into concrete ones, or raises EditProblem."""
+
+EXPANDERS: dict[type[EditModel], Expander] = dict(
+    [
+        entry(AddFieldEverywhere, _field_everywhere),
+        entry(AddTimestamps, _timestamps),
+        entry(AddSoftDelete, _soft_delete),
+        entry(AddCreatedBy, _created_by),
+    ]
+)
+"""Cross-cutting edit class -> its expander (one entry per member of ``CrossCuttingEdit``)."""
+
+
 def expand_edit(
     spec: ProjectSpec, edit: CrossCuttingEdit, p: Problems
 ) -> list[AddField | AddRelation]:
-    match edit:
-        case AddFieldEverywhere():
-            problem = field_problem(edit.field.name)
-            if problem:
-                p.add(
-                    ["field", "name"],
-                    "name.field",
-                    f"invalid field name: {problem}",
-                    ALLOWED_FIELD_NAME,
-                )
-            models = scope(spec, edit.namespace, p)
-            p.check()
-            return _plain_everywhere(models, (edit.field,))
-        case AddTimestamps():
-            return _plain_everywhere(scope(spec, edit.namespace, p), TIMESTAMPS)
-        case AddSoftDelete():
-            return _plain_everywhere(scope(spec, edit.namespace, p), (SOFT_DELETE,))
-        case AddCreatedBy():
-            actor = spec.actors[find_actor(spec, edit.actor, p)]
-            models = scope(spec, edit.namespace, p)
-            field = created_by_field(actor.name, actor.model)
-            return [
-                AddRelation(model=m.name, field=field)
-                for m in models
-                if m.name != actor.model and field.name not in m.field_names()
-            ]
+    """The concrete edits ``edit`` makes on ``spec``, or EditProblem (paths under ``p.at``)."""
+    return EXPANDERS[type(edit)](spec, edit, p)

@@ -9,7 +9,14 @@ problem; renaming one renames them all. Bindings a parameter gets by naming conv
 
 from __future__ import annotations
 
-from autobe_core.spec.changeset import ModifyField, RenameField
+from autobe_core.spec.changeset import (
+    AddField,
+    AddRelation,
+    ModifyField,
+    RemoveField,
+    RemoveRelation,
+    RenameField,
+)
 from autobe_core.spec.edits.support import (
     Problems,
     check_position,
@@ -27,7 +34,6 @@ from autobe_core.spec.model import (
     ForeignField,
     GinIndex,
     Model,
-    PlainField,
     PlainIndex,
     ProjectSpec,
     UniqueIndex,
@@ -97,14 +103,10 @@ def field_uses(spec: ProjectSpec, model: Model, name: str) -> list[str]:
 # --------------------------------------------------------------------------- add / remove
 
 
-def add_field(
-    spec: ProjectSpec,
-    model_name: str,
-    field: PlainField | ForeignField,
-    position: int | None,
-    p: Problems,
-) -> ProjectSpec:
-    i = find_model(spec, model_name, p)
+def add_field(spec: ProjectSpec, edit: AddField | AddRelation, p: Problems) -> ProjectSpec:
+    """Add a plain or foreign field (``addRelation``: always a foreign one)."""
+    field, position = edit.field, edit.position
+    i = find_model(spec, edit.model, p)
     model = spec.models[i]
     taken = taken_attribute_names(model)
     problem = field_problem(field.name)
@@ -167,7 +169,15 @@ def _check_relation(
         )
 
 
-def remove_field(
+def remove_field(spec: ProjectSpec, edit: RemoveField, p: Problems) -> ProjectSpec:
+    return _remove(spec, edit.model, edit.field, p, relation_only=False)
+
+
+def remove_relation(spec: ProjectSpec, edit: RemoveRelation, p: Problems) -> ProjectSpec:
+    return _remove(spec, edit.model, edit.field, p, relation_only=True)
+
+
+def _remove(
     spec: ProjectSpec, model_name: str, name: str, p: Problems, *, relation_only: bool
 ) -> ProjectSpec:
     i = find_model(spec, model_name, p)

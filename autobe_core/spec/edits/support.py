@@ -1,5 +1,6 @@
 """Shared pieces of :mod:`autobe_core.spec.edits.apply`: precondition problems, lookups that
-report them, and list updates that never mutate their input.
+report them, list updates that never mutate their input, and the rows of the dispatch
+tables (edit class -> handler).
 
 A handler checks its edit's preconditions against the spec it gets and raises
 :class:`EditProblem` with diagnostics whose paths point into the change
@@ -9,15 +10,18 @@ change with the old one (the spec is frozen, so sharing is safe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from autobe_core.errors import AutobeError
+from autobe_core.spec.changeset import EditModel
 from autobe_core.spec.diagnostics import Diagnostic, format_path
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
 from autobe_core.spec.validation.common import Path, names_other_than
 
 T = TypeVar("T")
+R = TypeVar("R")
+EditT = TypeVar("EditT", bound=EditModel)
 
 
 class EditProblem(AutobeError):
@@ -140,3 +144,14 @@ def with_operations(spec: ProjectSpec, operations: list[Operation]) -> ProjectSp
 
 def with_actors(spec: ProjectSpec, actors: list[Actor]) -> ProjectSpec:
     return spec.model_copy(update={"actors": actors})
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def entry(
+    cls: type[EditT], handler: Callable[[ProjectSpec, EditT, Problems], R]
+) -> tuple[type[EditModel], Callable[[ProjectSpec, Any, Problems], R]]:
+    """One row of a dispatch table (edit class -> handler): the type checker sees that
+    ``handler`` takes ``cls``; the table then looks handlers up by ``type(edit)``."""
+    return cls, handler
