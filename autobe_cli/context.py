@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from autobe_core.service.project_service import ProjectService
+from autobe_core.service import ProjectService
 
 
 @dataclass

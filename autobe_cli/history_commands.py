@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,10 +12,7 @@ import click
 from autobe_cli import render_history as render
 from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.render import build_progress, ladder_progress
-from autobe_core.planning.base import NotUnderstood
-from autobe_core.service import queries
-from autobe_core.service.changes import ChangeOptions, Hooks
-from autobe_core.spec.changeset import load_changeset
+from autobe_core.service import ChangeOptions, Hooks
 
 
 @click.command()
@@ -76,40 +72,26 @@ def change(
         verify=not no_verify,
         all_tests=all_tests,
     )
-    if edits_path is not None:
-        changeset = load_changeset(edits_path)
-        text = message or changeset.summary or f"edits from {edits_path.name}"
-        options = replace(options, text=text)
-        confirm_needed = False
+    wanted = request if request is not None else edits_path
+    assert wanted is not None
+    if edits_path is not None and not dry_run:
+        # Typed edits are not shown first: propose and apply in one unit of work.
+        with build_progress() as progress, ladder_progress() as ladder:
+            outcome = service.change(
+                edits_path, options, text=message, hooks=Hooks(build=progress, ladder=ladder)
+            )
     else:
-        assert request is not None
-        try:
-            plan = service.plan(request)
-        except NotUnderstood as exc:
-            render.not_understood(exc)
-            sys.exit(1)
-        changeset = plan.changeset
-        options = replace(
-            options,
-            text=message or request,
-            planner=plan.planner,
-            tokens=plan.tokens,
-            tries=plan.tries,
-        )
-        render.explanation(plan.planner, plan.explanation, plan.tokens, plan.tries)
-        confirm_needed = True
-    if dry_run or confirm_needed:
-        preview = service.change(changeset, options, dry_run=True)
-        assert preview.plan is not None
-        render.plan(preview.plan)
+        proposal = service.propose(wanted, text=message)
+        render.explanation(proposal.request)
+        render.plan(proposal.checked())
         if dry_run:
             return
         if not yes:
             if not sys.stdin.isatty():
                 raise click.UsageError("confirmation needed and no terminal to ask: pass --yes")
             click.confirm("apply this change?", abort=True)
-    with build_progress() as progress, ladder_progress() as ladder:
-        outcome = service.change(changeset, options, hooks=Hooks(build=progress, ladder=ladder))
+        with build_progress() as progress, ladder_progress() as ladder:
+            outcome = service.apply(proposal, options, Hooks(build=progress, ladder=ladder))
     render.change_outcome(outcome)
     if outcome.rejected:
         sys.exit(1)
@@ -121,13 +103,14 @@ def change(
 @pass_context
 def log(ctx: Context, as_json: bool, rejected: bool) -> None:
     """The revisions: who asked for what, which modules it touched, verification, tokens."""
-    entries = queries.log(ctx.service().layout)
+    service = ctx.service()
+    entries = service.log()
     if as_json:
         click.echo(json.dumps([render.log_data(e) for e in entries], indent=2))
         return
     render.log(entries)
     if rejected:
-        render.rejections(queries.rejections(ctx.service().layout))
+        render.rejections(service.rejections())
 
 
 @click.command()
@@ -135,7 +118,7 @@ def log(ctx: Context, as_json: bool, rejected: bool) -> None:
 @pass_context
 def show(ctx: Context, rev: str) -> None:
     """One revision in full: request, edits, modules and why, verification."""
-    render.show(queries.show(ctx.service().layout, rev))
+    render.show(ctx.service().show(rev))
 
 
 @click.command()
@@ -146,7 +129,7 @@ def show(ctx: Context, rev: str) -> None:
 @pass_context
 def diff(ctx: Context, a: str, b: str, spec_only: bool, as_json: bool) -> None:
     """Spec diff and unified code diff between revisions A and B (default: head)."""
-    result = queries.diff(ctx.service().layout, a, b)
+    result = ctx.service().diff(a, b)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -158,7 +141,7 @@ def diff(ctx: Context, a: str, b: str, spec_only: bool, as_json: bool) -> None:
 @pass_context
 def blame(ctx: Context, path: str) -> None:
     """The revision and request that last changed each generated file (under PATH)."""
-    render.blame(queries.blame(ctx.service().layout, path))
+    render.blame(ctx.service().blame(path))
 
 
 @click.command()
@@ -192,7 +175,7 @@ def rollback(
 @pass_context
 def checkout(ctx: Context, rev: str, target: Path) -> None:
     """Write revision REV's generated files into a directory."""
-    number, files = queries.checkout(ctx.service().layout, rev, target)
+    number, files = ctx.service().checkout(rev, target)
     click.echo(f"wrote revision {number} ({files} files) to {target}")
 
 

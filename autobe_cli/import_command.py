@@ -9,7 +9,7 @@ import click
 
 from autobe_cli import render
 from autobe_cli.context import default_author
-from autobe_core.service.importing import import_project
+from autobe_core.service import ProjectService
 
 
 @click.command(name="import")
@@ -54,7 +54,7 @@ def import_command(
     import report (also saved under .autobe/) lists what was renamed, approximated or
     dropped, with JSON paths into the source files."""
     with render.build_progress() as progress:
-        outcome = import_project(
+        outcome = ProjectService.import_project(
             list(paths),
             target,
             name=name,

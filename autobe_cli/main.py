@@ -13,7 +13,7 @@ from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.history_commands import register_history_commands
 from autobe_cli.import_command import import_command
 from autobe_core.errors import AutobeError
-from autobe_core.service.project_service import ProjectService
+from autobe_core.service import ProjectService
 from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.verify import RUNGS
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autobe_core.errors import AutobeError
-from autobe_core.service.project_service import InitResult, Status
+from autobe_core.service import InitResult, Status
 from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.verify import LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult

@@ -12,13 +12,23 @@ from rich.text import Text
 from autobe_cli.render import err, ladder_result, out
 from autobe_core.history import Rejection
 from autobe_core.planning.base import NotUnderstood
-from autobe_core.service.changes import ChangeOutcome, ChangePlan
-from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+from autobe_core.service import (
+    BlameEntry,
+    ChangeOutcome,
+    ChangePlan,
+    LogEntry,
+    Request,
+    RevisionDiff,
+)
 
 
-def explanation(planner: str, text: str, tokens: int, tries: int) -> None:
+def explanation(request: Request) -> None:
+    """What the planner understood (nothing for typed edits)."""
+    if not request.planned:
+        return
+    planner, tokens, tries = request.planner, request.tokens, request.tries
     cost = f" ({tokens} tokens, {tries} tries)" if planner == "llm" else ""
-    out.print(Text(f"planner {planner}{cost}: {text}"))
+    out.print(Text(f"planner {planner}{cost}: {request.explanation}"))
 
 
 def not_understood(exc: NotUnderstood) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autobe_core.service.storage import destroy_storage
+from autobe_core.service import destroy_storage
 
 POSTGRES_ENV = "AUTOBE_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV, "").strip()

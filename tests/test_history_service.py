@@ -1,4 +1,6 @@
-"""The history invariants, through the real service on real storage.
+"""The history invariants, through the real service: in memory (eventsourcing's POPO
+event store, an in-memory blob database) where a database adds nothing, and on SQLite
+and PostgreSQL in :func:`test_history_on_each_storage_backend`.
 
 - after every change the workspace is byte-identical to a clean build of that
   revision's spec;
@@ -21,11 +23,15 @@ from hypothesis import strategies as st
 from autobe_core.build.builder import clean_build
 from autobe_core.build.manifest import MANIFEST_NAME
 from autobe_core.graph import affected
-from autobe_core.service.changes import ChangeOptions
-from autobe_core.service.project_service import ProjectService
-from autobe_core.service.queries import checkout, log
-from autobe_core.service.session import ProjectSession
+from autobe_core.service import (
+    ChangeOptions,
+    HeadMoved,
+    MemoryStorage,
+    ProjectService,
+    StorageFactory,
+)
 from autobe_core.spec.changeset import AddField, ChangeSet, parse_changeset
+from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
@@ -59,7 +65,7 @@ def fold_spec(service: ProjectService, name: str, revision: int) -> ProjectSpec:
     """A revision's spec rebuilt from the recorded edits alone, from the empty spec."""
     specs: dict[int, ProjectSpec] = {}
     current = ProjectSpec(name=name)
-    for entry in log(service.layout):
+    for entry in service.log():
         r = entry.revision
         if r.kind == "rollback":
             assert r.rolled_back_to is not None
@@ -70,9 +76,15 @@ def fold_spec(service: ProjectService, name: str, revision: int) -> ProjectSpec:
     return specs[revision]
 
 
-def new_project(tmp: Path, fixture: str, store: str | None = None) -> ProjectService:
-    result = ProjectService.init(tmp / "project", FIXTURES[fixture], author="test", store=store)
-    return ProjectService(result.layout)
+def new_project(
+    tmp: Path, fixture: str, store: str | None = None, storages: StorageFactory | None = None
+) -> ProjectService:
+    """A project at revision 1; its history in memory unless ``store`` names a database."""
+    storages = storages or (None if store else MemoryStorage())
+    result = ProjectService.init(
+        tmp / "project", FIXTURES[fixture], author="test", store=store, storages=storages
+    )
+    return ProjectService(result.layout, storages)
 
 
 @pytest.mark.parametrize("fixture", ["todo", "bbs"])
@@ -105,7 +117,7 @@ def test_history_invariants_hold_for_random_changes(fixture: str, data: st.DataO
             assert trees[-1] == clean_tree(expected[-1]), "incremental != clean build"
 
         head = len(expected)
-        with ProjectSession(layout) as session:
+        with service.session() as session:
             live = session.project()
             replayed = session.storage.history.replay(use_snapshots=False)
             assert replayed.state() == live.state()
@@ -121,7 +133,7 @@ def test_history_invariants_hold_for_random_changes(fixture: str, data: st.DataO
             assert tree(layout.workspace) == trees[k - 1]
             assert service.spec() == expected[k - 1]
             target = Path(tmp) / "checkout"
-            checkout(layout, k, target)
+            service.checkout(k, target)
             assert tree(target) == trees[k - 1]
             assert fold_spec(service, spec0.name, head + 1) == expected[k - 1]
 
@@ -136,7 +148,7 @@ def test_adding_one_field_regenerates_only_the_modules_holding_that_model(
         summary="feature articles",
     )
     outcome = service.change(
-        change, ChangeOptions(author="ann", text="feature articles", verify=False)
+        change, ChangeOptions(author="ann", verify=False), text="feature articles"
     )
     expected = affected(before, service.spec())
     assert set(outcome.regenerated) == expected.ids("changed")
@@ -149,7 +161,7 @@ def test_adding_one_field_regenerates_only_the_modules_holding_that_model(
         "collector:bbs_articles",
         "transformer:bbs_articles",
     } <= set(outcome.regenerated)
-    entry = log(service.layout)[-1]
+    entry = service.log()[-1]
     total = len(list((service.layout.workspace).rglob("*.py"))) + 1  # + pyproject.toml
     assert entry.regenerated == len(outcome.regenerated) < 20
     assert entry.regenerated + entry.reused == total
@@ -168,12 +180,52 @@ def test_a_verified_change_records_its_verification(tmp_path: Path) -> None:
             )
         ]
     )
-    outcome = service.change(change, ChangeOptions(author="bo", text="order labels"))
+    outcome = service.change(change, ChangeOptions(author="bo"), text="order labels")
     assert outcome.verification is not None and outcome.verification.ok
-    revision = log(service.layout)[-1].revision
+    revision = service.log()[-1].revision
     assert revision.verification is not None and revision.verification.ok
     names = [r["name"] for r in revision.verification.rungs]
     assert names == ["compile", "mypy", "import", "tests"]
+
+
+def add_field(model: str, name: str) -> ChangeSet:
+    return ChangeSet(
+        edits=[AddField(model=model, field=PlainField(name=name, type="int", nullable=True))]
+    )
+
+
+def test_a_proposal_is_applied_as_proposed_and_only_on_its_base(tmp_path: Path) -> None:
+    service = new_project(tmp_path, "todo")
+    first = service.propose(add_field("todo_items", "alpha"), text="alpha")
+    second = service.propose(add_field("todo_lists", "beta"))
+    assert first.base == second.base == 1
+    assert len(service.log()) == 1  # proposing writes nothing
+    plan = first.checked()
+    assert "dto:todo_items" in plan.affected.ids("changed")
+
+    outcome = service.apply(first, FAST)
+    assert outcome.revision is not None and outcome.revision.number == 2
+    assert outcome.revision.text == "alpha" and outcome.revision.planner == "edits"
+    assert service.spec() == plan.spec
+    with pytest.raises(HeadMoved, match="conflict"):
+        service.apply(second, FAST)  # proposed against revision 1, the head is 2
+    assert len(service.log()) == 2 and service.rejections() == []
+    assert not (service.layout.state / "autobe.db").exists()  # the history is in memory
+
+
+def test_edits_that_do_not_apply_are_rejected_when_applied(tmp_path: Path) -> None:
+    service = new_project(tmp_path, "todo")
+    proposal = service.propose(add_field("todo_itemz", "alpha"))
+    assert proposal.plan is None and proposal.problem is not None
+    with pytest.raises(DiagnosticError):
+        proposal.checked()
+    assert service.rejections() == []
+    with pytest.raises(DiagnosticError):
+        service.apply(proposal, FAST)
+    (rejection,) = service.rejections()
+    assert rejection.stage == "apply"
+    assert [d["path"] for d in rejection.diagnostics] == ["$.edits[0].model"]
+    assert len(service.log()) == 1
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres")])
@@ -190,10 +242,11 @@ def test_history_on_each_storage_backend(tmp_path: Path, backend: str) -> None:
                 ]
             )
             service.change(change, FAST)
-        assert [e.revision.number for e in log(service.layout)] == [1, 2, 3]
+        assert [e.revision.number for e in service.log()] == [1, 2, 3]
         service.rollback(1, FAST)
         assert tree(service.layout.workspace) == first
-        with ProjectSession(service.layout) as session:
+        with service.session() as session:
+            assert session.storage.config is not None
             assert session.storage.config.backend.startswith(backend)
             live = session.project()
             assert session.storage.history.replay().state() == live.state()

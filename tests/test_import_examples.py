@@ -17,9 +17,7 @@ from click.testing import CliRunner
 
 from autobe_cli.main import cli
 from autobe_core.graph import affected
-from autobe_core.service.importing import import_project
-from autobe_core.service.project_service import ProjectService
-from autobe_core.service.queries import log
+from autobe_core.service import ProjectService
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT.parent / "shared" / "autobe-examples"
@@ -53,7 +51,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def import_and_check(example: str, target: Path) -> ProjectService:
-    outcome = import_project([EXAMPLES / example], target, author="test")
+    outcome = ProjectService.import_project([EXAMPLES / example], target, author="test")
     report = outcome.report
     assert report.models == EXPECTED_MODELS[example]
     # every operation of the document is imported: realized, or unrealized (custom)
@@ -108,7 +106,7 @@ def test_shopping_imports_checks_and_takes_a_structured_change(tmp_path: Path) -
     after = service.spec()
     model = after.model("shopping_mall_orders")
     assert model is not None and model.plain("gift_message") is not None
-    head = log(service.layout)[-1].revision
+    head = service.log()[-1].revision
     assert head.number == 2 and head.verification is not None and head.verification.ok
     regenerated = set(head.delta["regenerated"])
     expected = affected(before, after)

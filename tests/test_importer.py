@@ -19,8 +19,7 @@ from click.testing import CliRunner
 
 from autobe_cli.main import cli
 from autobe_core.importer import Imported, import_autobe
-from autobe_core.service.importing import import_project
-from autobe_core.service.project_service import ProjectService
+from autobe_core.service import ProjectService
 from autobe_core.spec.diagnostics import DiagnosticError, errors
 from autobe_core.spec.edits.apply import apply, creation
 from autobe_core.spec.model import Operation, ProjectSpec
@@ -420,7 +419,7 @@ def test_files_in_either_order(notes: Imported) -> None:
 
 
 def test_import_records_revision_1_and_saves_the_report(tmp_path: Path) -> None:
-    outcome = import_project([NOTES], tmp_path / "notes", author="tester")
+    outcome = ProjectService.import_project([NOTES], tmp_path / "notes", author="tester")
     revision = outcome.result.revision
     assert revision.number == 1 and revision.planner == "import"
     assert revision.text == f"import {NOTES}"

@@ -30,9 +30,7 @@ from autobe_core.planning.llm import (
     llm_config_from_env,
     select_context,
 )
-from autobe_core.service.changes import ChangeOptions
-from autobe_core.service.project_service import ProjectService
-from autobe_core.service.queries import log
+from autobe_core.service import ChangeOptions, MemoryStorage, ProjectService
 from autobe_core.spec.changeset import changeset_json_schema
 from autobe_core.spec.diagnostics import Diagnostic
 from autobe_core.spec.io import load_spec
@@ -408,7 +406,9 @@ def test_no_key_for_the_openai_api_fails_before_any_request() -> None:
 def test_a_plan_applied_through_the_service_records_tokens_and_tries(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    service = ProjectService(ProjectService.init(tmp_path / "project", TODO_PATH).layout)
+    storages = MemoryStorage()
+    result = ProjectService.init(tmp_path / "project", TODO_PATH, storages=storages)
+    service = ProjectService(result.layout, storages)
     spec: ProjectSpec = service.spec()
     text = "add an estimate in minutes to todo items"
 
@@ -416,20 +416,15 @@ def test_a_plan_applied_through_the_service_records_tokens_and_tries(
     failing = planner_for(server, max_tries=1)
     with pytest.raises(LlmPlanningFailed):
         failing.plan(spec, text)
-    assert len(log(service.layout)) == 1  # nothing changed
+    assert len(service.log()) == 1  # nothing changed
     assert service.spec() == spec
 
     server.script(tool_call_reply(estimate("todo_item")), tool_call_reply(estimate("todo_items")))
     plan = planner_for(server).plan(spec, text)
-    outcome = service.change(
-        plan.changeset,
-        ChangeOptions(
-            text=text, planner=plan.planner, tokens=plan.tokens, tries=plan.tries, verify=False
-        ),
-    )
+    outcome = service.change(plan, ChangeOptions(verify=False), text=text)
 
     assert outcome.revision is not None
-    head = log(service.layout)[-1].revision
+    head = service.log()[-1].revision
     assert (head.planner, head.tokens, head.tries) == ("llm", 2000, 2)
     assert head.text == text
     items = service.spec().model("todo_items")

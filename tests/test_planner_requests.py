@@ -20,9 +20,7 @@ import pytest
 from autobe_core.build.workspace import read_manifest
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.planning.rules import RulePlanner
-from autobe_core.service import test_scope
-from autobe_core.service.changes import ChangeOptions, ChangeOutcome
-from autobe_core.service.project_service import ProjectService
+from autobe_core.service import ChangeOptions, ChangeOutcome, ProjectService, test_scope
 from autobe_core.spec.changeset import AddOperation
 from autobe_core.spec.edits.apply import apply
 from autobe_core.spec.naming import operation_id
@@ -39,13 +37,10 @@ PLANNER = RulePlanner()
 
 def new_project(tmp_path: Path, fixture: str) -> ProjectService:
     if fixture == "notes":
-        try:
-            from autobe_core.service.importing import import_project
-        except ImportError:
-            pytest.skip("the AutoBe importer is not available")
         if not NOTES.is_dir():
             pytest.skip("no AutoBe example project to import")
-        return ProjectService(import_project([NOTES], tmp_path / "project").result.layout)
+        imported = ProjectService.import_project([NOTES], tmp_path / "project")
+        return ProjectService(imported.result.layout)
     result = ProjectService.init(tmp_path / "project", FIXTURES[fixture], author="test")
     return ProjectService(result.layout)
 
@@ -54,10 +49,7 @@ def request(service: ProjectService, text: str) -> ChangeOutcome:
     """Plan ``text`` at the head, apply it verified, and check what was recorded."""
     before = service.spec()
     plan = PLANNER.plan(before, text)
-    outcome = service.change(
-        plan.changeset,
-        ChangeOptions(author="test", text=text, planner=plan.planner, verify=True),
-    )
+    outcome = service.change(plan, ChangeOptions(author="test", verify=True), text=text)
     verification = outcome.verification
     assert verification is not None
     problems = "\n".join(str(d) for d in verification.diagnostics()[:10])

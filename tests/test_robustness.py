@@ -14,7 +14,7 @@ databases, no mocks.
 - the history flow (change, rollback, checkout, log) on SQLite and PostgreSQL.
 
 Kills land at known steps through the ``AUTOBE_TEST_PAUSE_AT`` seam
-(:data:`autobe_core.service.changes.PAUSE_ENV`) and at spread-out delays.
+(:data:`autobe_core.service.PAUSE_ENV`) and at spread-out delays.
 """
 
 from __future__ import annotations
@@ -34,10 +34,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
-from autobe_core.service.changes import PAUSE_ENV
-from autobe_core.service.layout import STORE_URL_ENV, ProjectLayout
-from autobe_core.service.project_service import ProjectService
-from autobe_core.service.queries import rejections
+from autobe_core.service import PAUSE_ENV, STORE_URL_ENV, ProjectLayout, ProjectService
 
 ROOT = Path(__file__).resolve().parent.parent
 TODO = ROOT / "fixtures" / "todo.yaml"
@@ -71,6 +68,11 @@ def _no_ambient_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def service(project: Path) -> ProjectService:
+    """The service of the project in directory ``project`` (its configured storage)."""
+    return ProjectService(ProjectLayout(project))
 
 
 def cli_run(*args: str | Path) -> Result:
@@ -260,7 +262,7 @@ def assert_matches_head(project: Path, scratch: Path, user: dict[str, bytes] | N
 
 
 def assert_status_ok(project: Path, edited: list[str]) -> None:
-    status = ProjectService(ProjectLayout(project)).status()
+    status = service(project).status()
     assert status.built and status.in_sync
     assert status.edited == edited
 
@@ -295,7 +297,7 @@ def test_a_change_that_fails_verification_leaves_everything_as_it_was(tmp_path: 
     assert listed.returncode == 0, listed.stderr
     rejected_row = next(line for line in listed.stdout.splitlines() if "drop the notes" in line)
     assert "verify" in rejected_row
-    (rejection,) = rejections(ProjectLayout(project))
+    (rejection,) = service(project).rejections()
     assert rejection.stage == "verify" and rejection.head == 1
     assert any(d.get("file", "").endswith(USER_OPERATION) for d in rejection.diagnostics)
 
@@ -329,7 +331,7 @@ def test_an_invalid_change_file_is_rejected_before_anything_is_written(tmp_path:
     listed = autobe("-C", project, "log", "--rejected")
     row = next(line for line in listed.stdout.splitlines() if "add-todo_itemz" in line)
     assert "apply" in row
-    (rejection,) = rejections(ProjectLayout(project))
+    (rejection,) = service(project).rejections()
     assert rejection.stage == "apply"
     assert [d["path"] for d in rejection.diagnostics] == ["$.edits[0].model"]
 
@@ -560,7 +562,7 @@ def test_two_changes_at_once_one_lands_the_other_conflicts(tmp_path: Path) -> No
         winner = 0 if results[0].returncode == 0 else 1
         assert entries[-1]["request"] == f"edits from {(a, b)[winner].name}"
         assert_matches_head(project, tmp_path / f"race-{round_}", {UNTOUCHED: mine})
-    assert rejections(ProjectLayout(project)) == []
+    assert service(project).rejections() == []
 
 
 def test_two_changes_started_together_never_lose_an_event(tmp_path: Path) -> None:

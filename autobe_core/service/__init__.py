@@ -1,0 +1,60 @@
+"""The application service: :class:`ProjectService`, the one entry point for every client,
+and the values its use cases take and return.
+
+Modules: ``project_service`` (the facade), one module per use case (``creation``,
+``proposals``, ``changes``, ``workspace``, ``queries``), and what they share
+(``session``: the unit of work; ``storage``: where it is stored, injected; ``staging``,
+``hooks``, ``layout``, ``locking``, ``test_scope``).
+"""
+
+from autobe_core.service.changes import ChangeOptions, ChangeOutcome, HeadMoved
+from autobe_core.service.creation import ImportOutcome, InitResult
+from autobe_core.service.hooks import PAUSE_ENV, BuildProgress, Hooks
+from autobe_core.service.layout import STORE_URL_ENV, ProjectLayout
+from autobe_core.service.locking import ProjectBusy
+from autobe_core.service.project_service import ProjectService
+from autobe_core.service.proposals import ChangePlan, ChangeRequest, Proposal, Request
+from autobe_core.service.queries import BlameEntry, FileDiff, LogEntry, RevisionDiff
+from autobe_core.service.session import ProjectSession
+from autobe_core.service.staging import UserEditsConflict
+from autobe_core.service.storage import (
+    ConfiguredStorage,
+    MemoryStorage,
+    Storage,
+    StorageFactory,
+    destroy_storage,
+    open_storage,
+)
+from autobe_core.service.workspace import Status
+
+__all__ = [
+    "PAUSE_ENV",
+    "STORE_URL_ENV",
+    "BlameEntry",
+    "BuildProgress",
+    "ChangeOptions",
+    "ChangeOutcome",
+    "ChangePlan",
+    "ChangeRequest",
+    "ConfiguredStorage",
+    "FileDiff",
+    "HeadMoved",
+    "Hooks",
+    "ImportOutcome",
+    "InitResult",
+    "LogEntry",
+    "MemoryStorage",
+    "ProjectBusy",
+    "ProjectLayout",
+    "ProjectService",
+    "ProjectSession",
+    "Proposal",
+    "Request",
+    "RevisionDiff",
+    "Status",
+    "Storage",
+    "StorageFactory",
+    "UserEditsConflict",
+    "destroy_storage",
+    "open_storage",
+]

@@ -1,7 +1,8 @@
-"""The read side of the history: log, show, diff, blame, checkout.
+"""The read side of the history: log, rejections, show, diff, blame, checkout.
 
 Everything here is computed from the events (the revisions' records) and the blobs they
-point to; nothing is written except by ``checkout``, into a directory of the user's.
+point to, through a session the facade opened; nothing is written except by
+``checkout``, into a directory of the user's.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autobe_core.build.materialize import materialize
+from autobe_core.build import materialize
 from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
-from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.session import ProjectSession
 from autobe_core.spec.io import dump_spec
 
@@ -45,26 +45,23 @@ class LogEntry:
         return f"{self.regenerated} regenerated, {self.reused} reused, {self.removed} removed"
 
 
-def log(layout: ProjectLayout) -> list[LogEntry]:
-    with ProjectSession(layout) as session:
-        project = session.project()
-        tags: dict[int, list[str]] = {}
-        for name, number in sorted(project.tags.items()):
-            tags.setdefault(number, []).append(name)
-        return [LogEntry(r, tuple(tags.get(r.number, ()))) for r in project.revisions]
+def log(session: ProjectSession) -> list[LogEntry]:
+    project = session.project()
+    tags: dict[int, list[str]] = {}
+    for name, number in sorted(project.tags.items()):
+        tags.setdefault(number, []).append(name)
+    return [LogEntry(r, tuple(tags.get(r.number, ()))) for r in project.revisions]
 
 
-def rejections(layout: ProjectLayout) -> list[Rejection]:
-    with ProjectSession(layout) as session:
-        return session.project().rejections
+def rejections(session: ProjectSession) -> list[Rejection]:
+    return session.project().rejections
 
 
-def show(layout: ProjectLayout, ref: str | int) -> LogEntry:
-    with ProjectSession(layout) as session:
-        project = session.project()
-        number = project.resolve(ref)
-        names = tuple(sorted(n for n, r in project.tags.items() if r == number))
-        return LogEntry(project.revision(number), names)
+def show(session: ProjectSession, ref: str | int) -> LogEntry:
+    project = session.project()
+    number = project.resolve(ref)
+    names = tuple(sorted(n for n, r in project.tags.items() if r == number))
+    return LogEntry(project.revision(number), names)
 
 
 @dataclass(frozen=True)
@@ -95,43 +92,42 @@ class RevisionDiff:
         }
 
 
-def diff(layout: ProjectLayout, a: str | int, b: str | int) -> RevisionDiff:
-    with ProjectSession(layout) as session:
-        project = session.project()
-        na, nb = project.resolve(a), project.resolve(b)
-        spec_a, spec_b = session.spec_at(project, na), session.spec_at(project, nb)
-        ma, mb = session.manifest_at(project, na), session.manifest_at(project, nb)
-        spec_diff = "".join(
-            difflib.unified_diff(
-                dump_spec(spec_a).splitlines(keepends=True),
-                dump_spec(spec_b).splitlines(keepends=True),
-                f"r{na}/spec.yaml",
-                f"r{nb}/spec.yaml",
-            )
+def diff(session: ProjectSession, a: str | int, b: str | int) -> RevisionDiff:
+    project = session.project()
+    na, nb = project.resolve(a), project.resolve(b)
+    spec_a, spec_b = session.spec_at(project, na), session.spec_at(project, nb)
+    ma, mb = session.manifest_at(project, na), session.manifest_at(project, nb)
+    spec_diff = "".join(
+        difflib.unified_diff(
+            dump_spec(spec_a).splitlines(keepends=True),
+            dump_spec(spec_b).splitlines(keepends=True),
+            f"r{na}/spec.yaml",
+            f"r{nb}/spec.yaml",
         )
-        changed = ma.diff(mb)
-        files: list[FileDiff] = []
-        for kind, paths in (
-            ("added", changed.added),
-            ("changed", changed.changed),
-            ("removed", changed.removed),
-        ):
-            for path in paths:
-                before, after = ma.get(path), mb.get(path)
-                old = session.file_text(before.sha256) if before else ""
-                new = session.file_text(after.sha256) if after else ""
-                unified = "".join(
-                    difflib.unified_diff(
-                        old.splitlines(keepends=True),
-                        new.splitlines(keepends=True),
-                        f"r{na}/{path}" if kind != "added" else "/dev/null",
-                        f"r{nb}/{path}" if kind != "removed" else "/dev/null",
-                    )
+    )
+    changed = ma.diff(mb)
+    files: list[FileDiff] = []
+    for kind, paths in (
+        ("added", changed.added),
+        ("changed", changed.changed),
+        ("removed", changed.removed),
+    ):
+        for path in paths:
+            before, after = ma.get(path), mb.get(path)
+            old = session.file_text(before.sha256) if before else ""
+            new = session.file_text(after.sha256) if after else ""
+            unified = "".join(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    f"r{na}/{path}" if kind != "added" else "/dev/null",
+                    f"r{nb}/{path}" if kind != "removed" else "/dev/null",
                 )
-                files.append(FileDiff(path, kind, unified))
-        files.sort(key=lambda f: f.path)
-        elements = diff_elements(element_hashes(spec_a), element_hashes(spec_b))
-        return RevisionDiff(na, nb, dict(elements), spec_diff, files)
+            )
+            files.append(FileDiff(path, kind, unified))
+    files.sort(key=lambda f: f.path)
+    elements = diff_elements(element_hashes(spec_a), element_hashes(spec_b))
+    return RevisionDiff(na, nb, dict(elements), spec_diff, files)
 
 
 @dataclass(frozen=True)
@@ -144,40 +140,38 @@ class BlameEntry:
     request: str
 
 
-def blame(layout: ProjectLayout, prefix: str = "") -> list[BlameEntry]:
+def blame(session: ProjectSession, prefix: str = "") -> list[BlameEntry]:
     """For each file at head (under ``prefix``), the revision that last changed it."""
-    with ProjectSession(layout) as session:
-        project = session.project()
-        head_manifest = session.manifest_at(project, project.head)
-        last: dict[str, Revision] = {}
-        for revision in project.revisions:
-            for kind in ("added", "changed"):
-                for entry in revision.delta.get(kind, []):
-                    last[entry["path"]] = revision
-        out: list[BlameEntry] = []
-        for entry in head_manifest:
-            if not entry.path.startswith(prefix):
-                continue
-            rev = last.get(entry.path)
-            if rev is None:
-                continue
-            request = rev.text or (
-                f"rollback to r{rev.rolled_back_to}" if rev.rolled_back_to else ""
+    project = session.project()
+    head_manifest = session.manifest_at(project, project.head)
+    last: dict[str, Revision] = {}
+    for revision in project.revisions:
+        for kind in ("added", "changed"):
+            for entry in revision.delta.get(kind, []):
+                last[entry["path"]] = revision
+    out: list[BlameEntry] = []
+    for entry in head_manifest:
+        if not entry.path.startswith(prefix):
+            continue
+        rev = last.get(entry.path)
+        if rev is None:
+            continue
+        request = rev.text or (
+            f"rollback to r{rev.rolled_back_to}" if rev.rolled_back_to else ""
+        )
+        out.append(
+            BlameEntry(
+                entry.path, entry.module_id, rev.number, rev.timestamp, rev.author, request
             )
-            out.append(
-                BlameEntry(
-                    entry.path, entry.module_id, rev.number, rev.timestamp, rev.author, request
-                )
-            )
-        return out
+        )
+    return out
 
 
-def checkout(layout: ProjectLayout, ref: str | int, target: Path) -> tuple[int, int]:
+def checkout(session: ProjectSession, ref: str | int, target: Path) -> tuple[int, int]:
     """Write revision ``ref``'s files into ``target`` (new or empty); returns
     (revision, number of files)."""
-    with ProjectSession(layout) as session:
-        project = session.project()
-        number = project.resolve(ref)
-        manifest = session.manifest_at(project, number)
-        materialize(manifest, session.storage.blobs.get, target)
-        return number, len(manifest)
+    project = session.project()
+    number = project.resolve(ref)
+    manifest = session.manifest_at(project, number)
+    materialize(manifest, session.storage.blobs.get, target)
+    return number, len(manifest)

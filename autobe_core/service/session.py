@@ -2,48 +2,47 @@
 
 The history (events) says *which* spec, manifest and files a revision has, by hash; the
 blob store holds them. This class joins the two so the use cases read "the spec at
-revision 3" or "the text of this module key" without knowing about either.
+revision 3" or "the text of this module key" without knowing about either. Where the
+storage comes from is the caller's choice (:class:`~autobe_core.service.storage.StorageFactory`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import ExitStack
 from types import TracebackType
 
-from autobe_core.build.incremental import Staged
-from autobe_core.build.manifest import Manifest, file_bytes
+from autobe_core.build import Manifest, Staged, file_bytes
 from autobe_core.errors import AutobeError
 from autobe_core.history import Project
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import ProjectLock
-from autobe_core.service.storage import Storage, open_storage
+from autobe_core.service.storage import Storage, StorageFactory
 from autobe_core.spec.io import parse_spec
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.store.blobs import StoreError
+from autobe_core.store import StoreError
 
 
 class ProjectSession:
     """Storage of one project, opened for reading or (with the write lock) for writing."""
 
-    def __init__(self, layout: ProjectLayout, *, write: bool = False) -> None:
+    def __init__(
+        self, layout: ProjectLayout, storages: StorageFactory, *, write: bool = False
+    ) -> None:
         self.layout = layout
-        self.lock = ProjectLock(layout.lock_file) if write else None
-        if self.lock:
-            self.lock.acquire()
+        self._resources = ExitStack()
         try:
-            self.storage: Storage = open_storage(layout.store_url(), base=layout.root)
+            if write:
+                self._resources.enter_context(ProjectLock(layout.lock_file))
+            self.storage: Storage = self._resources.enter_context(storages.open(layout))
         except BaseException:
-            if self.lock:
-                self.lock.release()
+            self._resources.close()
             raise
 
     def close(self) -> None:
-        try:
-            self.storage.close()
-        finally:
-            if self.lock:
-                self.lock.release()
+        """Close the storage, then release the write lock (if held)."""
+        self._resources.close()
 
     def __enter__(self) -> ProjectSession:
         return self

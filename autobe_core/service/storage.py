@@ -1,4 +1,11 @@
-"""``open_storage(url)``: the project history, blob store and module index of one database.
+"""A project's storage: the event store, the blob store and the module index, together.
+
+Where it comes from is injected (:class:`StorageFactory`), so a service can run on:
+
+- :class:`ConfiguredStorage` (the default): the database the project's storage URL
+  names, opened by :func:`open_storage` for each unit of work and closed after it;
+- :class:`MemoryStorage`: eventsourcing's in-memory (POPO) event store and an in-memory
+  SQLite database for the blobs, kept for as long as the factory lives (tests, tools).
 
 ::
 
@@ -14,14 +21,16 @@ schema is created when missing and holds every table.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
-from sqlalchemy import Engine, NullPool, create_engine, text
+from sqlalchemy import Engine, NullPool, StaticPool, create_engine, text
 
 from autobe_core.history.application import ProjectHistory
+from autobe_core.service.layout import ProjectLayout
 from autobe_core.store.blobs import BlobStore, ModuleIndex
 from autobe_core.store.config import (
     SQLITE_LOCK_TIMEOUT_S,
@@ -29,6 +38,9 @@ from autobe_core.store.config import (
     StorageConfigError,
     parse_storage_url,
 )
+
+MEMORY_PERSISTENCE = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+"""eventsourcing's plain-Python-objects event store: events live in the process."""
 
 
 def create_storage_engine(config: StorageConfig) -> Engine:
@@ -50,13 +62,18 @@ def create_storage_engine(config: StorageConfig) -> Engine:
 
 @dataclass
 class Storage:
-    """Everything a project stores, on one database."""
+    """Everything a project stores: its history, blobs and module index."""
 
-    config: StorageConfig
+    config: StorageConfig | None
+    """The database's configuration; None for storage in memory."""
     engine: Engine
     history: ProjectHistory
     blobs: BlobStore
     modules: ModuleIndex
+
+    def describe(self) -> str:
+        """Where it is, for messages (no password)."""
+        return self.config.redacted() if self.config else "memory (not saved)"
 
     def close(self) -> None:
         self.history.close()
@@ -72,6 +89,67 @@ class Storage:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class StorageFactory(Protocol):
+    """Gives a unit of work the storage of a project (injected into ProjectService)."""
+
+    def open(self, layout: ProjectLayout) -> AbstractContextManager[Storage]:
+        """The project's storage for the ``with`` block (tables created as needed)."""
+        ...
+
+    def discard(self, layout: ProjectLayout) -> None:
+        """Forget what the factory keeps of the project beyond its directory (a
+        creation that failed). Storage in the project's state directory goes with it."""
+        ...
+
+
+class ConfiguredStorage:
+    """The database of the project's storage URL (``AUTOBE_STORE_URL``, the project's
+    config, or SQLite under ``.autobe/``), opened for each unit of work."""
+
+    def __init__(self, snapshot_interval: int | None = None) -> None:
+        self.snapshot_interval = snapshot_interval
+
+    def open(self, layout: ProjectLayout) -> AbstractContextManager[Storage]:
+        return open_storage(layout.store_url(), self.snapshot_interval, base=layout.root)
+
+    def discard(self, layout: ProjectLayout) -> None:
+        """Nothing: the default SQLite file lives in the state directory, which the
+        failed creation removes."""
+
+
+class MemoryStorage:
+    """Storage in this process's memory, one store per project directory, kept until
+    :meth:`close`: eventsourcing's POPO event store and an in-memory SQLite database
+    (one shared connection) for the blobs and the module index."""
+
+    def __init__(self, snapshot_interval: int | None = None) -> None:
+        self.snapshot_interval = snapshot_interval
+        self._stores: dict[Path, Storage] = {}
+
+    def open(self, layout: ProjectLayout) -> AbstractContextManager[Storage]:
+        storage = self._stores.get(layout.root)
+        if storage is None:
+            storage = self._stores[layout.root] = self._new()
+        return nullcontext(storage)
+
+    def discard(self, layout: ProjectLayout) -> None:
+        storage = self._stores.pop(layout.root, None)
+        if storage is not None:
+            storage.close()
+
+    def close(self) -> None:
+        for storage in self._stores.values():
+            storage.close()
+        self._stores.clear()
+
+    def _new(self) -> Storage:
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        history = ProjectHistory(MEMORY_PERSISTENCE, snapshot_interval=self.snapshot_interval)
+        return Storage(None, engine, history, BlobStore(engine), ModuleIndex(engine))
 
 
 def open_storage(

@@ -1,0 +1,121 @@
+"""Proposing a change: what a request would do to the head, computed without writing.
+
+A request comes as words (planned by the planner chain), a :class:`Plan` a planner
+already made, a :class:`ChangeSet` of typed edits, or the path of a change file.
+Proposing it applies the edits to the head spec and explains which modules they affect
+(a pure function of the two). The :class:`Proposal` is a value the client shows (and the
+user confirms) and then hands to :func:`autobe_core.service.changes.apply_proposal`,
+which records it without planning again. Edits that do not apply make a proposal that
+carries their diagnostics: applying it records the rejection (stage ``apply``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from autobe_core.graph import Affected, affected
+from autobe_core.planning.base import Plan, PlannerChain
+from autobe_core.planning.chain import default_chain
+from autobe_core.spec import apply, expand
+from autobe_core.spec.changeset import ChangeSet, load_changeset
+from autobe_core.spec.diagnostics import DiagnosticError
+from autobe_core.spec.model import ProjectSpec
+
+ChangeRequest = str | Plan | ChangeSet | Path
+"""Words, a planner's plan, typed edits, or a change file (YAML/JSON) of typed edits."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What was asked for, as the history records it with the change."""
+
+    changeset: ChangeSet
+    text: str = ""
+    """The request in words (or the change's summary): the log's "request" column."""
+    planner: str = "edits"
+    """``edits`` for typed edits, else the planner that turned words into them."""
+    tokens: int = 0
+    tries: int = 1
+    explanation: str = ""
+    """What the planner understood (empty for typed edits)."""
+
+    @property
+    def planned(self) -> bool:
+        """The edits come from a planner (words), not from the user."""
+        return self.planner != "edits"
+
+
+@dataclass
+class ChangePlan:
+    """What a valid change does to the spec at ``base``."""
+
+    base: int
+    changeset: ChangeSet
+    concrete: ChangeSet
+    """The edits with every shorthand expanded: what the revision records."""
+    spec: ProjectSpec
+    affected: Affected
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A request against revision ``base``: its plan, or why its edits do not apply."""
+
+    request: Request
+    base: int
+    plan: ChangePlan | None
+    problem: DiagnosticError | None = None
+
+    def checked(self) -> ChangePlan:
+        """The plan; the diagnostics (DiagnosticError) when the edits do not apply."""
+        if self.plan is None:
+            assert self.problem is not None
+            raise self.problem
+        return self.plan
+
+
+def to_request(
+    request: ChangeRequest,
+    spec: ProjectSpec,
+    *,
+    text: str | None = None,
+    chain: PlannerChain | None = None,
+) -> Request:
+    """The typed edits of ``request`` and how they came about; words are planned against
+    ``spec`` (NotUnderstood when no planner understands them). ``text`` overrides the
+    recorded request text."""
+    match request:
+        case str():
+            plan = (chain or default_chain()).plan(spec, request)
+            return _planned(plan, text or request)
+        case Plan():
+            return _planned(request, text or "")
+        case ChangeSet():
+            return Request(request, text or request.summary or "")
+        case Path():
+            changeset = load_changeset(request)
+            return Request(changeset, text or changeset.summary or f"edits from {request.name}")
+
+
+def _planned(plan: Plan, text: str) -> Request:
+    return Request(
+        plan.changeset,
+        text,
+        planner=plan.planner,
+        tokens=plan.tokens,
+        tries=plan.tries,
+        explanation=plan.explanation,
+    )
+
+
+def propose(base: int, spec: ProjectSpec, request: Request) -> Proposal:
+    """Apply ``request``'s edits to ``spec``, revision ``base``'s (nothing is written)."""
+    try:
+        new = apply(spec, request.changeset)
+        edits = expand(spec, request.changeset)
+    except DiagnosticError as exc:
+        return Proposal(request, base, None, exc)
+    concrete = ChangeSet(edits=edits, summary=request.changeset.summary)
+    plan = ChangePlan(base, request.changeset, concrete, new, affected(spec, new))
+    return Proposal(request, base, plan)
