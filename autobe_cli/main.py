@@ -8,29 +8,28 @@ from typing import Any
 
 import click
 
-from autobe_cli import render
+from autobe_cli import errors, render
 from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.history_commands import register_history_commands
 from autobe_cli.import_command import import_command
-from autobe_core.errors import AutobeError
 from autobe_core.service import ProjectService
-from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.verify import RUNGS
 
 
 class AutobeGroup(click.Group):
-    """Turns expected failures into one clear message and exit status 1 (no traceback
-    unless ``--debug``)."""
+    """Every command's failure goes through :mod:`autobe_cli.errors`: one clear message
+    and a non-zero exit status (a traceback only with ``--debug``)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (AutobeError, DiagnosticError) as exc:
+        except errors.PASSED_ON:
+            raise
+        except Exception as exc:
             state = ctx.find_object(Context)
             if state is not None and state.debug:
                 raise
-            render.error(exc)
-            ctx.exit(1)
+            ctx.exit(errors.report(exc))
 
 
 @click.group(cls=AutobeGroup)

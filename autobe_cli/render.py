@@ -21,7 +21,6 @@ from rich.text import Text
 
 from autobe_core.errors import AutobeError
 from autobe_core.service import InitResult, Status
-from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.verify import LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult
 
@@ -36,9 +35,21 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
 
 
-def error(exc: AutobeError | DiagnosticError) -> None:
+def error(exc: AutobeError | OSError) -> None:
+    """A failure the user can act on: its message (and hint), nothing else."""
     err.print("[bold red]error:[/]", end=" ")
     err.print(str(exc), markup=False)
+
+
+def internal_error(exc: BaseException) -> None:
+    """A bug: one line naming it, and how to see the traceback."""
+    err.print("[bold red]internal error:[/]", end=" ")
+    err.print(f"{type(exc).__name__}: {exc}", markup=False)
+    err.print(
+        "  hint: this is a bug in autobe; rerun the command with --debug "
+        "(autobe --debug ...) to see the traceback",
+        markup=False,
+    )
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -200,3 +200,38 @@ def test_check_reports_the_failing_rung(tmp_path: Path) -> None:
     }
     mypy = next(r for r in report["rungs"] if r["name"] == "mypy")
     assert any(d["file"].endswith("transformers/todo_items.py") for d in mypy["diagnostics"])
+
+
+def test_checkout_into_a_non_empty_directory_is_one_clear_message(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run("init", project, "--from", TODO).exit_code == 0
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep me\n", encoding="utf-8")
+    result = run("-C", project, "checkout", "1", "--to", target)
+    assert result.exit_code == 1
+    assert result.output.startswith("error:")
+    assert "is not empty" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+
+
+def test_an_unexpected_exception_is_an_internal_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autobe_core.service import ProjectService
+
+    project = tmp_path / "p"
+    assert run("init", project, "--from", TODO).exit_code == 0
+
+    def broken(self: ProjectService) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(ProjectService, "status", broken)
+    result = run("-C", project, "status")
+    assert result.exit_code == 1
+    assert "internal error: KeyError: 'boom'" in result.output
+    assert "--debug" in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(KeyError):
+        run("--debug", "-C", project, "status")
