@@ -3,9 +3,17 @@
 The first line says what was understood and what the change adds or removes in one
 sentence ("add model bbs_article_likes (belongs to bbs_articles, owned by member) and 3
 operations"); the lines after it list every element, one per line.
+
+How each kind of edit is told is one row of :data:`DESCRIBERS` (edit class ->
+:class:`Describer`: its part of the headline, its detail lines); a test checks that
+every edit class has its row.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
 
 from autobe_core.planning.rules.words import join_words
 from autobe_core.spec import expand
@@ -23,13 +31,19 @@ from autobe_core.spec.changeset import (
     ChangeSet,
     ClearDtoOverride,
     Edit,
+    EditModel,
+    ModifyActor,
     ModifyField,
+    ModifyModel,
     ModifyOperation,
+    ModifyProject,
+    RemoveActor,
     RemoveField,
     RemoveIndex,
     RemoveModel,
     RemoveOperation,
     RemoveRelation,
+    RenameActor,
     RenameField,
     RenameModel,
     SetDtoOverride,
@@ -86,107 +100,216 @@ def describe_model(spec: ProjectSpec, model: Model) -> str:
     return f"model {model.name}" + (f" ({', '.join(bits)})" if bits else "")
 
 
-def headline(spec: ProjectSpec, edits: list[Edit]) -> str:
-    """``add model X (...) and 5 operations``-style summary of a list of edits."""
-    adds: list[str] = []
-    removes: list[str] = []
-    other: list[str] = []
-    new_ops = sum(isinstance(e, AddOperation) for e in edits)
-    gone_ops = sum(isinstance(e, RemoveOperation) for e in edits)
-    new_fields = sum(isinstance(e, AddField | AddRelation) for e in edits)
-    gone_fields = sum(isinstance(e, RemoveField | RemoveRelation) for e in edits)
-    new_indexes = sum(isinstance(e, AddIndex) for e in edits)
-    gone_indexes = sum(isinstance(e, RemoveIndex) for e in edits)
-    for e in edits:
-        if isinstance(e, AddModel):
-            adds.append(describe_model(spec, e.model))
-        elif isinstance(e, RemoveModel):
-            removes.append(f"model {e.model}")
-        elif isinstance(e, AddTimestamps | AddSoftDelete | AddCreatedBy | AddFieldEverywhere):
-            adds.append(_cross_title(e))
-        elif isinstance(e, RenameModel):
-            other.append(f"rename model {e.model} to {e.new_name}")
-        elif isinstance(e, RenameField):
-            other.append(f"rename field {e.model}.{e.field} to {e.new_name}")
-        elif isinstance(e, ModifyField):
-            other.append(f"change field {e.model}.{e.field}")
-        elif isinstance(e, ModifyOperation):
-            other.append(f"change operation {e.method.upper()} {e.path}")
-    for count, word, bucket in (
-        (new_fields, "field", adds),
-        (new_indexes, "index", adds),
-        (new_ops, "operation", adds),
-        (gone_fields, "field", removes),
-        (gone_indexes, "index", removes),
-        (gone_ops, "operation", removes),
-    ):
-        if count:
-            plural = "indexes" if word == "index" else word + "s"
-            bucket.append(f"{count} {word if count == 1 else plural}")
-    parts = []
-    if adds:
-        parts.append("add " + join_words(adds))
-    if removes:
-        parts.append("remove " + join_words(removes))
-    parts += other
-    return "; ".join(parts) or "no edits"
+Bucket = Literal["add", "remove", "other"]
+"""Where a part goes in the headline: ``add ...``, ``remove ...``, or a clause of its own."""
 
 
-def _cross_title(e: AddTimestamps | AddSoftDelete | AddCreatedBy | AddFieldEverywhere) -> str:
+@dataclass(frozen=True)
+class Part:
+    """One edit's part of the headline: a named element ("model x"), or one more of a
+    counted kind ("field": several are told as "3 fields")."""
+
+    bucket: Bucket
+    text: str
+    counted: bool = False
+
+
+COUNTED: tuple[tuple[Bucket, str], ...] = (
+    ("add", "field"),
+    ("add", "index"),
+    ("add", "operation"),
+    ("remove", "field"),
+    ("remove", "index"),
+    ("remove", "operation"),
+)
+"""The counted kinds, in the order the headline tells them (after the named elements)."""
+
+E = TypeVar("E", bound=EditModel)
+
+
+@dataclass(frozen=True)
+class Describer(Generic[E]):
+    """How one kind of edit is told: its part of the headline (None: no part) and its
+    detail lines."""
+
+    headline: Callable[[ProjectSpec, E], Part | None]
+    details: Callable[[ProjectSpec, E], list[str]]
+
+
+def _entry(
+    cls: type[E],
+    headline: Callable[[ProjectSpec, E], Part | None],
+    details: Callable[[ProjectSpec, E], list[str]],
+) -> tuple[type[EditModel], Describer[Any]]:
+    """One row of :data:`DESCRIBERS`; the type checker sees that both functions take
+    ``cls``."""
+    return cls, Describer(headline, details)
+
+
+def _counted(bucket: Bucket, word: str) -> Callable[[ProjectSpec, EditModel], Part]:
+    part = Part(bucket, word, counted=True)
+    return lambda spec, e: part
+
+
+def _no_part(spec: ProjectSpec, e: EditModel) -> None:
+    return None
+
+
+def _op_line(spec: ProjectSpec, e: Edit) -> list[str]:
+    """The edit's op alone (edits with nothing more to say here)."""
+    return [f"~ {e.op}"]
+
+
+def _cross_title(
+    spec: ProjectSpec, e: AddTimestamps | AddSoftDelete | AddCreatedBy | AddFieldEverywhere
+) -> Part:
     where = f" in namespace {e.namespace}" if e.namespace else ""
     if isinstance(e, AddTimestamps):
-        return f"timestamps (created_at, updated_at) to every model{where}"
-    if isinstance(e, AddSoftDelete):
-        return f"soft delete (deleted_at) to every model{where}"
-    if isinstance(e, AddCreatedBy):
-        return f"created_by_{e.actor}_id to every model{where}"
-    return f"field {e.field.name} to every model{where}"
+        text = f"timestamps (created_at, updated_at) to every model{where}"
+    elif isinstance(e, AddSoftDelete):
+        text = f"soft delete (deleted_at) to every model{where}"
+    elif isinstance(e, AddCreatedBy):
+        text = f"created_by_{e.actor}_id to every model{where}"
+    else:
+        text = f"field {e.field.name} to every model{where}"
+    return Part("add", text)
+
+
+def _add_model_lines(spec: ProjectSpec, e: AddModel) -> list[str]:
+    fields = [describe_field(f) for f in e.model.foreign_fields + e.model.plain_fields]
+    lines = [f"+ {describe_model(spec, e.model)}: " + "; ".join(fields)]
+    lines += [f"  unique ({', '.join(u.field_names)})" for u in e.model.unique_indexes]
+    return lines
+
+
+def _remove_operation_lines(spec: ProjectSpec, e: RemoveOperation) -> list[str]:
+    op = next((o for o in spec.operations if o.method == e.method and o.path == e.path), None)
+    text = describe_operation(op) if op else f"{e.method.upper()} {e.path}"
+    return [f"- operation {text}"]
+
+
+def _set_dto_lines(spec: ProjectSpec, e: SetDtoOverride) -> list[str]:
+    return [f"~ {e.dto} DTO of {e.model}: {e.override.model_dump(exclude_none=True)}"]
+
+
+DESCRIBERS: dict[type[EditModel], Describer[Any]] = dict(
+    [
+        _entry(ModifyProject, _no_part, _op_line),
+        _entry(AddModel, lambda s, e: Part("add", describe_model(s, e.model)), _add_model_lines),
+        _entry(
+            RemoveModel,
+            lambda s, e: Part("remove", f"model {e.model}"),
+            lambda s, e: [f"- model {e.model}"],
+        ),
+        _entry(
+            RenameModel,
+            lambda s, e: Part("other", f"rename model {e.model} to {e.new_name}"),
+            lambda s, e: [f"~ rename model {e.model} -> {e.new_name}"],
+        ),
+        _entry(ModifyModel, _no_part, _op_line),
+        _entry(
+            AddField,
+            _counted("add", "field"),
+            lambda s, e: [f"+ field {e.model}.{describe_field(e.field)}"],
+        ),
+        _entry(
+            RemoveField, _counted("remove", "field"), lambda s, e: [f"- field {e.model}.{e.field}"]
+        ),
+        _entry(
+            RenameField,
+            lambda s, e: Part("other", f"rename field {e.model}.{e.field} to {e.new_name}"),
+            lambda s, e: [f"~ rename field {e.model}.{e.field} -> {e.new_name}"],
+        ),
+        _entry(
+            ModifyField,
+            lambda s, e: Part("other", f"change field {e.model}.{e.field}"),
+            lambda s, e: [f"~ field {e.model}.{describe_field(e.definition)}"],
+        ),
+        _entry(
+            AddRelation,
+            _counted("add", "field"),
+            lambda s, e: [f"+ field {e.model}.{describe_field(e.field)}"],
+        ),
+        _entry(
+            RemoveRelation,
+            _counted("remove", "field"),
+            lambda s, e: [f"- field {e.model}.{e.field}"],
+        ),
+        _entry(
+            AddIndex,
+            _counted("add", "index"),
+            lambda s, e: [f"+ {e.kind} index on {e.model} ({', '.join(e.field_names)})"],
+        ),
+        _entry(
+            RemoveIndex,
+            _counted("remove", "index"),
+            lambda s, e: [f"- {e.kind} index on {e.model} ({', '.join(e.field_names)})"],
+        ),
+        _entry(
+            AddOperation,
+            _counted("add", "operation"),
+            lambda s, e: [f"+ operation {describe_operation(e.operation)}"],
+        ),
+        _entry(RemoveOperation, _counted("remove", "operation"), _remove_operation_lines),
+        _entry(
+            ModifyOperation,
+            lambda s, e: Part("other", f"change operation {e.method.upper()} {e.path}"),
+            lambda s, e: [f"~ operation {describe_operation(e.operation)}"],
+        ),
+        _entry(SetDtoOverride, _no_part, _set_dto_lines),
+        _entry(
+            ClearDtoOverride,
+            _no_part,
+            lambda s, e: [f"~ {e.dto} DTO of {e.model}: default shape"],
+        ),
+        _entry(AddActor, _no_part, lambda s, e: [f"+ actor {e.actor.name}"]),
+        _entry(RemoveActor, _no_part, _op_line),
+        _entry(RenameActor, _no_part, _op_line),
+        _entry(ModifyActor, _no_part, _op_line),
+        # Cross-cutting edits are expanded before the details are told (see details()).
+        _entry(AddFieldEverywhere, _cross_title, _op_line),
+        _entry(AddTimestamps, _cross_title, _op_line),
+        _entry(AddSoftDelete, _cross_title, _op_line),
+        _entry(AddCreatedBy, _cross_title, _op_line),
+    ]
+)
+"""Edit class -> how it is told (every class of ``ConcreteEdit`` and ``CrossCuttingEdit``)."""
+
+
+def describer(edit: EditModel) -> Describer[Any]:
+    return DESCRIBERS[type(edit)]
+
+
+def headline(spec: ProjectSpec, edits: list[Edit]) -> str:
+    """``add model X (...) and 5 operations``-style summary of a list of edits."""
+    named: dict[Bucket, list[str]] = {"add": [], "remove": [], "other": []}
+    counts: dict[tuple[Bucket, str], int] = dict.fromkeys(COUNTED, 0)
+    for e in edits:
+        part = describer(e).headline(spec, e)
+        if part is None:
+            continue
+        if part.counted:
+            counts[(part.bucket, part.text)] += 1
+        else:
+            named[part.bucket].append(part.text)
+    for (bucket, word), count in counts.items():
+        if count:
+            plural = "indexes" if word == "index" else word + "s"
+            named[bucket].append(f"{count} {word if count == 1 else plural}")
+    parts = []
+    if named["add"]:
+        parts.append("add " + join_words(named["add"]))
+    if named["remove"]:
+        parts.append("remove " + join_words(named["remove"]))
+    parts += named["other"]
+    return "; ".join(parts) or "no edits"
 
 
 def details(spec: ProjectSpec, edits: list[Edit]) -> list[str]:
     """One line per element the edits touch (cross-cutting edits expanded)."""
     lines: list[str] = []
-    concrete = expand(spec, ChangeSet(edits=edits))
-    for e in concrete:
-        if isinstance(e, AddModel):
-            fields = [describe_field(f) for f in e.model.foreign_fields + e.model.plain_fields]
-            lines.append(f"+ {describe_model(spec, e.model)}: " + "; ".join(fields))
-            for u in e.model.unique_indexes:
-                lines.append(f"  unique ({', '.join(u.field_names)})")
-        elif isinstance(e, AddField | AddRelation):
-            lines.append(f"+ field {e.model}.{describe_field(e.field)}")
-        elif isinstance(e, AddIndex):
-            lines.append(f"+ {e.kind} index on {e.model} ({', '.join(e.field_names)})")
-        elif isinstance(e, AddOperation):
-            lines.append(f"+ operation {describe_operation(e.operation)}")
-        elif isinstance(e, AddActor):
-            lines.append(f"+ actor {e.actor.name}")
-        elif isinstance(e, RemoveModel):
-            lines.append(f"- model {e.model}")
-        elif isinstance(e, RemoveField | RemoveRelation):
-            lines.append(f"- field {e.model}.{e.field}")
-        elif isinstance(e, RemoveIndex):
-            lines.append(f"- {e.kind} index on {e.model} ({', '.join(e.field_names)})")
-        elif isinstance(e, RemoveOperation):
-            op = next(
-                (o for o in spec.operations if o.method == e.method and o.path == e.path), None
-            )
-            text = describe_operation(op) if op else f"{e.method.upper()} {e.path}"
-            lines.append(f"- operation {text}")
-        elif isinstance(e, SetDtoOverride):
-            lines.append(f"~ {e.dto} DTO of {e.model}: {e.override.model_dump(exclude_none=True)}")
-        elif isinstance(e, ClearDtoOverride):
-            lines.append(f"~ {e.dto} DTO of {e.model}: default shape")
-        elif isinstance(e, RenameModel):
-            lines.append(f"~ rename model {e.model} -> {e.new_name}")
-        elif isinstance(e, RenameField):
-            lines.append(f"~ rename field {e.model}.{e.field} -> {e.new_name}")
-        elif isinstance(e, ModifyField):
-            lines.append(f"~ field {e.model}.{describe_field(e.definition)}")
-        elif isinstance(e, ModifyOperation):
-            lines.append(f"~ operation {describe_operation(e.operation)}")
-        else:
-            lines.append(f"~ {e.op}")
+    for e in expand(spec, ChangeSet(edits=edits)):
+        lines += describer(e).details(spec, e)
     return lines
 
 
