@@ -18,7 +18,7 @@ and the generated backend sensible:
 - addTimestamps / addSoftDelete on a namespace.
 
 Every action is drawn against the spec the previous ones left. The strategies thread
-the spec with :func:`autobe_core.spec.edits.apply.run` (no validation), so the tests'
+the spec with :func:`autobe_core.spec.edits.engine.run` (no validation), so the tests'
 ``check(spec, changeset) == []`` really judges what the strategies produce.
 """
 
@@ -44,7 +44,7 @@ from autobe_core.spec.changeset import (
     RenameField,
     RenameModel,
 )
-from autobe_core.spec.edits.apply import apply, run
+from autobe_core.spec.edits.engine import apply, run
 from autobe_core.spec.edits.fields import field_uses
 from autobe_core.spec.edits.support import taken_attribute_names
 from autobe_core.spec.model import (

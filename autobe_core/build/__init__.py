@@ -3,7 +3,7 @@ incremental builds, hand edits, checkouts. Clients import from here.
 
 - :mod:`.manifest`: which generated file is where, with what content and origin.
 - :mod:`.workspace`: path rules, the atomic swap, crash recovery, reading the manifest.
-- :mod:`.materialize`: the one writer of trees (``stage_tree``, ``replace_tree``,
+- :mod:`.trees`: the one writer of trees (``stage_tree``, ``replace_tree``,
   ``materialize``).
 - :mod:`.builder`: clean builds; :mod:`.incremental`: prepare / commit / discard.
 - :mod:`.edits`: hand edits a change would destroy, and saving them first.
@@ -42,7 +42,7 @@ from autobe_core.build.manifest import (
     text_sha256,
     untracked_files,
 )
-from autobe_core.build.materialize import Put, materialize, puts_of, replace_tree, stage_tree
+from autobe_core.build.trees import Put, materialize, puts_of, replace_tree, stage_tree
 from autobe_core.build.workspace import (
     check_path,
     check_paths,

@@ -1,7 +1,7 @@
 """Clean builds: every module of a spec generated, then written atomically by the one
-tree writer (:func:`autobe_core.build.materialize.replace_tree`: staged, then swapped in).
+tree writer (:func:`autobe_core.build.trees.replace_tree`: staged, then swapped in).
 
-The spec is assumed valid (the caller runs :func:`autobe_core.spec.validation.validate.validate`
+The spec is assumed valid (the caller runs :func:`autobe_core.spec.validation.engine.validate`
 first); a generator failing on it is a bug and propagates as is, with the workspace
 untouched, since nothing is written before every module has been generated.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from autobe_core.build.manifest import Manifest, file_bytes
-from autobe_core.build.materialize import replace_tree
+from autobe_core.build.trees import replace_tree
 from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 

@@ -24,7 +24,7 @@ from autobe_core.build.manifest import (
     sha256_bytes,
     untracked_files,
 )
-from autobe_core.build.materialize import Put, copy_entry, make_dirs
+from autobe_core.build.trees import Put, copy_entry, make_dirs
 from autobe_core.build.workspace import check_path
 
 NOT_A_FILE = "<not a regular file>"

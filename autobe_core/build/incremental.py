@@ -46,7 +46,7 @@ from autobe_core.build.manifest import (
     sha256_bytes,
     text_sha256,
 )
-from autobe_core.build.materialize import stage_tree
+from autobe_core.build.trees import stage_tree
 from autobe_core.build.workspace import (
     check_directory,
     check_path,

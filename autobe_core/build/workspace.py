@@ -1,6 +1,6 @@
 """Where a workspace's trees live and how a new tree replaces the old one.
 
-A new tree is written (by :mod:`autobe_core.build.materialize`, the one writer) into a
+A new tree is written (by :mod:`autobe_core.build.trees`, the one writer) into a
 staging directory beside the workspace, on the same filesystem; :func:`swap` then puts it
 in place with two renames::
 

@@ -1,11 +1,11 @@
 """Typed changes to a spec: a :class:`ChangeSet` is a list of edits, applied in order.
 
 Every edit names what it changes (a model, a field, an endpoint, an actor) and says
-exactly what to do; :func:`autobe_core.spec.edits.apply.apply` applies them and
-:func:`autobe_core.spec.edits.apply.invert` computes the exact inverse. Edits are *concrete*
+exactly what to do; :func:`autobe_core.spec.edits.engine.apply` applies them and
+:func:`autobe_core.spec.edits.engine.invert` computes the exact inverse. Edits are *concrete*
 (one change to one element) or *cross-cutting* (``addFieldEverywhere``,
 ``addTimestamps``, ``addSoftDelete``, ``addCreatedBy``): those expand into concrete
-edits against the spec they are applied to (:func:`autobe_core.spec.edits.apply.expand`), so
+edits against the spec they are applied to (:func:`autobe_core.spec.edits.engine.expand`), so
 the history can record exactly what happened.
 
 Keys are camelCase on the wire, as in the spec; the ``op`` key selects the edit kind.

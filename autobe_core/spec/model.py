@@ -14,7 +14,7 @@ model.
 
 Keys are camelCase on the wire (YAML, JSON, canonical hashes), as in AutoBe's files;
 Python code uses the snake_case attribute names. These classes check *shape* only;
-meaning (references, names, collisions) is checked by :mod:`autobe_core.spec.validation.validate`,
+meaning (references, names, collisions) is checked by :mod:`autobe_core.spec.validation.engine`,
 which returns diagnostics instead of raising on the first problem.
 """
 

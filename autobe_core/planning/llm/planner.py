@@ -4,7 +4,7 @@ OpenAI-compatible endpoint, with validation feedback.
 Each try is one chat completion whose only tool is ``propose_change`` (parameters: the
 ChangeSet JSON schema) and whose tool choice forces it. The call's arguments are
 parsed (:func:`parse_changeset`: shape problems become diagnostics) and checked against
-the spec (:func:`autobe_core.spec.edits.apply.check`: the same diagnostics a structured change
+the spec (:func:`autobe_core.spec.edits.engine.check`: the same diagnostics a structured change
 would get). A clean proposal is the plan. Otherwise the diagnostics go back to the model
 as the tool's result, JSON ``[{path, code, message, allowed}]``, with an instruction to
 call again; a reply without the call, or with arguments that are not JSON, is a failed

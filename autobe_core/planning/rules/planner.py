@@ -2,7 +2,7 @@
 
 ``RulePlanner().plan(spec, text)`` reads a direct request (:mod:`.grammar`) or a catalog
 feature (:mod:`.catalog`), builds the edits, and checks them with
-:func:`autobe_core.spec.edits.apply.check` before returning: every plan applies cleanly to the
+:func:`autobe_core.spec.edits.engine.check` before returning: every plan applies cleanly to the
 spec it was made for. A request it cannot read raises NotUnderstood naming the closest
 catalog entries and grammar forms; a request already satisfied raises NothingToDo.
 """

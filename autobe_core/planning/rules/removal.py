@@ -3,7 +3,7 @@
 Removing a model also removes its operations and the foreign keys other models hold to
 it; removing a field also removes the indexes that use it, the operations whose path
 parameters bind it, and its mentions in DTO overrides. The result is a list of concrete
-edits that :func:`autobe_core.spec.edits.apply.apply` accepts as one change, plus a note per
+edits that :func:`autobe_core.spec.edits.engine.apply` accepts as one change, plus a note per
 element removed only because something it depended on went away.
 """
 

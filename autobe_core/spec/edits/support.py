@@ -1,4 +1,4 @@
-"""Shared pieces of :mod:`autobe_core.spec.edits.apply`: precondition problems, lookups that
+"""Shared pieces of :mod:`autobe_core.spec.edits.engine`: precondition problems, lookups that
 report them, list updates that never mutate their input, and the rows of the dispatch
 tables (edit class -> handler).
 

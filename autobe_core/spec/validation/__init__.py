@@ -5,6 +5,6 @@ operations, schemas; shared pieces in ``common``) and returns every problem, sor
 where it is in the file; :func:`ensure_valid` raises DiagnosticError on errors.
 """
 
-from autobe_core.spec.validation.validate import RULES, ensure_valid, validate
+from autobe_core.spec.validation.engine import RULES, ensure_valid, validate
 
 __all__ = ["RULES", "ensure_valid", "validate"]

@@ -19,7 +19,7 @@ from autobe_cli.main import cli
 from autobe_core.graph import affected
 from autobe_core.service import ProjectService
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT.parent / "shared" / "autobe-examples"
 
 SMALL = ["openai__gpt-4.1/todo", "openai__gpt-4.1/bbs", "anthropic__claude-sonnet-4.5/todo"]

@@ -30,17 +30,17 @@ from autobe_core.build.manifest import (
     modified_files,
     text_sha256,
 )
-from autobe_core.build.materialize import CorruptBlobError, MaterializeError, materialize
+from autobe_core.build.trees import CorruptBlobError, MaterializeError, materialize
 from autobe_core.build.workspace import leftovers, read_manifest
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.graph.affected import affected
 from autobe_core.spec.changeset import AddField, ChangeSet, RemoveOperation
-from autobe_core.spec.edits.apply import apply
+from autobe_core.spec.edits.engine import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
 from tests.changeset_strategies import changeset_sequences
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODO = load_spec(FIXTURES / "todo.yaml")
 BBS = load_spec(FIXTURES / "bbs.yaml")
 

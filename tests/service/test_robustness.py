@@ -36,7 +36,7 @@ from click.testing import CliRunner, Result
 from autobe_cli.main import cli
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV, ProjectLayout, ProjectService
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 _SCRIPT = Path(sys.executable).with_name("autobe")
 AUTOBE = (

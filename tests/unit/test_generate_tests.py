@@ -25,7 +25,7 @@ from autobe_core.spec.io import load_spec, parse_spec
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import operation_id
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILES = sorted(
     [ROOT / "fixtures" / "todo.yaml", ROOT / "fixtures" / "bbs.yaml",
      *(ROOT / "tests" / "data" / "specs").glob("*.yaml")]

@@ -22,10 +22,10 @@ from autobe_core.graph import ModuleGraph, affected
 from autobe_core.planning.rules import RulePlanner
 from autobe_core.service import ChangeOptions, ChangeOutcome, ProjectService, test_scope
 from autobe_core.spec.changeset import AddOperation
-from autobe_core.spec.edits.apply import apply
+from autobe_core.spec.edits.engine import apply
 from autobe_core.spec.naming import operation_id
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = {
     "todo": ROOT / "fixtures" / "todo.yaml",
     "bbs": ROOT / "fixtures" / "bbs.yaml",

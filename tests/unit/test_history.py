@@ -276,7 +276,7 @@ def test_conflict_between_processes(storage_url: str) -> None:
         history.save(project)
         stale = history.get()
         subprocess.run([sys.executable, "-c", CHILD, storage_url], check=True,
-                       cwd=Path(__file__).resolve().parent.parent)
+                       cwd=Path(__file__).resolve().parents[2])
         stale.tag("from-parent")
         change(stale, "r2", "s2")
         count = len(history.domain_events())

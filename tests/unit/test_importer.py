@@ -21,11 +21,11 @@ from autobe_cli.main import cli
 from autobe_core.importer import Imported, import_autobe
 from autobe_core.service import ProjectService
 from autobe_core.spec.diagnostics import DiagnosticError, errors
-from autobe_core.spec.edits.apply import apply, creation
+from autobe_core.spec.edits.engine import apply, creation
 from autobe_core.spec.model import Operation, ProjectSpec
-from autobe_core.spec.validation.validate import validate
+from autobe_core.spec.validation.engine import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTES = ROOT / "tests" / "data" / "autobe" / "notes"
 MALFORMED = ROOT / "tests" / "data" / "autobe" / "malformed"
 S = "#/components/schemas/"

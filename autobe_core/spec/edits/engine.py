@@ -86,7 +86,7 @@ from autobe_core.spec.edits.models import (
 )
 from autobe_core.spec.edits.support import EditProblem, Problems, entry
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.validation.validate import validate
+from autobe_core.spec.validation.engine import validate
 
 __all__ = [
     "AFTER_PREFIX",

@@ -32,7 +32,7 @@ from autobe_core.graph.elements import spec_elements
 from autobe_core.spec.io import load_spec, parse_spec
 from autobe_core.spec.model import ProjectSpec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 KITCHEN = ROOT / "tests" / "data" / "specs" / "kitchen_sink.yaml"
 MINE = ("model", "dto", "collector", "transformer", "auth", "operation", "app")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autobe_core", "autobe_cli")
 SPEC = ROOT / "autobe_core" / "spec"
 INTERNAL = ("autobe_core.spec.edits", "autobe_core.spec.validation")

@@ -32,13 +32,13 @@ from autobe_core.service import (
 )
 from autobe_core.spec.changeset import AddField, ChangeSet, parse_changeset
 from autobe_core.spec.diagnostics import DiagnosticError
-from autobe_core.spec.edits.apply import apply
+from autobe_core.spec.edits.engine import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
 from tests.changeset_strategies import changeset_sequences
 from tests.conftest import fresh_storage_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = {"todo": ROOT / "fixtures" / "todo.yaml", "bbs": ROOT / "fixtures" / "bbs.yaml"}
 SPECS = {name: load_spec(path) for name, path in FIXTURES.items()}
 FAST = ChangeOptions(author="property", verify=False)

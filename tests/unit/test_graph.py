@@ -14,9 +14,9 @@ from autobe_core.generate.plan import plan_modules
 from autobe_core.graph import ModuleGraph, affected, to_dot, to_json
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
-from autobe_core.spec.validation.validate import validate
+from autobe_core.spec.validation.engine import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = load_spec(ROOT / "fixtures" / "todo.yaml")
 BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")
 

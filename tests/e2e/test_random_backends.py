@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from autobe_core.build.builder import clean_build
 from autobe_core.spec.model import ProjectSpec
-from autobe_core.spec.validation.validate import validate
+from autobe_core.spec.validation.engine import validate
 from autobe_core.verify import run_ladder
 from tests.strategies import specs
 

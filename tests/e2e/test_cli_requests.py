@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from autobe_cli.main import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 
 

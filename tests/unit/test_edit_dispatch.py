@@ -15,7 +15,7 @@ from autobe_core.spec.changeset import (
     ConcreteEdit,
     CrossCuttingEdit,
 )
-from autobe_core.spec.edits.apply import APPLIERS
+from autobe_core.spec.edits.engine import APPLIERS
 from autobe_core.spec.edits.expand import EXPANDERS
 from autobe_core.spec.edits.invert import INVERTERS
 

@@ -45,7 +45,7 @@ from tests.fake_openai import (
     tool_call_reply,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO_PATH = ROOT / "fixtures" / "todo.yaml"
 TODO = load_spec(TODO_PATH)
 BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")

@@ -17,7 +17,7 @@ from autobe_core.generate import generate_files
 from autobe_core.generate.fixed import fixed_paths, fixed_text
 from autobe_core.spec.io import load_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "autobe_core" / "generate" / "static"
 HEADS = {"app/auth/actors.py"}
 """Fixed files the plan extends (the actors module appends one class per actor)."""

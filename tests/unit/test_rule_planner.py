@@ -36,7 +36,7 @@ from autobe_core.spec.changeset import (
     RenameField,
     RenameModel,
 )
-from autobe_core.spec.edits.apply import apply
+from autobe_core.spec.edits.engine import apply
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import (
     Operation,
@@ -45,7 +45,7 @@ from autobe_core.spec.model import (
     ProjectSpec,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS: dict[str, ProjectSpec] = {
     "todo": load_spec(ROOT / "fixtures" / "todo.yaml"),
     "bbs": load_spec(ROOT / "fixtures" / "bbs.yaml"),

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from autobe_cli.main import cli
 from autobe_core.spec.io import load_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 BBS = ROOT / "fixtures" / "bbs.yaml"
 

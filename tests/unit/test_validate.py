@@ -16,9 +16,9 @@ from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
 from autobe_core.spec.io import load_spec, parse_spec
 from autobe_core.spec.naming import CAMEL, PASCAL, RELATION_NAME, SNAKE, TYPE_NAME
 from autobe_core.spec.validation.common import ALLOWED_TEXT
-from autobe_core.spec.validation.validate import ensure_valid, validate
+from autobe_core.spec.validation.engine import ensure_valid, validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 Data = dict[str, Any]
 

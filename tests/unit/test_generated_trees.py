@@ -5,7 +5,7 @@ files, the sha256 of the whole tree (every path and text, sorted by path) and th
 of every module's id and key. A refactoring of autobe's own code must not change them: a
 difference means generated code or module keys moved, and every existing project would
 regenerate. A change that *means* to alter the output updates the file with
-``AUTOBE_UPDATE_TREE_HASHES=1 python -m pytest tests/test_generated_trees.py`` and says so
+``AUTOBE_UPDATE_TREE_HASHES=1 python -m pytest tests/unit/test_generated_trees.py`` and says so
 in its commit.
 """
 
@@ -23,9 +23,9 @@ from autobe_core.importer import import_autobe
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import ProjectSpec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT.parent / "shared" / "autobe-examples"
-HASHES = Path(__file__).parent / "data" / "generated_tree_hashes.json"
+HASHES = ROOT / "tests" / "data" / "generated_tree_hashes.json"
 UPDATE = os.environ.get("AUTOBE_UPDATE_TREE_HASHES") == "1"
 
 FIXTURES = ["fixtures/todo.yaml", "fixtures/bbs.yaml"]

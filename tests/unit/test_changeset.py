@@ -47,7 +47,7 @@ from autobe_core.spec.changeset import (
     parse_changeset,
 )
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
-from autobe_core.spec.edits.apply import AFTER_PREFIX, apply, check, expand, invert
+from autobe_core.spec.edits.engine import AFTER_PREFIX, apply, check, expand, invert
 from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import (
     Actor,
@@ -63,7 +63,7 @@ from autobe_core.spec.model import (
 )
 from tests.changeset_strategies import FIELD_WORDS, MODEL_WORDS, changeset_sequences, changesets
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODO = load_spec(ROOT / "fixtures" / "todo.yaml")
 BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")
 FIXTURES = {"todo": TODO, "bbs": BBS}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import stat
 from pathlib import Path
@@ -33,13 +32,12 @@ from autobe_core.build import (
     text_sha256,
     untracked_files,
 )
+from autobe_core.build import trees as WRITER
 from autobe_core.errors import AutobeError
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.io import load_spec
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-WRITER = importlib.import_module("autobe_core.build.materialize")
-"""The writer module (``autobe_core.build.materialize`` the name is the function)."""
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 class _Slice(BaseModel):
