@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from autobe_cli import render, render_history
+from autobe_cli import render
+from autobe_cli.render import history as render_history
 from autobe_core.errors import AutobeError
 from autobe_core.planning.base import NotUnderstood
 

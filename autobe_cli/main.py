@@ -1,19 +1,15 @@
-"""The ``autobe`` command line: parse, call the service, render. No logic of its own."""
+"""The ``autobe`` command group: global options, errors in one place, the commands."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from autobe_cli import errors, render
-from autobe_cli.context import Context, default_author, pass_context
-from autobe_cli.history_commands import register_history_commands
-from autobe_cli.import_command import import_command
-from autobe_core.service import ProjectService
-from autobe_core.verify import RUNGS
+from autobe_cli import errors
+from autobe_cli.commands import COMMANDS
+from autobe_cli.context import Context
 
 
 class AutobeGroup(click.Group):
@@ -49,107 +45,8 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     ctx.obj = Context(debug=debug, project_dir=project_dir or Path.cwd())
 
 
-@cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--from",
-    "spec_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The spec file (YAML or JSON) the project starts from.",
-)
-@click.option(
-    "--store",
-    default=None,
-    metavar="URL",
-    help="Storage URL (sqlite:///PATH or postgresql://...); default: SQLite in DIRECTORY/.autobe/.",
-)
-@click.option("--author", default=None, help="Who asked for it (default: your user name).")
-def init(directory: Path, spec_path: Path, store: str | None, author: str | None) -> None:
-    """Create a project in DIRECTORY from a spec file: revision 1, built."""
-    with render.build_progress() as progress:
-        result = ProjectService.init(
-            directory, spec_path, author=author or default_author(), store=store, progress=progress
-        )
-    render.init_result(result)
-
-
-@cli.command()
-@pass_context
-def build(ctx: Context) -> None:
-    """Make the workspace hold the head revision's files (regenerating what is missing)."""
-    service = ctx.service()
-    with render.build_progress() as progress:
-        modules = service.build(progress=progress)
-    render.build_result(modules, service.layout.workspace)
-
-
-@cli.command()
-@click.option(
-    "--rung",
-    "rungs",
-    multiple=True,
-    type=click.Choice(["compile", "mypy", "import", "tests"]),
-    help="Run only these rungs (repeatable). Default: all, in order.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@pass_context
-def check(ctx: Context, rungs: tuple[str, ...], as_json: bool) -> None:
-    """Recompile and test the backend: compile, mypy --strict, import, pytest."""
-    service = ctx.service()
-    selected = [r for r in RUNGS if r in rungs]
-    with render.ladder_progress(enabled=not as_json) as progress:
-        result = service.check(rungs=selected or None, progress=progress)
-    render.ladder_result(result, as_json=as_json)
-    if not result.ok:
-        sys.exit(1)
-
-
-@cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["dot", "json", "svg"]),
-    default="dot",
-    show_default=True,
-    help="dot and json list every module and edge; svg needs Graphviz.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to a file instead of standard output.",
-)
-@pass_context
-def graph(ctx: Context, fmt: str, output: Path | None) -> None:
-    """Export the module dependency graph."""
-    service = ctx.service()
-    dot_or_json = service.graph_text("dot" if fmt == "svg" else fmt)
-    text = render.dot_to_svg(dot_or_json) if fmt == "svg" else dot_or_json
-    render.emit(text, output)
-
-
-@cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
-)
-@click.option("-r", "--revision", default="head", help="A revision number or tag.")
-@pass_context
-def spec(ctx: Context, fmt: str, revision: str) -> None:
-    """Print the project's spec (at head, or at --revision)."""
-    render.emit(ctx.service().spec_text(fmt, revision), None)
-
-
-@cli.command()
-@pass_context
-def status(ctx: Context) -> None:
-    """Head revision, workspace state (edited / untracked files), last verification."""
-    render.status(ctx.service().status())
-
-
-register_history_commands(cli)
-cli.add_command(import_command)
+for command in COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:

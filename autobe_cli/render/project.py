@@ -1,64 +1,23 @@
-"""Presentation: rich tables, progress bars and plain text for the CLI commands.
-
-Results go to standard output; progress and errors go to standard error, so output
-stays pipeable (``autobe graph > g.dot``).
-"""
+"""Results of the project commands: init, build, check (the ladder), graph, status."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from autobe_cli.render.console import STATUS_STYLE, err, out
 from autobe_core.errors import AutobeError
 from autobe_core.service import InitResult, Status
 from autobe_core.verify import LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult
-
-WIDTH_WHEN_PIPED = 120
-"""Tables keep their columns readable when output goes to a file or a pipe."""
-
-out = Console(
-    highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else WIDTH_WHEN_PIPED
-)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
-
-
-def error(exc: AutobeError | OSError) -> None:
-    """A failure the user can act on: its message (and hint), nothing else."""
-    err.print("[bold red]error:[/]", end=" ")
-    err.print(str(exc), markup=False)
-
-
-def internal_error(exc: BaseException) -> None:
-    """A bug: one line naming it, and how to see the traceback."""
-    err.print("[bold red]internal error:[/]", end=" ")
-    err.print(f"{type(exc).__name__}: {exc}", markup=False)
-    err.print(
-        "  hint: this is a bug in autobe; rerun the command with --debug "
-        "(autobe --debug ...) to see the traceback",
-        markup=False,
-    )
-
-
-def emit(text: str, output: Path | None) -> None:
-    if output is None:
-        out.file.write(text)
-        out.file.flush()
-    else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
 
 
 def init_result(result: InitResult) -> None:

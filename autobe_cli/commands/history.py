@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from autobe_cli import render_history as render
 from autobe_cli.context import Context, default_author, pass_context
 from autobe_cli.render import build_progress, ladder_progress
+from autobe_cli.render import history as render
 from autobe_core.service import ChangeOptions, Hooks
 
 
@@ -187,8 +187,3 @@ def tag(ctx: Context, name: str, rev: str) -> None:
     """Name a revision (default: head)."""
     number = ctx.service().tag(name, rev)
     click.echo(f"tagged revision {number} as {name}")
-
-
-def register_history_commands(group: click.Group) -> None:
-    for command in (change, log, show, diff, blame, rollback, checkout, tag):
-        group.add_command(command)

@@ -9,7 +9,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from autobe_cli.render import err, ladder_result, out
+from autobe_cli.render.console import err, out
+from autobe_cli.render.project import ladder_result
 from autobe_core.history import Rejection
 from autobe_core.planning.base import NotUnderstood
 from autobe_core.service import (

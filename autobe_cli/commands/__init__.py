@@ -1,0 +1,15 @@
+"""The ``autobe`` commands, one module per area; :data:`COMMANDS` is what the group holds."""
+
+from __future__ import annotations
+
+import click
+
+from autobe_cli.commands.history import blame, change, checkout, diff, log, rollback, show, tag
+from autobe_cli.commands.importing import import_command
+from autobe_cli.commands.project import build, check, graph, init, spec, status
+
+COMMANDS: tuple[click.Command, ...] = (
+    init, build, check, graph, spec, status,
+    change, log, show, diff, blame, rollback, checkout, tag,
+    import_command,
+)
