@@ -22,9 +22,6 @@ from autobe_core.spec.naming import (
     python_dto_name,
 )
 
-REQUEST_EXTRAS = frozenset({"page", "limit", "search", "sort"})
-"""IRequest fields every index request has; a model filter so named is left out."""
-
 
 class Slice(BaseModel):
     """Base of every slice: immutable, no unknown keys."""

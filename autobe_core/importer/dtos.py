@@ -29,6 +29,7 @@ from autobe_core.spec.model import DtoKind, DtoOverride, Model, PlainField, Proj
 from autobe_core.spec.naming import printable_problem
 from autobe_core.spec.semantics import (
     PASSWORD_INPUT,
+    REQUEST_EXTRAS,
     actor_for_model,
     create_bound_fields,
     dto_candidates,
@@ -200,7 +201,6 @@ OVERRIDE_SOURCES: tuple[tuple[DtoKind, tuple[str, ...]], ...] = (
     ("update", ("IUpdate",)),
     ("request", ("IRequest",)),
 )
-REQUEST_EXTRAS = ("page", "limit", "search", "sort")
 
 
 def apply_overrides(spec: ProjectSpec, links: TypeLinks, models: ModelMap, notes: Notes) -> int:

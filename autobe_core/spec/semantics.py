@@ -61,6 +61,10 @@ def created_by_field(actor_name: str, target_model: str) -> ForeignField:
     )
 
 
+REQUEST_EXTRAS = ("page", "limit", "search", "sort")
+"""Fields every generated IRequest (an index's request body) has besides the model's
+filters: a model filter so named is left out."""
+
 WRITE_KINDS = ("update", "erase")
 ROW_KINDS = ("at", "update", "erase")
 

@@ -12,6 +12,7 @@ from autobe_core.spec.model import DtoKind, Model, PlainField, ProjectSpec
 from autobe_core.spec.naming import printable_problem
 from autobe_core.spec.semantics import (
     AUTO_FIELDS,
+    REQUEST_EXTRAS,
     dto_candidates,
     model_dto_fields,
     password_field,
@@ -25,8 +26,6 @@ from autobe_core.spec.validation.common import (
 )
 
 DTO_KINDS: tuple[DtoKind, ...] = ("read", "summary", "create", "update", "request")
-REQUEST_EXTRAS = ("page", "limit", "search", "sort")
-"""Fields every generated IRequest has besides the model's filters."""
 
 NUMERIC = ("int", "double")
 STRINGY = ("string", "uri")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from autobe_core.generate.common import (
-    REQUEST_EXTRAS,
     ModelRef,
     Slice,
     dto_shape_reads,
@@ -22,6 +21,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import DtoKind, Model, ProjectSpec
 from autobe_core.spec.semantics import (
+    REQUEST_EXTRAS,
     actor_for_model,
     create_bound_fields,
     is_auto,

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from autobe_core.generate.common import (
     LINE_WIDTH,
-    REQUEST_EXTRAS,
     ModelRef,
     Slice,
     dto_shape_reads,
@@ -25,6 +24,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import DtoKind, Model, ProjectSpec
 from autobe_core.spec.semantics import (
+    REQUEST_EXTRAS,
     DtoField,
     actor_for_model,
     model_dto_fields,

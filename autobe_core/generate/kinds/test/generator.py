@@ -25,9 +25,7 @@ from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import fixed_text
-from autobe_core.generate.kinds.test import auth as testgen_auth
-from autobe_core.generate.kinds.test import crud as testgen_crud
-from autobe_core.generate.kinds.test import write as testgen_write
+from autobe_core.generate.kinds.test import auth, crud, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import (
@@ -55,15 +53,15 @@ FACTORIES_INIT = (
 )
 
 ADDERS: dict[OperationKind, Callable[[TestModule], None]] = {
-    "create": testgen_crud.add_create,
-    "at": testgen_crud.add_at,
-    "index": testgen_crud.add_index,
-    "update": testgen_write.add_update,
-    "erase": testgen_write.add_erase,
-    "join": testgen_auth.add_join,
-    "login": testgen_auth.add_login,
-    "refresh": testgen_auth.add_refresh,
-    "custom": testgen_auth.add_custom,
+    "create": crud.add_create,
+    "at": crud.add_at,
+    "index": crud.add_index,
+    "update": write.add_update,
+    "erase": write.add_erase,
+    "join": auth.add_join,
+    "login": auth.add_login,
+    "refresh": auth.add_refresh,
+    "custom": auth.add_custom,
 }
 
 
