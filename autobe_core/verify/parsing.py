@@ -93,6 +93,17 @@ def traceback_diagnostic(output: str, workspace: Path) -> RungDiagnostic | None:
     return RungDiagnostic(file, number, message, code)
 
 
+def exception_line(output: str) -> str | None:
+    """The exception that ended the last traceback in ``output``: the first unindented
+    line after its frames (``OSError: [Errno 28] No space left on device``), whatever
+    the tool printed after it."""
+    lines = [line.rstrip() for line in output.splitlines()]
+    start = max((i for i, line in enumerate(lines) if line.startswith("Traceback ")), default=-1)
+    if start < 0:
+        return None
+    return next((line for line in lines[start + 1:] if line and not line[0].isspace()), None)
+
+
 # --------------------------------------------------------------------------- junit
 
 

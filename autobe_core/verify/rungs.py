@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from autobe_core.verify.parsing import parse_junit, parse_mypy, relative_file, traceback_diagnostic
+from autobe_core.verify.parsing import (
+    exception_line,
+    parse_junit,
+    parse_mypy,
+    relative_file,
+    traceback_diagnostic,
+)
 from autobe_core.verify.result import RungDiagnostic, RungName, RungResult, tail
 
 PASSED_ENV = ("PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "LANG", "LC_ALL")
@@ -150,7 +156,8 @@ def mypy_rung(ctx: RungContext) -> RungResult:
         completed = run_process([
             sys.executable, "-m", "mypy", "--strict", "--config-file", str(config),
             "--cache-dir", str(ctx.cache_dir), "--show-error-codes", "--no-color-output",
-            "--no-error-summary", "--no-pretty", "--hide-error-context", *targets,
+            "--no-error-summary", "--no-pretty", "--hide-error-context", "--show-traceback",
+            *targets,
         ], ctx)
     if completed.timed_out:
         return _timed_out("mypy", completed, ctx)
@@ -160,11 +167,30 @@ def mypy_rung(ctx: RungContext) -> RungResult:
     if completed.returncode == 0:
         return RungResult("mypy", "passed", completed.seconds,
                           f"no issues in {', '.join(targets)}", counts=counts)
-    if not problems:  # a crash or a usage error: no file:line to point at
-        problems = [RungDiagnostic(None, None, tail(completed.output.strip(), 1000) or
-                                   f"mypy exited with status {completed.returncode}", "mypy")]
+    if completed.returncode != 1 or not problems:
+        return _tool_crashed("mypy", completed, problems)
     return RungResult("mypy", "failed", completed.seconds,
                       f"{counts['errors']} errors in {files} files", tuple(problems), counts,
+                      tail(completed.output))
+
+
+def _tool_crashed(
+    name: RungName, completed: Completed, problems: list[RungDiagnostic]
+) -> RungResult:
+    """A tool that crashed or could not run (mypy's exit status 2: an internal error, a
+    cache it cannot write, a bad configuration) is no verdict on the code: reported as
+    such, in the tool's own words (the exception of its traceback, else its first
+    error line), never as "0 errors"."""
+    output = completed.output.strip()
+    reason = exception_line(output) or next(
+        (line.strip() for line in output.splitlines() if "error" in line.lower()),
+        output.splitlines()[-1].strip() if output else "no output",
+    )
+    summary = f"{name} could not run (exit status {completed.returncode}): {reason}"
+    diagnostic = RungDiagnostic(None, None, f"{summary}\n{tail(output, 1000)}".rstrip(),
+                                f"{name}-crashed")
+    return RungResult(name, "failed", completed.seconds, summary, (*problems, diagnostic),
+                      {"errors": len(problems), "files": len({p.file for p in problems})},
                       tail(completed.output))
 
 

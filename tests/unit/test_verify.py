@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -112,6 +113,23 @@ def test_mypy_strict_error_is_located(tmp_path: Path, mypy_cache: Path) -> None:
     assert 'Incompatible return value type (got "str", expected "int")' in message
     assert mypy.counts == {"errors": 2, "files": 1}
     assert not (ws / ".mypy_cache").exists()  # the caller's cache dir was used
+
+
+def test_mypy_that_cannot_run_is_reported_as_a_crash_in_its_own_words(tmp_path: Path) -> None:
+    """A cache mypy cannot write (a file where its versioned directory goes, as a full
+    disk or a read-only cache would) crashes mypy: no verdict on the code, so no "0
+    errors in 0 files", and the exception mypy died of is in the summary."""
+    ws = make_workspace(tmp_path / "ws", {"app/__init__.py": "", "app/main.py": "X: int = 1\n"})
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"{sys.version_info.major}.{sys.version_info.minor}").write_text("in the way")
+    mypy = run_ladder(ws, rungs=["compile", "mypy"], cache_dir=cache).rung("mypy")
+    assert mypy.status == "failed"
+    assert mypy.summary.startswith("mypy could not run (exit status 2): FileExistsError")
+    assert "0 errors" not in mypy.summary
+    assert mypy.counts == {"errors": 0, "files": 0}
+    assert [d.code for d in mypy.diagnostics] == ["mypy-crashed"]
+    assert "INTERNAL ERROR" in mypy.diagnostics[0].message
 
 
 def test_failing_import_reports_the_exception(tmp_path: Path, mypy_cache: Path) -> None:
