@@ -12,6 +12,11 @@ project is stored, and :meth:`ProjectHistory.get` starts from the latest one.
 Concurrency: eventsourcing stores an aggregate's events under unique (id, version)
 keys, so when two processes load the same head and both save, the second save fails as
 a whole. :meth:`ProjectHistory.save` reports that as :class:`HistoryConflict`.
+
+Faults: every read and write of the event store runs at the storage boundary
+(:func:`autobe_core.store.storage_errors`): a malformed database, a full disk or a store
+that cannot be opened is a :class:`~autobe_core.store.StoreError` saying what to do,
+never the driver's exception.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +39,7 @@ from autobe_core.history.errors import (
     ProjectMissing,
 )
 from autobe_core.history.project import PROJECT_ID, Project
+from autobe_core.store.errors import StoreError, storage_errors
 
 SNAPSHOT_INTERVAL_ENV = "AUTOBE_SNAPSHOT_INTERVAL"
 DEFAULT_SNAPSHOT_INTERVAL = 10
@@ -68,21 +75,34 @@ class ProjectHistory(Application[UUID]):
         self.snapshot_interval = snapshot_interval_from(env, snapshot_interval)
         settings = dict(env or {})
         settings["IS_SNAPSHOTTING_ENABLED"] = "y" if self.snapshot_interval else "n"
-        super().__init__(settings)
+        self._location, self._path = _describe(settings)
+        with self._guard():
+            super().__init__(settings)
+
+    def _guard(self) -> contextlib.AbstractContextManager[None]:
+        """The storage boundary: driver errors become StoreErrors."""
+        return storage_errors(self._location, self._path)
 
     # ------------------------------------------------------------------ project
 
     def exists(self) -> bool:
-        return bool(list(self.events.get(PROJECT_ID, limit=1)))
+        with self._guard():
+            return bool(list(self.events.get(PROJECT_ID, limit=1)))
 
-    def create(self, name: str) -> Project:
-        """Create and store the project (the store must not hold one yet)."""
+    def new(self, name: str) -> Project:
+        """The project, created but not stored: its first event is stored by the next
+        :meth:`save`, with whatever else the caller records on it first (so a store
+        holds a project only once that save, e.g. of revision 1, is stored)."""
         if self.exists():
             raise ProjectAlreadyCreated(
                 f"this store already holds a project ({self.get().name!r})",
                 "one store holds one project; use another storage URL for another project",
             )
-        project = Project(name=name)
+        return Project(name=name)
+
+    def create(self, name: str) -> Project:
+        """Create and store the project (the store must not hold one yet)."""
+        project = self.new(name)
         self.save(project)
         return project
 
@@ -105,8 +125,9 @@ class ProjectHistory(Application[UUID]):
         if use_snapshots:
             return self.get()
         project: Project | None = None
-        for domain_event in self.events.get(PROJECT_ID):
-            project = domain_event.mutate(project)  # type: ignore[attr-defined]
+        with self._guard():
+            for domain_event in self.events.get(PROJECT_ID):
+                project = domain_event.mutate(project)  # type: ignore[attr-defined]
         if project is None:
             raise self._missing()
         return project
@@ -115,7 +136,8 @@ class ProjectHistory(Application[UUID]):
         """Store the pending events of ``objs``; :class:`HistoryConflict` when another
         process stored events of the same project first (then nothing is stored)."""
         try:
-            recordings = super().save(*objs, **kwargs)
+            with self._guard():
+                recordings = super().save(*objs, **kwargs)
         except IntegrityError as exc:
             raise HistoryConflict(str(exc).strip().splitlines()[0] if str(exc) else "") \
                 from exc
@@ -123,8 +145,9 @@ class ProjectHistory(Application[UUID]):
             for recording in recordings:
                 version = recording.domain_event.originator_version
                 if version % self.snapshot_interval == 0:
-                    # The events are stored; a snapshot that is already there is fine.
-                    with contextlib.suppress(IntegrityError):
+                    # The events are stored: a snapshot that is already there, or one
+                    # that cannot be written (a full disk), loses nothing.
+                    with contextlib.suppress(IntegrityError, StoreError), self._guard():
                         self.take_snapshot(recording.domain_event.originator_id, version=version)
         return recordings
 
@@ -132,19 +155,22 @@ class ProjectHistory(Application[UUID]):
 
     def domain_events(self, after: int | None = None) -> list[DomainEventProtocol[UUID]]:
         """The project's stored events in order (after aggregate version ``after``)."""
-        return list(self.events.get(PROJECT_ID, gt=after))
+        with self._guard():
+            return list(self.events.get(PROJECT_ID, gt=after))
 
     def snapshot_versions(self) -> list[int]:
         """The aggregate versions at which snapshots are stored, ascending."""
         if self.snapshots is None:
             return []
-        return [s.originator_version for s in self.snapshots.get(PROJECT_ID)]
+        with self._guard():
+            return [s.originator_version for s in self.snapshots.get(PROJECT_ID)]
 
     # ------------------------------------------------------------------ helpers
 
     def _load(self, version: int | None) -> Project:
         try:
-            project: Project = self.repository.get(PROJECT_ID, version=version)
+            with self._guard():
+                project: Project = self.repository.get(PROJECT_ID, version=version)
         except AggregateNotFoundError:
             raise self._missing() from None
         return project
@@ -154,3 +180,19 @@ class ProjectHistory(Application[UUID]):
         return ProjectMissing(
             "this store holds no project yet", "create one first (`autobe init`)"
         )
+
+
+def _describe(settings: Mapping[str, str]) -> tuple[str, Path | None]:
+    """Where the event store is, for messages (no password), and its SQLite file."""
+    module = settings.get("PERSISTENCE_MODULE", "")
+    if module.endswith("sqlite"):
+        name = settings.get("SQLITE_DBNAME", "")
+        return f"sqlite:///{name}", Path(name) if name and ":memory:" not in name else None
+    if module.endswith("postgres"):
+        who = settings.get("POSTGRES_USER", "")
+        return (
+            f"postgresql://{who + '@' if who else ''}{settings.get('POSTGRES_HOST', '')}:"
+            f"{settings.get('POSTGRES_PORT', '')}/{settings.get('POSTGRES_DBNAME', '')}",
+            None,
+        )
+    return "memory", None

@@ -13,11 +13,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from autobe_core.errors import ProjectNotFound
+from autobe_core.errors import AutobeError, ProjectNotFound
 
 STATE_DIR = ".autobe"
 WORKSPACE_DIR = "backend"
 STORE_URL_ENV = "AUTOBE_STORE_URL"
+
+
+class ProjectConfigError(AutobeError):
+    """The project's ``.autobe/config.json`` cannot be read or is not what autobe wrote."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,32 @@ class ProjectLayout:
         env = os.environ.get(STORE_URL_ENV)
         if env:
             return env
-        if self.config_file.is_file():
-            data = json.loads(self.config_file.read_text(encoding="utf-8"))
-            url = data.get("store")
-            if isinstance(url, str) and url:
-                return url
-        return f"sqlite:///{self.state / 'autobe.db'}"
+        url = self.config().get("store") if self.config_file.is_file() else None
+        return url or f"sqlite:///{self.state / 'autobe.db'}"
+
+    def config(self) -> dict[str, str]:
+        """The project's configuration: ``{}`` or ``{"store": URL}``
+        (:class:`ProjectConfigError` when the file is not that)."""
+        path = self.config_file
+        hint = (
+            f"fix {path}: it holds {{}} (SQLite under .autobe/) or {{\"store\": \"URL\"}}; "
+            "or restore it from a backup"
+        )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ProjectConfigError(f"cannot read {path}: {exc.strerror or exc}", hint) from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ProjectConfigError(f"{path} is not valid JSON ({exc})", hint) from None
+        if not isinstance(data, dict):
+            raise ProjectConfigError(
+                f"{path} is not valid JSON for autobe: a JSON object, not "
+                f"{type(data).__name__}", hint,
+            )
+        store = data.get("store")
+        if store is not None and (not isinstance(store, str) or not store):
+            raise ProjectConfigError(f"{path}: \"store\" must be a storage URL", hint)
+        return {"store": store} if store else {}
 
     @classmethod
     def find(cls, start: Path) -> ProjectLayout:

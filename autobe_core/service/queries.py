@@ -17,6 +17,7 @@ from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
 from autobe_core.service.session import ProjectSession
 from autobe_core.spec.io import dump_spec
+from autobe_core.store import BlobMissing, StoreError
 
 
 @dataclass(frozen=True)
@@ -173,5 +174,16 @@ def checkout(session: ProjectSession, ref: str | int, target: Path) -> tuple[int
     project = session.project()
     number = project.resolve(ref)
     manifest = session.manifest_at(project, number)
-    materialize(manifest, session.storage.blobs.get, target)
+    paths = {e.sha256: e.path for e in manifest}
+
+    def read(digest: str) -> bytes:
+        try:
+            return session.storage.blobs.get(digest)
+        except BlobMissing:
+            raise StoreError(
+                f"revision {number}'s file {paths.get(digest, '?')} (blob {digest[:12]}) "
+                "is missing from the project's store; nothing was written"
+            ) from None
+
+    materialize(manifest, read, target)
     return number, len(manifest)

@@ -14,7 +14,9 @@ Where it comes from is injected (:class:`StorageFactory`), so a service can run 
         text = storage.blobs.get_text(digest)
 
 The event store (eventsourcing) and the SQLAlchemy tables share the database the URL
-names (see :mod:`autobe_core.store.config`). On PostgreSQL with ``?schema=NAME`` the
+names (see :mod:`autobe_core.store.config`). Opening one runs at the storage boundary:
+a database that cannot be opened, is damaged or sits on a full disk is a
+:class:`~autobe_core.store.StoreError` with what to do. On PostgreSQL with ``?schema=NAME`` the
 schema is created when missing and holds every table.
 """
 
@@ -31,6 +33,7 @@ from sqlalchemy import Engine, NullPool, StaticPool, create_engine, text
 
 from autobe_core.history.application import ProjectHistory
 from autobe_core.service.layout import ProjectLayout
+from autobe_core.store import storage_errors
 from autobe_core.store.blobs import BlobStore, ModuleIndex
 from autobe_core.store.config import (
     SQLITE_LOCK_TIMEOUT_S,
@@ -158,7 +161,8 @@ def open_storage(
     """Open (creating tables as needed) the storage at ``url``; a relative SQLite path is
     resolved against ``base`` (default: the working directory)."""
     config = parse_storage_url(url, base)
-    with _one_at_a_time(config):
+    path = config.sqlite_path if config.backend == "sqlite" else None
+    with storage_errors(config.redacted(), path), _one_at_a_time(config):
         engine = create_storage_engine(config)
         try:
             history = ProjectHistory(

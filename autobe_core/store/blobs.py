@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -34,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
-from autobe_core.errors import AutobeError
+from autobe_core.store.errors import StoreDamaged, StoreError, storage_errors
 
 metadata = MetaData()
 
@@ -58,12 +60,6 @@ modules_table = Table(
 
 CHUNK = 500
 """Digests / keys per IN (...) query."""
-
-
-class StoreError(AutobeError):
-    """The blob store or module index is inconsistent."""
-
-    hint = "the project's store is damaged; restore its .autobe/ directory from a backup"
 
 
 class BlobMissing(StoreError, KeyError):
@@ -93,12 +89,30 @@ def _insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[
         conn.execute(table.insert(), rows)
 
 
+def where(engine: Engine) -> tuple[str, Path | None]:
+    """The store's URL for messages (no password) and, for SQLite, its file."""
+    url = engine.url
+    database = url.database or ""
+    path = Path(database) if url.get_backend_name() == "sqlite" and database and \
+        database != ":memory:" else None
+    return url.render_as_string(hide_password=True), path
+
+
+@contextmanager
+def guarded(engine: Engine) -> Iterator[None]:
+    """The storage boundary for ``engine``'s tables (see :mod:`autobe_core.store.errors`)."""
+    location, path = where(engine)
+    with storage_errors(location, path):
+        yield
+
+
 def create_tables(engine: Engine) -> None:
     """Create the autobe tables that do not exist yet (safe when two processes race)."""
-    try:
-        metadata.create_all(engine)
-    except DatabaseError:
-        metadata.create_all(engine)  # the other process created them first
+    with guarded(engine):
+        try:
+            metadata.create_all(engine)
+        except DatabaseError:
+            metadata.create_all(engine)  # the other process created them first
 
 
 class BlobStore:
@@ -140,7 +154,7 @@ class BlobStore:
             row = self._row(data)
             digests.append(row["digest"])
             rows.setdefault(row["digest"], row)
-        with self.engine.begin() as conn:
+        with guarded(self.engine), self.engine.begin() as conn:
             present = self._present(conn, list(rows))
             _insert_ignoring_duplicates(
                 conn, blobs_table, [r for d, r in rows.items() if d not in present]
@@ -150,16 +164,25 @@ class BlobStore:
     def get(self, digest: str) -> bytes:
         """The bytes stored under ``digest``; :class:`BlobMissing` when there are none,
         :class:`StoreError` when they do not hash to it."""
-        with self.engine.connect() as conn:
+        with guarded(self.engine), self.engine.connect() as conn:
             row = conn.execute(
                 select(blobs_table.c.encoding, blobs_table.c.data)
                 .where(blobs_table.c.digest == digest)
             ).first()
         if row is None:
             raise BlobMissing(f"no blob with sha256 {digest!r} in the blob store")
-        data = zlib.decompress(row.data) if row.encoding == "zlib" else bytes(row.data)
+        try:
+            data = zlib.decompress(row.data) if row.encoding == "zlib" else bytes(row.data)
+        except zlib.error as exc:
+            raise StoreDamaged(
+                f"the project's store ({where(self.engine)[0]}) is damaged: blob "
+                f"{digest[:12]} does not decompress ({exc})"
+            ) from exc
         if sha256_hex(data) != digest:
-            raise StoreError(f"blob {digest} is corrupt: its content has another sha256")
+            raise StoreDamaged(
+                f"the project's store ({where(self.engine)[0]}) is damaged: blob "
+                f"{digest[:12]} is corrupt (its content has another sha256)"
+            )
         return data
 
     def get_text(self, digest: str) -> str:
@@ -171,11 +194,11 @@ class BlobStore:
     def missing(self, digests: Iterable[str]) -> set[str]:
         """Those of ``digests`` that are not stored."""
         wanted = sorted(set(digests))
-        with self.engine.connect() as conn:
+        with guarded(self.engine), self.engine.connect() as conn:
             return set(wanted) - self._present(conn, wanted)
 
     def __len__(self) -> int:
-        with self.engine.connect() as conn:
+        with guarded(self.engine), self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(blobs_table)).scalar_one())
 
     @staticmethod
@@ -227,7 +250,7 @@ class ModuleIndex:
                     "a generator produced different text for the same key; "
                     "its output must depend only on its slice and version",
                 )
-        with self.engine.begin() as conn:
+        with guarded(self.engine), self.engine.begin() as conn:
             known = self._lookup(conn, list(rows))
             for key, (sha, _path) in known.items():
                 if sha != rows[key]["sha256"]:
@@ -247,7 +270,7 @@ class ModuleIndex:
 
     def lookup_files(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """key -> (file sha256, path), for the recorded ones of ``keys``."""
-        with self.engine.connect() as conn:
+        with guarded(self.engine), self.engine.connect() as conn:
             return self._lookup(conn, sorted(set(keys)))
 
     @staticmethod

@@ -69,7 +69,7 @@ def test_there_are_exception_classes_to_check() -> None:
                      "autobe_core.spec.diagnostics.DiagnosticError",
                      "autobe_core.spec.edits.support.EditProblem",
                      "autobe_core.importer.operations.Unrealized",
-                     "autobe_core.store.blobs.StoreError"):
+                     "autobe_core.store.errors.StoreError"):
         assert expected in found
 
 
