@@ -22,6 +22,12 @@ from autobe_core.verify.result import RungResult
 
 def init_result(result: InitResult) -> None:
     spec = result.spec
+    if result.replaced_incomplete:
+        err.print(
+            f"note: an earlier `autobe init` in {result.layout.root} had stopped before "
+            "recording revision 1; its incomplete state was replaced",
+            markup=False,
+        )
     out.print(
         f"created project [bold]{spec.name}[/] in {result.layout.root}: "
         f"{len(spec.models)} models, {len(spec.operations)} operations, "

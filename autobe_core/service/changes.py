@@ -127,7 +127,8 @@ def apply_proposal(
             )
         _save(session, project)
         hooks.at("committing")
-        commit(staged, layout.workspace)
+        with session.after_commit(revision.number):
+            commit(staged, layout.workspace)
     finally:
         if staged.state == "staged":
             discard(staged)
@@ -181,7 +182,8 @@ def rollback(
                 revision.number, ok=True, rungs=verification.to_dict()["rungs"]
             )
         _save(session, project)
-        commit(staged, session.layout.workspace)
+        with session.after_commit(revision.number):
+            commit(staged, session.layout.workspace)
     finally:
         if staged.state == "staged":
             discard(staged)

@@ -9,6 +9,7 @@ sharing one PostgreSQL store).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -40,8 +41,11 @@ class ProjectLock:
                 f"({holder or 'unknown'})",
                 "wait for it to finish, then run your command again; nothing was changed",
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}".encode(), 0)
+        # Who holds it, for the message of a second writer: best effort (a full disk
+        # must not stop the holder; the lock is the flock, not this text).
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}".encode(), 0)
         self._fd = fd
 
     def release(self) -> None:

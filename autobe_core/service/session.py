@@ -9,19 +9,30 @@ storage comes from is the caller's choice (:class:`~autobe_core.service.storage.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from types import TracebackType
 
-from autobe_core.build import Manifest, Staged, file_bytes
+from autobe_core.build import BuildError, Manifest, Staged, file_bytes
 from autobe_core.errors import AutobeError
-from autobe_core.history import Project
+from autobe_core.history import Project, ProjectMissing
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import ProjectLock
 from autobe_core.service.storage import Storage, StorageFactory
 from autobe_core.spec.io import parse_spec
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.store import StoreError
+
+
+class ProjectIncomplete(AutobeError):
+    """The project's directory exists but its store holds no revision: an ``init`` that
+    did not finish (killed, or a failure it could not clean up), or a store that lost its
+    history (a 0-byte database)."""
+
+
+class WorkspaceNotUpdated(AutobeError):
+    """A revision is recorded, but the workspace could not be brought up to it (after the
+    commit point: a read-only or immutable ``backend/``, a full disk)."""
 
 
 class ProjectSession:
@@ -58,10 +69,42 @@ class ProjectSession:
     # -- the aggregate
 
     def project(self) -> Project:
-        return self.storage.history.get()
+        """The project at its head (:class:`ProjectIncomplete` when the store holds no
+        revision)."""
+        try:
+            return self.storage.history.get()
+        except ProjectMissing:
+            root = self.layout.root
+            raise ProjectIncomplete(
+                f"{root} has no recorded revision: `autobe init` did not finish there "
+                "(it stopped before revision 1 was recorded), or its store "
+                f"({self.storage.describe()}) lost its history",
+                f"run `autobe init {root} --from SPEC` again to start over (your files in "
+                "backend/ are kept); if this project had revisions, restore its .autobe/ "
+                "directory from a backup instead",
+            ) from None
 
     def save(self, project: Project) -> None:
         self.storage.history.save(project)
+
+    @contextmanager
+    def after_commit(self, revision: int) -> Iterator[None]:
+        """Run the block that writes the workspace after revision ``revision`` was
+        recorded (the commit point): a failure there says that the revision is recorded
+        and how to bring the workspace up to it, instead of looking like a failed
+        command (which a script would retry, recording the change twice)."""
+        try:
+            yield
+        except (OSError, BuildError) as exc:
+            workspace = self.layout.workspace
+            reason = exc.message if isinstance(exc, BuildError) else _os_reason(exc)
+            raise WorkspaceNotUpdated(
+                f"revision {revision} is recorded, but {workspace} could not be brought "
+                f"up to it: {reason}",
+                f"make {workspace} writable (or free disk space), then run `autobe build`: "
+                f"it writes revision {revision}'s files, keeping your own; do not repeat "
+                "the command",
+            ) from exc
 
     # -- content by hash
 
@@ -123,3 +166,10 @@ class ProjectSession:
 
     def store_texts(self, texts: Iterable[str]) -> None:
         self.storage.blobs.put_many(file_bytes(t) for t in texts)
+
+
+def _os_reason(exc: OSError) -> str:
+    """An OSError in words: ``Operation not permitted: 'backend'``."""
+    if exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename!r}"
+    return exc.strerror or str(exc)
