@@ -2,12 +2,19 @@
 
 Names are validated before generation (see ``spec.naming``); free text (descriptions,
 messages, enum values) can hold anything, so it only ever reaches generated code as a
-literal produced by :func:`py_str` or a docstring produced by :func:`docstring`.
+literal produced by :func:`py_str`, a docstring produced by :func:`docstring` or a comment
+produced by :func:`comment`. Validation refuses control characters in free text; these
+functions do not rely on it: whatever the text, the source they return holds no NUL, no
+other control character but newline, no lone surrogate and no bidirectional override
+(each written as its escape), so it always compiles and always encodes as UTF-8. Text
+without such characters is written exactly as before.
 """
 
 from __future__ import annotations
 
 import textwrap
+
+from autobe_core.spec.text import visible
 
 
 def py_str(value: str) -> str:
@@ -24,7 +31,7 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
         return ""
-    escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = visible(cleaned.replace("\\", "\\\\").replace('"', '\\"'))
     lines = textwrap.wrap(
         escaped, width=max(20, width - len(indent)), break_long_words=False, break_on_hyphens=False
     ) or [escaped]
@@ -35,5 +42,6 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
 
 
 def comment(text: str) -> str:
-    """A single-line ``#`` comment; newlines cannot end the comment early."""
-    return "# " + " ".join(text.split())
+    """A single-line ``#`` comment; newlines cannot end the comment early, and other
+    control characters are shown escaped."""
+    return "# " + visible(" ".join(text.split()))

@@ -1,7 +1,7 @@
 """Semantic validation of a spec: every problem as a diagnostic, never an exception.
 
 :func:`validate` runs the rules (one module per area: names, models, actors, paths,
-operations, schemas; shared pieces in ``common``) and returns every problem, sorted by
+operations, schemas, text; shared pieces in ``common``) and returns every problem, sorted by
 where it is in the file; :func:`ensure_valid` raises DiagnosticError on errors.
 """
 

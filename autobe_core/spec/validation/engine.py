@@ -15,7 +15,9 @@ Rule families and their code prefixes:
 - ``path.*`` / ``param.*``: operation paths, their parameters and bindings;
 - ``operation.*``: what each operation kind needs; ``create.*``: required columns a
   create cannot fill;
-- ``field.*``, ``index.*``, ``dto.*``, ``model.*``, ``actor.*``, ``schema.*``: the rest.
+- ``field.*``, ``index.*``, ``dto.*``, ``model.*``, ``actor.*``, ``schema.*``: the rest;
+- ``text.*``: control characters and lone surrogates in free text (descriptions,
+  summaries, titles) and in any string no other rule reported (runs last).
 
 Warnings (severity ``warning``) do not stop generation: ``path.shadowed``,
 ``operation.method``, ``operation.body-type``, ``operation.auth-actor``,
@@ -39,6 +41,7 @@ from autobe_core.spec.validation.names import check_duplicates, check_names
 from autobe_core.spec.validation.operations import check_operations
 from autobe_core.spec.validation.paths import check_paths
 from autobe_core.spec.validation.schemas import check_schemas
+from autobe_core.spec.validation.text import check_text
 
 RULES: tuple[Rule, ...] = (
     check_names,
@@ -51,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     check_paths,
     check_operations,
     check_schemas,
+    check_text,
 )
 
 
