@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from autobe_core.importer.ast import DocDocument, PrismaApplication
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, PathPart, format_path
+from autobe_core.spec.files import check_data, read_data, read_text
 
 PRISMA_FILE = "prisma.json"
 DOCUMENT_FILE = "document.json"
@@ -99,8 +100,8 @@ def locate(paths: Sequence[Path]) -> SourceFiles:
 
 def _looks_like_document(path: Path) -> bool:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_data(path, "json")
+    except DiagnosticError:
         return path.name == DOCUMENT_FILE
     return isinstance(data, dict) and "operations" in data
 
@@ -134,13 +135,22 @@ def read_source(files: SourceFiles) -> AutobeSource:
 
 
 def _load_json(path: Path, label: str, key: str, problems: list[Diagnostic]) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Diagnostic(where(label), "file.unreadable", f"cannot read {path}: {exc}"))
+    try:  # bounded, UTF-8; nesting, size and text checked below (check_data)
+        text = read_text(path)
+    except DiagnosticError as exc:
+        problems += [replace(d, path=where(label)) for d in exc.diagnostics]
         return None
     try:
-        data = json.loads(text)
+        data = check_data(json.loads(text), path)
+    except DiagnosticError as exc:
+        problems += [replace(d, path=where(label) + d.path[1:]) for d in exc.diagnostics]
+        return None
+    except RecursionError:
+        problems.append(Diagnostic(
+            where(label), "file.too-deep", f"{path.name} is nested too deep to read",
+            ("a JSON document as AutoBe writes it",),
+        ))
+        return None
     except json.JSONDecodeError as exc:
         truncated = " (the file ends early: truncated?)" if exc.pos >= len(text.rstrip()) else ""
         problems.append(Diagnostic(
@@ -148,6 +158,12 @@ def _load_json(path: Path, label: str, key: str, problems: list[Diagnostic]) -> 
             "import.json-syntax",
             f"{path.name} is not valid JSON{truncated}: "
             f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+            ("a complete JSON document as AutoBe writes it",),
+        ))
+        return None
+    except ValueError as exc:  # a number too long to convert
+        problems.append(Diagnostic(
+            where(label), "import.json-syntax", f"{path.name} is not valid JSON: {exc}",
             ("a complete JSON document as AutoBe writes it",),
         ))
         return None

@@ -1,8 +1,8 @@
 """The spec layer: the typed project specification, changes to it, and their checks.
 
 Other packages import from here (or from the public modules :mod:`.model`,
-:mod:`.changeset`, :mod:`.diagnostics`, :mod:`.io`, :mod:`.naming` and
-:mod:`.semantics`); ``edits/`` and ``validation/`` are internal.
+:mod:`.changeset`, :mod:`.diagnostics`, :mod:`.io`, :mod:`.files`, :mod:`.naming`,
+:mod:`.semantics` and :mod:`.text`); ``edits/`` and ``validation/`` are internal.
 
 - :mod:`.model`: the specification's classes (``ProjectSpec``, ``Model``, ...);
 - :mod:`.changeset`: ``ChangeSet`` and its edit classes, read and written as files;
@@ -11,6 +11,8 @@ Other packages import from here (or from the public modules :mod:`.model`,
 - ``validation``: :func:`validate`, :func:`ensure_valid`;
 - :mod:`.diagnostics`: problems as data, with their JSON paths (:func:`format_path`);
 - :mod:`.io`: spec files (YAML or JSON);
+- :mod:`.files`: reading any input file safely (bounded, UTF-8, nesting and text checked);
+- :mod:`.text`: what free text may hold, and :func:`~.text.visible` to show any text;
 - :mod:`.naming`: the identifier grammar, reserved words and derived names;
 - :mod:`.semantics`: derived facts every generator and the validator agree on.
 """

@@ -1,4 +1,8 @@
-"""Reading and writing spec files (YAML or JSON) with shape errors as diagnostics."""
+"""Reading and writing spec files (YAML or JSON) with shape errors as diagnostics.
+
+Files are read through :mod:`.files` (bounded, UTF-8, nesting and text checked), so a
+spec or change file of any content is either data or diagnostics.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ import yaml
 from pydantic import ValidationError
 
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, format_path
+from autobe_core.spec.files import read_data
 from autobe_core.spec.model import ProjectSpec
+from autobe_core.spec.text import visible
 
 
 def parse_spec(data: Any) -> ProjectSpec:
@@ -34,26 +40,14 @@ def _from_pydantic(err: Any) -> Diagnostic:
 
 
 def read_mapping(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
-    """The top-level mapping of a ``.yaml`` / ``.yml`` / ``.json`` file; unreadable files,
-    syntax errors and other top levels are diagnostics (``keys``: what the mapping holds)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DiagnosticError(
-            [Diagnostic("$", "file.unreadable", f"cannot read {path}: {exc.strerror}")],
-            f"cannot read {path}",
-        ) from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise DiagnosticError(
-            [Diagnostic("$", "file.syntax", f"{path.name} is not valid YAML/JSON: {exc}")],
-            f"cannot parse {path}",
-        ) from None
+    """The top-level mapping of a ``.yaml`` / ``.yml`` / ``.json`` file; unreadable,
+    oversized, binary or malformed files and other top levels are diagnostics (``keys``:
+    what the mapping holds)."""
+    data = read_data(path)
     if not isinstance(data, dict):
         raise DiagnosticError(
             [Diagnostic("$", "file.not-a-mapping", "the top level must be a mapping", keys)],
-            f"cannot parse {path}",
+            visible(f"cannot parse {path}"),
         )
     return data
 
