@@ -122,7 +122,9 @@ def plain(value: Any, what: str) -> Any:
     replayed from the store, which only ever sees the JSON form.
     """
     try:
-        return json.loads(json.dumps(value, allow_nan=False, ensure_ascii=False))
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")  # a lone surrogate: no store can keep it
+        return json.loads(text)
     except (TypeError, ValueError) as exc:
         raise HistoryError(f"{what} is not plain JSON data: {exc}") from None
 
@@ -156,8 +158,15 @@ def delta_counts(delta: dict[str, Any]) -> dict[str, int]:
 
 
 def text_arg(value: Any, what: str, *, empty: bool = False) -> str:
+    """``value`` when it is a string the store can keep (no NUL, no lone surrogate)."""
     if not isinstance(value, str) or (not empty and not value.strip()):
         raise HistoryError(f"{what} must be a {'' if empty else 'non-empty '}string")
+    bad = next((c for c in value if c == "\x00" or "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        raise HistoryError(
+            f"{what} cannot be recorded: it holds {bad!a} at position {value.index(bad)} "
+            "(a NUL or a lone surrogate: not text the history keeps)"
+        )
     return value
 
 

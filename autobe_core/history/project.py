@@ -36,8 +36,21 @@ PROJECT_NAMESPACE = UUID("6f1c3a52-7d0e-4b8e-9a51-3c2b1f0e4d7a")
 PROJECT_ID = uuid5(PROJECT_NAMESPACE, "autobe-project")
 """Every store holds one project, always under this id."""
 
-TAG_NAME = re.compile(r"(?!\d+$)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
+TAG_NAME = re.compile(r"(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 """Tag names: letters, digits, ``._/-``, not all digits (those are revision numbers)."""
+
+RESERVED_TAGS = frozenset({"head"})
+"""Names a reference reads before any tag (in any case): a tag so named could never be
+reached."""
+
+TAG_HINT = (
+    "use letters, digits and . _ / - (not only digits, and not 'head', which always names "
+    "the newest revision), at most 100 characters"
+)
+
+REVISION_NUMBER = re.compile(r"[0-9]{1,18}")
+"""A revision number as a reference writes it: ASCII digits only (``"²".isdigit()`` is
+true, but ² is no revision)."""
 
 
 def _iso(timestamp: datetime | None) -> str:
@@ -157,9 +170,12 @@ class Project(Aggregate):
     def tag(self, name: str, revision: int | None = None) -> None:
         """Name a revision (default: the head). Tags never move."""
         if not isinstance(name, str) or not TAG_NAME.fullmatch(name):
+            raise HistoryError(f"invalid tag name {name!r}", TAG_HINT)
+        if name.lower() in RESERVED_TAGS:
             raise HistoryError(
-                f"invalid tag name {name!r}",
-                "use letters, digits and . _ / - (not only digits), at most 100 characters",
+                f"invalid tag name {name!r}: a reference reads it as the head revision, "
+                "so the tag could never be reached",
+                TAG_HINT,
             )
         if name in self._tags:
             raise DuplicateTag(f"tag {name!r} already names revision {self._tags[name]}")
@@ -288,16 +304,28 @@ class Project(Aggregate):
             raise UnknownRequest(f"request {request_id!r} is not pending: it {state}") from None
 
     def resolve(self, ref: str | int) -> int:
-        """A revision number from a number, ``"head"`` or a tag name."""
-        if isinstance(ref, str) and ref.lower() == "head":
-            return self.revision(self._head).number
-        if isinstance(ref, str) and ref in self._tags:
-            return self._tags[ref]
-        if isinstance(ref, str) and ref.isdigit():
-            ref = int(ref)
+        """A revision number from a number, ``"head"`` (any case) or a tag name;
+        UnknownRevision naming what is allowed for anything else."""
         if isinstance(ref, str):
-            raise UnknownRevision(f"no revision or tag {ref!r}")
-        return self.revision(ref).number
+            if ref.lower() == "head" and self._head:
+                return self._head
+            if ref in self._tags:
+                return self._tags[ref]
+            if REVISION_NUMBER.fullmatch(ref) and 1 <= int(ref) <= self._head:
+                return int(ref)
+            raise UnknownRevision(f"no revision or tag {ref!r}", self._references())
+        if isinstance(ref, bool) or not isinstance(ref, int) or not 1 <= ref <= self._head:
+            raise UnknownRevision(f"no revision {ref!r}", self._references())
+        return ref
+
+    def _references(self) -> str:
+        """What a revision reference may be, in this history."""
+        if not self._head:
+            return "the project has no revision yet"
+        tags = sorted(self._tags)
+        shown = ", ".join(tags[:8]) + (f" (+{len(tags) - 8} more)" if len(tags) > 8 else "")
+        named = f"a tag ({shown})" if tags else "a tag (there are none yet: autobe tag NAME)"
+        return f"give a revision number 1..{self._head}, head, or {named}"
 
     def state(self) -> dict[str, Any]:
         """The history state as plain JSON (a copy): what a snapshot holds, minus the
