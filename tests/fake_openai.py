@@ -41,6 +41,8 @@ class Reply:
     delay: float = 0.0
     """Seconds to wait before answering (longer than the client's timeout: a timeout)."""
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    """The reply's content-type header (a proxy's error page is ``text/html``)."""
 
 
 @dataclass
@@ -137,10 +139,22 @@ def error_reply(status: int = 500, message: str = "The server had an error") -> 
     )
 
 
+def raw_reply(text: str, *, status: int = 200, content_type: str = "text/html") -> Reply:
+    """``text`` as the body, sent as is: what a proxy, a login page or a server that is
+    not an OpenAI-compatible endpoint answers (``status`` 200: it looks like success)."""
+    return Reply(status=status, body=text, content_type=content_type)
+
+
 def slow_reply(delay: float, then: Reply | None = None) -> Reply:
     """``then`` (a valid empty completion by default) after ``delay`` seconds."""
     base = then or text_reply("too late")
-    return Reply(status=base.status, body=base.body, delay=delay, headers=base.headers)
+    return Reply(
+        status=base.status,
+        body=base.body,
+        delay=delay,
+        headers=base.headers,
+        content_type=base.content_type,
+    )
 
 
 class FakeOpenAI:
@@ -238,7 +252,7 @@ class FakeOpenAI:
                 ).encode("utf-8")
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type)
                     self.send_header("content-length", str(len(data)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)

@@ -14,7 +14,10 @@ planner never changes the project: nothing happens until the caller applies the 
 
 HTTP failures (timeouts, connection errors, 5xx, 429) are retried by the openai client
 (``http_retries``, with backoff); when they persist, :class:`LlmEndpointError` says what
-failed and after how many retries.
+failed and after how many retries. A successful status whose body is no chat completion
+(not JSON, or JSON without a ``choices`` list: a proxy's page, a server that is not
+OpenAI-compatible) is an :class:`LlmEndpointError` at once, quoting what the endpoint
+sent and saying what was expected.
 """
 
 from __future__ import annotations
@@ -190,12 +193,13 @@ class LlmPlanner:
         )
         where = config.describe()
         try:
-            return self.client.chat.completions.create(
+            raw = self.client.chat.completions.with_raw_response.create(
                 model=config.model,
                 messages=cast(Any, messages),
                 tools=cast(Any, [tool_definition()]),
                 tool_choice=cast(Any, tool_choice()),
             )
+            return _completion(raw, where)
         except openai.APITimeoutError:
             raise LlmEndpointError(
                 f"the model endpoint failed: no answer within {config.timeout:g} s "
@@ -221,6 +225,29 @@ class LlmPlanner:
                 f"the model endpoint failed ({where}): {exc}",
                 f"check {ENV_BASE_URL} and {ENV_MODEL}",
             ) from None
+
+
+def _completion(raw: Any, where: str) -> Any:
+    """The chat completion in a successful reply; LlmEndpointError when the body is not
+    one (a proxy's error page, a login form, a server that is not OpenAI-compatible)."""
+    text = str(raw.text)
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        what = "not JSON" if data is None else "JSON, but not a chat completion"
+        sent = f"it sent {_clip(text, 200)!r}" if text.strip() else "it sent an empty body"
+        content_type = raw.headers.get("content-type", "no content type")
+        raise LlmEndpointError(
+            f"the model endpoint answered HTTP {raw.status_code} ({content_type}) with a body "
+            f"that is {what} ({where}): {sent}; expected a chat completion: a JSON object "
+            'with a "choices" list',
+            f"check {ENV_BASE_URL}: it must be an OpenAI-compatible API (usually ending in "
+            "/v1), not a web page or a proxy's login",
+            raw.status_code,
+        )
+    return raw.parse()
 
 
 _HINT = (
