@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from autobe_core.planning.base import NotUnderstood
-from autobe_core.planning.rules.words import snake_of
+from autobe_core.planning.rules.words import PLAIN_WORD, name_of, snake_of
 from autobe_core.spec.changeset import IndexKind
 from autobe_core.spec.model import FieldFormat, FieldType, PlainField
 from autobe_core.spec.naming import field_problem
@@ -121,7 +121,7 @@ def parse_field(phrase: str) -> FieldRequest:
     m = _ENUM.search(text)
     if m:
         values = re.split(r"\s*(?:/|,|\||\bor\b|\band\b)\s*", m.group("values"))
-        enum = [snake_of(v) or v for v in values if v.strip()]
+        enum = [(snake_of(v) or v) if PLAIN_WORD.fullmatch(v) else v for v in values if v.strip()]
         text = text[: m.start()] + " " + text[m.end() :]
     type_word: str | None = None
     name_words: list[str] = []
@@ -163,7 +163,7 @@ def parse_field(phrase: str) -> FieldRequest:
             f"cannot read the field {phrase.strip()!r}: unexpected {' '.join(rest)!r}",
             ["add field NAME:TYPE to MODEL"],
         )
-    name = snake_of(" ".join(name_words))
+    name = name_of(" ".join(name_words), "field") if name_words else ""
     if not name:
         raise NotUnderstood(
             f"cannot read a field name in {phrase.strip()!r}",

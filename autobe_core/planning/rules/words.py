@@ -4,12 +4,18 @@ Requests are matched case-insensitively after :func:`normalize`: lower case, quo
 trailing punctuation dropped, polite openings ("please", "can you", "I want to") removed,
 whitespace collapsed. Names are built in the spec's styles: snake_case for models and
 fields, camelCase for path parameters and relations, kebab-case for path segments.
+
+A new name (of a field, a model, a namespace) is taken only as the user wrote it
+(:func:`name_of`): every word of the phrase must be a plain word (ASCII letters and
+digits, joined by ``_`` or ``-``), so ``due date`` is ``due_date`` but ``🎉:string`` or
+``x; import os`` is refused, never guessed into ``string`` or ``x_import_os``.
 """
 
 from __future__ import annotations
 
 import re
 
+from autobe_core.planning.base import NotUnderstood
 from autobe_core.spec.naming import singular
 
 ARTICLES = frozenset({"a", "an", "the", "some", "new", "another"})
@@ -55,6 +61,29 @@ def snake_of(text: str) -> str:
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text.strip())
     parts = [w for w in re.split(r"[^A-Za-z0-9]+", text.lower()) if w and w not in ARTICLES]
     return "_".join(parts)
+
+
+PLAIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*")
+"""A word a name is made of, as written: ``due``, ``due_date``, ``due-date``, ``dueDate``."""
+
+NAME_RULE = (
+    "a name is plain words of ASCII letters and digits (snake_case like due_date, "
+    "or words like 'due date'), as it will be stored"
+)
+
+
+def name_of(phrase: str, what: str) -> str:
+    """The snake_case name the words of ``phrase`` spell, one word for one part; a word
+    that is not a plain word (symbols, punctuation, other alphabets) is refused
+    (NotUnderstood naming it), never stripped into a different name."""
+    words = phrase.split()
+    bad = next((w for w in words if not PLAIN_WORD.fullmatch(w)), None)
+    if bad is not None or not words:
+        raise NotUnderstood(
+            f"{bad if bad is not None else phrase!r} cannot be a {what} name: {NAME_RULE}",
+            [],
+        )
+    return snake_of(phrase)
 
 
 def singular_words(snake: str) -> str:

@@ -13,7 +13,7 @@ from autobe_core.planning.rules.grammar.context import Context
 from autobe_core.planning.rules.grammar.registry import Form, reads
 from autobe_core.planning.rules.grammar.suggest import closest
 from autobe_core.planning.rules.removal import Removal, index_entries, plan_removal
-from autobe_core.planning.rules.words import snake_of, tokens
+from autobe_core.planning.rules.words import name_of, tokens
 from autobe_core.spec.changeset import (
     AddField,
     AddFieldEverywhere,
@@ -249,7 +249,7 @@ def rename_field(g: Context, text: str) -> Planned | None:
                 raise
             return None
     model, field = target
-    new = snake_of(m.group("new"))
+    new = name_of(m.group("new"), "field")
     problem = field_problem(new)
     if problem:
         raise NotUnderstood(f"{new!r} cannot be a field name: {problem}", [])

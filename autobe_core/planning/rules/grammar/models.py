@@ -15,7 +15,7 @@ from autobe_core.planning.rules.grammar.context import Context
 from autobe_core.planning.rules.grammar.operations import CRUD, grant
 from autobe_core.planning.rules.grammar.registry import Form, reads
 from autobe_core.planning.rules.removal import Removal, plan_removal
-from autobe_core.planning.rules.words import plural_snake, snake_of
+from autobe_core.planning.rules.words import name_of, plural_snake
 from autobe_core.spec.changeset import AddModel, Edit, RenameModel
 from autobe_core.spec.model import (
     Actor,
@@ -71,7 +71,7 @@ def add_model(g: Context, text: str) -> Planned | None:
         )
         if nm:
             raw = nm.group("ns")
-            namespace = g.resolver.namespace(raw) or pascal(snake_of(raw))
+            namespace = g.resolver.namespace(raw) or pascal(name_of(raw, "namespace"))
         elif pm:
             parent = g.resolver.model(pm.group("m"))
         elif om:
@@ -142,7 +142,7 @@ def _uses_timestamps(spec: ProjectSpec) -> bool:
 
 
 def _new_model_name(g: Context, phrase: str) -> str:
-    name = snake_of(phrase)
+    name = name_of(phrase, "model")
     name = plural_snake(singular_name(name))
     prefix = g.conv.prefix
     if prefix and not name.startswith(prefix):
@@ -186,7 +186,7 @@ def rename_model(g: Context, text: str) -> Planned | None:
     if not m:
         return None
     model = g.resolver.model(m.group("old"))
-    new = snake_of(m.group("new"))
+    new = name_of(m.group("new"), "model")
     prefix = g.conv.prefix
     if prefix and model.name.startswith(prefix) and not new.startswith(prefix):
         new = prefix + new
