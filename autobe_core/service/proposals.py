@@ -7,6 +7,10 @@ Proposing it applies the edits to the head spec and explains which modules they 
 user confirms) and then hands to :func:`autobe_core.service.changes.apply_proposal`,
 which records it without planning again. Edits that do not apply make a proposal that
 carries their diagnostics: applying it records the rejection (stage ``apply``).
+
+A request that asks for nothing (no edits) or whose words cannot be recorded (a NUL or a
+lone surrogate in the text or summary) is refused before anything is planned or recorded:
+a DiagnosticError, and no rejection in the history.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from autobe_core.planning.base import Plan, PlannerChain
 from autobe_core.planning.chain import default_chain
 from autobe_core.spec import apply, expand
 from autobe_core.spec.changeset import ChangeSet, load_changeset
-from autobe_core.spec.diagnostics import DiagnosticError
+from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
 from autobe_core.spec.model import ProjectSpec
+from autobe_core.spec.text import storable_problem
 
 ChangeRequest = str | Plan | ChangeSet | Path
 """Words, a planner's plan, typed edits, or a change file (YAML/JSON) of typed edits."""
@@ -85,17 +90,44 @@ def to_request(
     """The typed edits of ``request`` and how they came about; words are planned against
     ``spec`` (NotUnderstood when no planner understands them). ``text`` overrides the
     recorded request text."""
+    _check_text(text, "the request text")
     match request:
         case str():
+            _check_text(request, "the request")
             plan = (chain or default_chain()).plan(spec, request)
-            return _planned(plan, text or request)
+            return _checked(_planned(plan, text or request))
         case Plan():
-            return _planned(request, text or "")
+            return _checked(_planned(request, text or ""))
         case ChangeSet():
-            return Request(request, text or request.summary or "")
+            return _checked(Request(request, text or request.summary or ""))
         case Path():
             changeset = load_changeset(request)
-            return Request(changeset, text or changeset.summary or f"edits from {request.name}")
+            return _checked(
+                Request(changeset, text or changeset.summary or f"edits from {request.name}")
+            )
+
+
+def _check_text(text: str | None, what: str) -> None:
+    problem = storable_problem(text) if text else None
+    if problem:
+        raise DiagnosticError(
+            [Diagnostic("$", "request.text", f"{what} cannot be recorded: {problem}",
+                        ("text without NUL characters or lone surrogates",))],
+            "the request cannot be recorded; nothing was changed",
+        )
+
+
+def _checked(request: Request) -> Request:
+    """``request`` when it asks for something and its text can be recorded."""
+    if not request.changeset.edits:
+        raise DiagnosticError(
+            [Diagnostic("$.edits", "change.empty", "the change has no edits",
+                        ("one or more edits (see docs/changes.md)",))],
+            "nothing to change; nothing was recorded",
+        )
+    _check_text(request.text, "the request text")
+    _check_text(request.changeset.summary, "the summary ($.summary)")
+    return request
 
 
 def _planned(plan: Plan, text: str) -> Request:
