@@ -11,7 +11,14 @@ incremental builds, hand edits, checkouts. Clients import from here.
 """
 
 from autobe_core.build.builder import BuildProgress, BuildResult, clean_build
-from autobe_core.build.edits import edited_conflicts, edited_files, save_copies
+from autobe_core.build.edits import (
+    edited_conflicts,
+    edited_files,
+    fresh_dir,
+    missing_files,
+    save_copies,
+    user_content,
+)
 from autobe_core.build.errors import (
     BuildError,
     CorruptBlobError,
@@ -79,9 +86,11 @@ __all__ = [
     "edited_conflicts",
     "edited_files",
     "file_bytes",
+    "fresh_dir",
     "incremental_build",
     "leftovers",
     "materialize",
+    "missing_files",
     "modified_files",
     "prepare",
     "puts_of",
@@ -94,4 +103,5 @@ __all__ = [
     "swap",
     "text_sha256",
     "untracked_files",
+    "user_content",
 ]

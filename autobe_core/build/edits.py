@@ -7,7 +7,13 @@ new manifest records other content, which the file does not already hold) or rem
 A user file the manifest does not know (untracked) is a conflict when the change
 generates a file at its path with other content, or needs its path as a directory (or
 a directory of it as a file). Edits the change does not touch are no conflict: an
-incremental build keeps them, as it keeps untracked files.
+incremental build keeps them, as it keeps untracked files (``restore``, for
+``build --force``, makes every edit a conflict). Without a manifest every file is
+untracked: each one at a generated path whose bytes differ is a conflict.
+
+Saved copies go to a directory no earlier attempt used (:func:`fresh_dir`);
+:func:`user_content` is what differs from the generated files in a way the recompile
+ladder sees (what a check result is valid for).
 """
 
 from __future__ import annotations
@@ -79,11 +85,19 @@ def edited_files(workspace: Path, head: Manifest) -> list[str]:
     ]
 
 
-def edited_conflicts(workspace: Path, head: Manifest | None, new: Manifest) -> list[str]:
+def missing_files(workspace: Path, head: Manifest) -> list[str]:
+    """Head paths with nothing at all in the workspace (deleted generated files)."""
+    return [e.path for e in head if not os.path.lexists(workspace / e.path)]
+
+
+def edited_conflicts(
+    workspace: Path, head: Manifest | None, new: Manifest, *, restore: bool = False
+) -> list[str]:
     """Workspace paths holding user content that going from ``head`` to ``new`` would
     overwrite or remove (sorted): hand edits of files the change rewrites or removes,
     and untracked files in the way of generated ones. ``head`` None: every file is
-    untracked (a workspace without a manifest)."""
+    untracked (a workspace without a manifest). ``restore``: every hand edit is
+    written over (``build --force``), not only those the change touches."""
     head = head or Manifest()
     workspace = Path(workspace)
     conflicts: set[str] = set()
@@ -92,7 +106,9 @@ def edited_conflicts(workspace: Path, head: Manifest | None, new: Manifest) -> l
         if on_disk is None or on_disk == entry.sha256:
             continue
         target = new.get(entry.path)
-        if target is None or (target.sha256 != entry.sha256 and on_disk != target.sha256):
+        if target is None or (
+            (restore or target.sha256 != entry.sha256) and on_disk != target.sha256
+        ):
             conflicts.add(entry.path)
     files = set(new.entries)
     dirs = parent_dirs(files)
@@ -104,6 +120,43 @@ def edited_conflicts(workspace: Path, head: Manifest | None, new: Manifest) -> l
         elif collides(path, files, dirs):
             conflicts.add(path)
     return sorted(conflicts)
+
+
+CHECKED_SUFFIXES = (".py", ".pyi")
+CHECKED_NAMES = frozenset(
+    {"pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "mypy.ini", ".mypy.ini"}
+)
+"""Untracked files that can change what the recompile ladder finds (sources, tool
+configuration); other untracked files (notes, scripts, an editor's swap file) cannot."""
+
+
+def user_content(workspace: Path, manifest: Manifest) -> dict[str, str | None]:
+    """What in ``workspace`` differs from the files ``manifest`` records in a way the
+    recompile ladder can see: hand-edited generated files (path -> sha256), deleted ones
+    (path -> None), untracked sources and tool configuration (path -> sha256). Empty
+    when, for the ladder, the workspace holds exactly the generated files; equal for
+    two trees that check alike."""
+    workspace = Path(workspace)
+    found: dict[str, str | None] = {}
+    for entry in manifest:
+        on_disk = disk_sha(workspace / entry.path)
+        if on_disk != entry.sha256:
+            found[entry.path] = on_disk
+    for path in untracked_files(workspace, manifest):
+        name = path.rsplit("/", 1)[-1]
+        if name.endswith(CHECKED_SUFFIXES) or name in CHECKED_NAMES:
+            found[path] = disk_sha(workspace / path)
+    return dict(sorted(found.items()))
+
+
+def fresh_dir(parent: Path, name: str) -> Path:
+    """``parent/name``, or ``parent/name-2``, ``-3``, ...: the first that does not exist
+    (where one attempt's saved copies go, never mixed with another's)."""
+    candidate, number = Path(parent) / name, 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = Path(parent) / f"{name}-{number}"
+    return candidate
 
 
 def save_copies(workspace: Path, paths: Iterable[str], dest_dir: Path) -> list[str]:
@@ -164,12 +217,14 @@ def plan_tree(
     new: Manifest,
     texts: Mapping[str, str],
     keep: Set[str],
+    *,
+    restore: bool = False,
 ) -> tuple[dict[str, Put], list[str], list[str]]:
     """What an incremental build's tree holds, path by path (generated text, or the
     user's entry copied), with the preserved and the untracked paths. ``new`` is the
     new manifest and ``texts`` its generated texts. In step with
-    :func:`edited_conflicts`: what it reports, this overwrites or drops unless ``keep``
-    holds it; every other user entry is kept."""
+    :func:`edited_conflicts` (and its ``restore``): what it reports, this overwrites or
+    drops unless ``keep`` holds it; every other user entry is kept."""
     puts: dict[str, Put] = {}
     preserved: list[str] = []
     for entry in new:
@@ -177,7 +232,8 @@ def plan_tree(
         on_disk = disk_sha(source)
         old = head.get(entry.path)
         untouched_edit = (
-            old is not None and on_disk not in (None, old.sha256) and entry.sha256 == old.sha256
+            not restore and old is not None and on_disk not in (None, old.sha256)
+            and entry.sha256 == old.sha256
         )
         if on_disk is not None and (entry.path in keep or untouched_edit):
             puts[entry.path] = Put(source=source)

@@ -176,11 +176,13 @@ def prepare(
     lookup: Lookup | None = None,
     lookup_key: Lookup | None = None,
     keep: Iterable[str] = (),
+    restore: bool = False,
     progress: BuildProgress | None = None,
 ) -> Staged:
     """Build the complete tree of ``spec`` in a staging directory beside ``workspace``
     (untouched), reusing what ``head`` (the workspace's manifest; None: none) and the
-    lookups provide. See the module docstring for what the tree holds. Like every
+    lookups provide. See the module docstring for what the tree holds; ``restore``
+    makes every hand edit not in ``keep`` a conflict (``build --force``). Like every
     writer it first repairs what a crashed write left (``recover``), which
     removes any other staged tree of this workspace: stage one tree at a time."""
     started = time.perf_counter()
@@ -204,8 +206,13 @@ def prepare(
     manifest = Manifest.of(
         ManifestEntry(m.path, text_sha256(texts[m.path]), m.id, m.key) for m in modules
     )
-    puts, preserved, untracked = plan_tree(workspace, head, manifest, texts, keep_set)
-    conflicts = [p for p in edited_conflicts(workspace, head, manifest) if p not in keep_set]
+    puts, preserved, untracked = plan_tree(
+        workspace, head, manifest, texts, keep_set, restore=restore
+    )
+    conflicts = [
+        p for p in edited_conflicts(workspace, head, manifest, restore=restore)
+        if p not in keep_set
+    ]
     staging = stage_tree(workspace, puts, manifest)
     fresh = {p for p, source in sources.items() if source == "generated"}
     return Staged(
