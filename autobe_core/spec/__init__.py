@@ -63,13 +63,24 @@ from autobe_core.spec.diagnostics import (
     errors,
     format_path,
 )
-from autobe_core.spec.edits import AFTER_PREFIX, apply, check, creation, expand, invert
+from autobe_core.spec.edits import (
+    AFTER_PREFIX,
+    Outcome,
+    Step,
+    apply,
+    check,
+    creation,
+    expand,
+    invert,
+    run,
+)
 from autobe_core.spec.io import dump_spec, load_spec, parse_spec, read_mapping
 from autobe_core.spec.model import (
     Actor,
     ActorKind,
     AuthorizationType,
     Body,
+    DefaultValue,
     DtoKind,
     DtoOverride,
     DtoOverrides,
@@ -115,6 +126,7 @@ __all__ = [
     "ClearDtoOverride",
     "ConcreteEdit",
     "CrossCuttingEdit",
+    "DefaultValue",
     "Diagnostic",
     "DiagnosticError",
     "DtoKind",
@@ -136,6 +148,7 @@ __all__ = [
     "ModifyProject",
     "Operation",
     "OperationKind",
+    "Outcome",
     "Parameter",
     "PathPart",
     "PlainField",
@@ -158,6 +171,7 @@ __all__ = [
     "Severity",
     "SpecModel",
     "Stance",
+    "Step",
     "UniqueIndex",
     "apply",
     "changeset_json_schema",
@@ -175,5 +189,6 @@ __all__ = [
     "parse_changeset",
     "parse_spec",
     "read_mapping",
+    "run",
     "validate",
 ]

@@ -27,8 +27,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-FieldType = Literal["uuid", "string", "int", "double", "boolean", "datetime", "uri"]
-"""AutoBe's scalar types (prisma.json ``plainFields[].type``)."""
+FieldType = Literal["uuid", "string", "int", "double", "decimal", "boolean", "datetime", "uri"]
+"""AutoBe's scalar types (prisma.json ``plainFields[].type``), and ``decimal``: an exact
+number with ``precision`` digits, ``scale`` of them after the point (money)."""
+
+DefaultValue = str | int | float | bool
+"""A field's default: a JSON scalar of the field's type."""
 
 FieldFormat = Literal["email", "password"]
 """Extra meaning for a ``string`` field that changes validation or storage."""
@@ -105,6 +109,13 @@ class PlainField(SpecModel):
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    precision: int | None = None
+    """``decimal`` only: total digits (default 18)."""
+    scale: int | None = None
+    """``decimal`` only: digits after the point (default 2)."""
+    default: DefaultValue | None = None
+    """The value a row gets when none is given: the column's server default (rows that
+    exist when the field is added get it too) and the create DTO's default."""
 
 
 class UniqueIndex(SpecModel):
