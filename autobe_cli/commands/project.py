@@ -39,13 +39,27 @@ def init(directory: Path, spec_path: Path, store: str | None, author: str | None
 
 
 @click.command()
+@click.option(
+    "--keep-mine",
+    is_flag=True,
+    help="Keep files that differ from the head's where autobe cannot tell they are yours "
+    "(no manifest).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write the head's version of every file you edited, saving yours under "
+    ".autobe/saved/.",
+)
 @pass_context
-def build(ctx: Context) -> None:
+def build(ctx: Context, keep_mine: bool, force: bool) -> None:
     """Make the workspace hold the head revision's files (regenerating what is missing)."""
+    if keep_mine and force:
+        raise click.UsageError("--keep-mine and --force exclude each other")
     service = ctx.service()
     with render.build_progress() as progress:
-        modules = service.build(progress=progress)
-    render.build_result(modules, service.layout.workspace)
+        outcome = service.build(progress=progress, keep_mine=keep_mine, force=force)
+    render.build_result(outcome, service.layout.workspace)
 
 
 @click.command()

@@ -55,6 +55,8 @@ def plan(p: ChangePlan) -> None:
 
 
 def change_outcome(o: ChangeOutcome) -> None:
+    for note in o.notes:
+        err.print(Text(f"note: {note}"))
     if o.verification is not None and (o.rejected or not o.verification.ok):
         ladder_result(o.verification)
     if o.rejected:

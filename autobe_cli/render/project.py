@@ -15,7 +15,7 @@ from rich.text import Text
 
 from autobe_cli.render.console import STATUS_STYLE, err, out
 from autobe_core.errors import AutobeError
-from autobe_core.service import InitResult, Status
+from autobe_core.service import BuildOutcome, InitResult, Status
 from autobe_core.verify import LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult
 
@@ -58,25 +58,73 @@ def build_progress() -> Iterator[Callable[[int, int, str], None]]:
         yield advance
 
 
-def build_result(modules: int, workspace: Path) -> None:
-    out.print(f"workspace {workspace} holds the head revision ({modules} modules)")
+def build_result(o: BuildOutcome, workspace: Path) -> None:
+    synced = o.synced
+    for name in synced.cleaned:
+        err.print(Text(f"  removed what an interrupted command left: {name}"))
+    for path in synced.restored:
+        err.print(Text(f"  wrote again the deleted {path}"))
+    for path in synced.saved:
+        err.print(Text(f"  saved your version: {path}"))
+    for path in synced.kept:
+        err.print(Text(f"  kept your version of {path} (the head's differs)"))
+    edits = f"; {len(o.edited)} file(s) edited by hand, kept" if o.edited else ""
+    out.print(f"workspace {workspace} holds the head revision (r{synced.revision}, "
+              f"{o.modules} modules{edits})")
+    if o.edited:
+        out.print("  `autobe build --force` writes the head's versions, saving yours under "
+                  ".autobe/saved/")
 
 
 def status(s: Status) -> None:
-    out.print(f"project {s.name}: revision {s.head}; last check: {s.verification}")
+    out.print(Text(f"project {s.name}: revision {s.head}; last check: {s.verification}"))
     out.print(f"store: {s.store}")
     if s.unrealized:
         out.print(f"unrealized operations: {s.unrealized} (custom: answer 501 until realized)")
-    if not s.built:
-        out.print("workspace: not built (run `autobe build`)")
-    elif not s.in_sync:
-        out.print("workspace: behind the head (the next command brings it up to date)")
-    else:
-        out.print("workspace: holds the head revision")
+    if s.busy:
+        out.print(Text(f"another autobe process is working on this project ({s.busy})"))
+    out.print(Text(f"workspace: {_workspace_state(s)}"))
+    label = "differs from the head" if s.manifest_missing else "edited by hand"
     for path in s.edited:
-        out.print(Text(f"  edited by hand: {path}"))
+        out.print(Text(f"  {label}: {path}"))
+    for path in s.missing:
+        out.print(Text(f"  deleted: {path} (`autobe build` writes it again)"))
     for path in s.untracked:
         out.print(Text(f"  your own file:  {path}"))
+    for name in s.leftovers:
+        out.print(Text(
+            f"  left by an interrupted command: {name} (the next `autobe build` or change "
+            "removes it)"
+        ))
+
+
+def _workspace_state(s: Status) -> str:
+    if s.manifest_missing:
+        what = (
+            f"`autobe build` stops on the {len(s.edited)} file(s) below that differ from the "
+            "head; --keep-mine keeps them, --force saves them under .autobe/saved/ and "
+            "writes the head's"
+            if s.edited
+            else "`autobe build` writes it again (no file differs from the head's)"
+        )
+        return (
+            "its manifest (.autobe-manifest.json) is missing, so autobe cannot tell your "
+            f"edits from its own files; {what}"
+        )
+    if not s.built:
+        return "not built (run `autobe build`)"
+    if not s.in_sync:
+        held = (
+            f"revision {s.workspace_revision}'s files" if s.workspace_revision
+            else "the files of no recorded revision"
+        )
+        return (
+            f"holds {held}, behind the head (`autobe build` or the next change brings it "
+            "up to date)"
+        )
+    if s.edited:
+        return f"holds the head revision, with {len(s.edited)} file(s) edited by hand (below)"
+    return "holds the head revision"
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from autobe_core.service.project_service import ProjectService
 from autobe_core.service.proposals import ChangePlan, ChangeRequest, Proposal, Request
 from autobe_core.service.queries import BlameEntry, FileDiff, LogEntry, RevisionDiff
 from autobe_core.service.session import ProjectSession
-from autobe_core.service.staging import UserEditsConflict
+from autobe_core.service.staging import SaveFailed, Synced, UserEditsConflict
 from autobe_core.service.storage import (
     ConfiguredStorage,
     MemoryStorage,
@@ -25,12 +25,13 @@ from autobe_core.service.storage import (
     destroy_storage,
     open_storage,
 )
-from autobe_core.service.workspace import Status
+from autobe_core.service.workspace import BuildOutcome, Status, WorkspaceNotAtHead
 
 __all__ = [
     "PAUSE_ENV",
     "STORE_URL_ENV",
     "BlameEntry",
+    "BuildOutcome",
     "BuildProgress",
     "ChangeOptions",
     "ChangeOutcome",
@@ -51,10 +52,13 @@ __all__ = [
     "Proposal",
     "Request",
     "RevisionDiff",
+    "SaveFailed",
     "Status",
     "Storage",
     "StorageFactory",
+    "Synced",
     "UserEditsConflict",
+    "WorkspaceNotAtHead",
     "destroy_storage",
     "open_storage",
 ]

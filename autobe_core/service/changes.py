@@ -10,11 +10,16 @@ Every one follows the same order, which is what makes them atomic:
 4. verify the staged tree (mypy --strict on everything, the tests the change reaches);
    a failure is recorded as a rejected change and the staged tree is thrown away;
 5. store the new blobs, then save the events: **the commit point**;
-6. swap the staged tree into place.
+6. swap the staged tree into place (with ``--force``, the user's versions of what it
+   writes over are saved under ``.autobe/saved/`` just before step 5).
 
 A process killed before step 5 leaves the previous head and an untouched workspace
 (leftover staging is removed on the next run); killed between 5 and 6, the next command
-finds the workspace one revision behind and rolls it forward from the blobs.
+finds the workspace one revision behind and rolls it forward from the blobs. After
+step 5 nothing reports a failure for the recorded revision: a workspace that changed
+meanwhile (an editor's swap file) is rolled forward around what appeared
+(:func:`~autobe_core.service.staging.swap_in`); only a workspace that cannot be written
+at all says so, naming the recorded revision.
 """
 
 from __future__ import annotations
@@ -23,15 +28,24 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from autobe_core.build import Staged, commit, discard
+from autobe_core.build import Staged, discard, user_content
 from autobe_core.errors import AutobeError
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import HistoryConflict, Project, Revision
 from autobe_core.service.hooks import Hooks
 from autobe_core.service.proposals import ChangePlan, Proposal, Request
 from autobe_core.service.session import ProjectSession
-from autobe_core.service.staging import delta_of, recorded, stage, sync_workspace
+from autobe_core.service.staging import (
+    Synced,
+    delta_of,
+    recorded,
+    save_forced,
+    stage,
+    swap_in,
+    sync_workspace,
+)
 from autobe_core.service.test_scope import tests_reached
+from autobe_core.service.workspace import remember_check
 from autobe_core.verify import LadderResult, run_ladder
 
 
@@ -62,6 +76,9 @@ class ChangeOutcome:
     rejected: bool = False
     kept: list[str] = field(default_factory=list)
     saved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What happened to the workspace besides the change (a roll-forward first, files
+    that appeared while it ran, leftovers of an interrupted command removed)."""
 
 
 def apply_proposal(
@@ -85,12 +102,12 @@ def apply_proposal(
         raise proposal.problem
     plan = proposal.plan
     layout = session.layout
-    sync_workspace(session, project, hooks)
-    hooks.at("planned")
-    staged, kept, saved = stage(
-        session, plan.spec, hooks, f"r{project.head + 1}",
-        keep_mine=options.keep_mine, force=options.force,
+    synced = sync_workspace(
+        session, project, hooks, keep_mine=options.keep_mine, force=options.force
     )
+    hooks.at("planned")
+    staging = stage(session, plan.spec, hooks, keep_mine=options.keep_mine, force=options.force)
+    staged, checked = staging.staged, None
     try:
         verification = None
         if options.verify:
@@ -108,8 +125,11 @@ def apply_proposal(
                     session, project, request_id, proposal.request, options, "verify", diagnostics
                 )
                 return ChangeOutcome(
-                    plan, verification=verification, rejected=True, staged_counts=staged.counts
+                    plan, verification=verification, rejected=True,
+                    staged_counts=staged.counts, notes=_notes(synced, before=True),
                 )
+            checked = user_content(staged.path, staged.manifest)
+        saved = save_forced(session, staging.to_save, f"r{project.head + 1}")
         hooks.at("storing")
         session.store_spec(plan.spec)
         manifest_hash = session.store_build(staged)
@@ -125,14 +145,16 @@ def apply_proposal(
             project.record_verification(
                 revision.number, ok=verification.ok, rungs=verification.to_dict()["rungs"]
             )
-        _save(session, project)
+        _save(session, project)  # the commit point
         hooks.at("committing")
         with session.after_commit(revision.number):
-            commit(staged, layout.workspace)
+            after = swap_in(session, project, staging, hooks, force=options.force)
     finally:
-        if staged.state == "staged":
-            discard(staged)
-    return _landed(plan, project, revision, staged, verification, kept, saved)
+        discard(staged)
+    if verification is not None and checked is not None:
+        remember_check(layout, revision.number, verification.ok, checked)
+    return _landed(plan, project, revision, staged, verification, synced, staging.kept, saved,
+                   after)
 
 
 def rollback(
@@ -146,12 +168,12 @@ def rollback(
         raise AutobeError(f"revision {number} is already the head; nothing to roll back")
     spec = session.spec_at(project, number)
     expected = session.manifest_at(project, number)
-    sync_workspace(session, project, hooks)
-    before = session.spec_at(project, project.head)
-    staged, kept, saved = stage(
-        session, spec, hooks, f"rollback-r{number}",
-        keep_mine=options.keep_mine, force=options.force,
+    synced = sync_workspace(
+        session, project, hooks, keep_mine=options.keep_mine, force=options.force
     )
+    before = session.spec_at(project, project.head)
+    staging = stage(session, spec, hooks, keep_mine=options.keep_mine, force=options.force)
+    staged, checked = staging.staged, None
     try:
         if staged.manifest != expected:
             raise AutobeError(
@@ -169,6 +191,8 @@ def rollback(
                     f"revision {number} no longer passes check; rollback "
                     "abandoned, nothing changed"
                 )
+            checked = user_content(staged.path, staged.manifest)
+        saved = save_forced(session, staging.to_save, f"rollback-r{number}")
         manifest_hash = session.store_build(staged)
         revision = project.roll_back(
             number,
@@ -181,13 +205,15 @@ def rollback(
             project.record_verification(
                 revision.number, ok=True, rungs=verification.to_dict()["rungs"]
             )
-        _save(session, project)
+        _save(session, project)  # the commit point
         with session.after_commit(revision.number):
-            commit(staged, session.layout.workspace)
+            after = swap_in(session, project, staging, hooks, force=options.force)
     finally:
-        if staged.state == "staged":
-            discard(staged)
-    return _landed(None, project, revision, staged, verification, kept, saved)
+        discard(staged)
+    if verification is not None and checked is not None:
+        remember_check(session.layout, revision.number, verification.ok, checked)
+    return _landed(None, project, revision, staged, verification, synced, staging.kept, saved,
+                   after)
 
 
 def _landed(
@@ -196,18 +222,46 @@ def _landed(
     revision: Revision,
     staged: Staged,
     verification: LadderResult | None,
+    synced: Synced,
     kept: list[str],
     saved: list[str],
+    after: Synced | None,
 ) -> ChangeOutcome:
+    """The outcome of a recorded revision: what the change kept and saved, and what
+    bringing the workspace to the head before and after it did."""
+    notes = _notes(synced, before=True)
+    if after is not None:
+        notes.append(
+            f"the workspace changed while the change ran; revision {revision.number}'s "
+            "files were written around what appeared there (your files are kept)"
+        )
+        notes.extend(_notes(after, before=False))
+    extra = after or Synced()
     return ChangeOutcome(
         plan,
         project.revision(revision.number),
         staged.counts,
         [e.module_id for e in staged.regenerated],
         verification,
-        kept=kept,
-        saved=saved,
+        kept=sorted({*synced.kept, *kept, *extra.kept}),
+        saved=sorted({*synced.saved, *saved, *extra.saved}),
+        notes=notes,
     )
+
+
+def _notes(synced: Synced, *, before: bool) -> list[str]:
+    """What bringing the workspace to the head did, in words (kept and saved files are
+    listed on their own)."""
+    notes = []
+    if synced.cleaned:
+        notes.append(
+            "removed what an interrupted command had left: " + ", ".join(synced.cleaned)
+        )
+    if before and synced.wrote:
+        notes.append(f"the workspace was first brought to revision {synced.revision}")
+    if synced.restored:
+        notes.append("deleted generated files written again: " + ", ".join(synced.restored))
+    return notes
 
 
 def _request(project: Project, request_id: str, request: Request, options: ChangeOptions) -> None:

@@ -34,7 +34,7 @@ from autobe_core.service.proposals import ChangeRequest, Proposal
 from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.storage import ConfiguredStorage, StorageFactory
-from autobe_core.service.workspace import Status
+from autobe_core.service.workspace import BuildOutcome, Status
 from autobe_core.spec.io import dump_spec, load_spec
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.verify import LadderProgress, LadderResult, RungName
@@ -161,25 +161,29 @@ class ProjectService:
 
     # -- the workspace
 
-    def build(self, progress: BuildProgress | None = None) -> int:
-        """Make the workspace hold the head revision's files (a no-op when it does);
-        returns the number of modules in the workspace."""
+    def build(
+        self,
+        progress: BuildProgress | None = None,
+        *,
+        keep_mine: bool = False,
+        force: bool = False,
+    ) -> BuildOutcome:
+        """Make the workspace hold the head revision's files (a no-op when it does).
+        Files that would be written over stop it (UserEditsConflict) only when there is
+        no manifest; ``keep_mine`` keeps them; ``force`` saves every hand edit under
+        .autobe/saved/ and writes the head's files over it."""
         with self.session(write=True) as session:
-            return workspace.build(session, progress)
+            return workspace.build(session, progress, keep_mine=keep_mine, force=force)
 
     def check(
         self,
         rungs: Sequence[RungName] | None = None,
         progress: LadderProgress | None = None,
     ) -> LadderResult:
-        """Run the recompile ladder on the workspace; when every rung ran and the
-        workspace holds the head's files, the result is recorded on the head revision."""
-        checked = workspace.built_manifest(self.layout)
-        result = workspace.ladder(self.layout, rungs, progress)
-        if workspace.is_full(rungs):
-            with self.session(write=True) as session:
-                workspace.record_check(session, checked, result)
-        return result
+        """Run the recompile ladder on the workspace, which must hold the head's files
+        (WorkspaceNotAtHead names the revision it holds otherwise); when every rung ran,
+        the result is recorded (on the head revision when the files are unedited)."""
+        return workspace.check(self.session, rungs, progress)
 
     def checkout(self, revision: str | int, target: Path) -> tuple[int, int]:
         """Write revision ``revision``'s files into ``target`` (new or empty); returns
