@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from autobe_core.build import materialize
+from autobe_core.errors import AutobeError
 from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
 from autobe_core.service.session import ProjectSession
@@ -141,8 +142,23 @@ class BlameEntry:
     request: str
 
 
+class NotGenerated(AutobeError):
+    """A path that names no generated file (nor a folder of them) at the head."""
+
+    def __init__(self, path: str, paths: list[str], head: int) -> None:
+        folders = {p.rsplit("/", i)[0] + "/" for p in paths for i in range(1, p.count("/") + 1)}
+        close = difflib.get_close_matches(path, [*paths, *sorted(folders)], n=5, cutoff=0.6)
+        super().__init__(
+            f"{path!r} is not a generated file or folder of revision {head}"
+            + (f"; close matches: {', '.join(close)}" if close else ""),
+            "give a path as `autobe blame` lists them (relative to backend/, e.g. "
+            "app/models/), or no path for every file",
+        )
+
+
 def blame(session: ProjectSession, prefix: str = "") -> list[BlameEntry]:
-    """For each file at head (under ``prefix``), the revision that last changed it."""
+    """For each file at head (under ``prefix``), the revision that last changed it;
+    NotGenerated when ``prefix`` starts no generated file's path."""
     project = session.project()
     head_manifest = session.manifest_at(project, project.head)
     last: dict[str, Revision] = {}
@@ -150,6 +166,9 @@ def blame(session: ProjectSession, prefix: str = "") -> list[BlameEntry]:
         for kind in ("added", "changed"):
             for entry in revision.delta.get(kind, []):
                 last[entry["path"]] = revision
+    paths = [entry.path for entry in head_manifest]
+    if not any(path.startswith(prefix) for path in paths):
+        raise NotGenerated(prefix, paths, project.head)
     out: list[BlameEntry] = []
     for entry in head_manifest:
         if not entry.path.startswith(prefix):
