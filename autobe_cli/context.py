@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from autobe_core.service import ProjectService
+from autobe_core.spec import Diagnostic, DiagnosticError
+from autobe_core.spec.text import storable_problem
 
 
 @dataclass
@@ -33,3 +35,18 @@ def default_author() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def author_of(given: str | None) -> str:
+    """The author to record: ``--author`` when given, else :func:`default_author`;
+    DiagnosticError when it holds what the history cannot keep (a NUL, or a lone
+    surrogate: bytes of a name that are not UTF-8)."""
+    author = given or default_author()
+    problem = storable_problem(author)
+    if problem:
+        raise DiagnosticError(
+            [Diagnostic("--author", "request.author", f"the author cannot be recorded: {problem}",
+                        ("a name in UTF-8, without NUL characters",))],
+            "the author (--author or AUTOBE_AUTHOR) cannot be recorded; nothing was changed",
+        )
+    return author

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from autobe_cli.context import Context, default_author, pass_context
-from autobe_cli.render import build_progress, ladder_progress
+from autobe_cli.context import Context, author_of, pass_context
+from autobe_cli.render import build_progress, ladder_progress, safe
 from autobe_cli.render import history as render
 from autobe_core.service import ChangeOptions, Hooks
 
@@ -66,7 +66,7 @@ def change(
         raise click.UsageError('give either a REQUEST ("add notifications") or --edits FILE')
     service = ctx.service()
     options = ChangeOptions(
-        author=author or default_author(),
+        author=author_of(author),
         keep_mine=keep_mine,
         force=force,
         verify=not no_verify,
@@ -85,6 +85,7 @@ def change(
         render.explanation(proposal.request)
         render.plan(proposal.checked())
         if dry_run:
+            render.dry_run()
             return
         if not yes:
             if not sys.stdin.isatty():
@@ -156,7 +157,7 @@ def rollback(
 ) -> None:
     """Record a new revision equal to REV (nothing is regenerated when its blobs exist)."""
     options = ChangeOptions(
-        author=author or default_author(), keep_mine=keep_mine, force=force, verify=verify
+        author=author_of(author), keep_mine=keep_mine, force=force, verify=verify
     )
     with ladder_progress(enabled=verify) as ladder:
         outcome = ctx.service().rollback(rev, options, Hooks(ladder=ladder))
@@ -176,7 +177,7 @@ def rollback(
 def checkout(ctx: Context, rev: str, target: Path) -> None:
     """Write revision REV's generated files into a directory."""
     number, files = ctx.service().checkout(rev, target)
-    click.echo(f"wrote revision {number} ({files} files) to {target}")
+    click.echo(safe(f"wrote revision {number} ({files} files) to {target}"))
 
 
 @click.command()

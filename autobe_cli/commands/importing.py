@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from autobe_cli import render
-from autobe_cli.context import default_author
+from autobe_cli.context import author_of
 from autobe_core.service import ProjectService
 
 
@@ -58,7 +58,7 @@ def import_command(
             list(paths),
             target,
             name=name,
-            author=author or default_author(),
+            author=author_of(author),
             store=store,
             progress=progress,
         )
@@ -67,4 +67,4 @@ def import_command(
         return
     render.emit(outcome.report.to_text(details=not quiet), None)
     render.init_result(outcome.result)
-    render.err.print(f"import report saved: {outcome.report_text} (and .json)")
+    render.err.print(render.plain(f"import report saved: {outcome.report_text} (and .json)"))

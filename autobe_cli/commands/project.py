@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from autobe_cli import render
-from autobe_cli.context import Context, default_author, pass_context
+from autobe_cli.context import Context, author_of, pass_context
 from autobe_core.service import ProjectService
 from autobe_core.verify import RUNGS
 
@@ -33,7 +33,7 @@ def init(directory: Path, spec_path: Path, store: str | None, author: str | None
     """Create a project in DIRECTORY from a spec file: revision 1, built."""
     with render.build_progress() as progress:
         result = ProjectService.init(
-            directory, spec_path, author=author or default_author(), store=store, progress=progress
+            directory, spec_path, author=author_of(author), store=store, progress=progress
         )
     render.init_result(result)
 

@@ -2,6 +2,12 @@
 
 Results go to standard output; progress and errors go to standard error, so output
 stays pipeable (``autobe graph > g.dot``).
+
+Text that comes from a user or a model (request words, authors, summaries, file names,
+error messages quoting input) is shown through :func:`plain` (a rich ``Text``, so no
+``[markup]`` in it applies) or :func:`safe` (a string): control characters, lone
+surrogates and bidirectional overrides are written as escapes (``\x1b``), so nothing in
+the text can move the cursor, recolour the terminal or fail to encode.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from autobe_core.errors import AutobeError
+from autobe_core.spec.text import visible
 
 WIDTH_WHEN_PIPED = 120
 """Tables keep their columns readable when output goes to a file or a pipe."""
@@ -24,16 +32,26 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 STATUS_STYLE = {"passed": "green", "failed": "bold red", "skipped": "dim"}
 
 
+def safe(text: object) -> str:
+    """``str(text)`` with what a terminal would act on escaped (see the module doc)."""
+    return visible(str(text))
+
+
+def plain(text: object, style: str = "") -> Text:
+    """``text`` as rich Text: escaped (:func:`safe`), and no markup in it applies."""
+    return Text(safe(text), style=style)
+
+
 def error(exc: AutobeError | OSError) -> None:
     """A failure the user can act on: its message (and hint), nothing else."""
     err.print("[bold red]error:[/]", end=" ")
-    err.print(str(exc), markup=False)
+    err.print(plain(exc))
 
 
 def internal_error(exc: BaseException) -> None:
     """A bug: one line naming it, and how to see the traceback."""
     err.print("[bold red]internal error:[/]", end=" ")
-    err.print(f"{type(exc).__name__}: {exc}", markup=False)
+    err.print(plain(f"{type(exc).__name__}: {exc}"))
     err.print(
         "  hint: this is a bug in autobe; rerun the command with --debug "
         "(autobe --debug ...) to see the traceback",
@@ -43,10 +61,10 @@ def internal_error(exc: BaseException) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     if output is None:
-        out.file.write(text)
+        out.file.write(safe(text))
         out.file.flush()
     else:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        err.print(plain(f"wrote {output}"))
 
 

@@ -1,4 +1,8 @@
-"""Presentation of the history: plans, outcomes, log, show, diff, blame."""
+"""Presentation of the history: plans, outcomes, log, show, diff, blame.
+
+Every text a user or a model wrote (requests, authors, explanations, paths, diffs) is
+shown through :func:`~autobe_cli.render.console.plain` / ``safe``: escaped, never obeyed.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,8 @@ from typing import Any
 import yaml
 from rich.syntax import Syntax
 from rich.table import Table
-from rich.text import Text
 
-from autobe_cli.render.console import err, out
+from autobe_cli.render.console import err, out, plain, safe
 from autobe_cli.render.project import ladder_result
 from autobe_core.history import Rejection
 from autobe_core.planning.base import NotUnderstood
@@ -29,16 +32,16 @@ def explanation(request: Request) -> None:
         return
     planner, tokens, tries = request.planner, request.tokens, request.tries
     cost = f" ({tokens} tokens, {tries} tries)" if planner == "llm" else ""
-    out.print(Text(f"planner {planner}{cost}: {request.explanation}"))
+    out.print(plain(f"planner {planner}{cost}: {request.explanation}"))
 
 
 def not_understood(exc: NotUnderstood) -> None:
     err.print("[bold red]error:[/]", end=" ")
-    err.print(Text(exc.message))
+    err.print(plain(exc.message))
     if exc.closest:
-        err.print(Text("  closest: " + ", ".join(exc.closest[:8])))
+        err.print(plain("  closest: " + ", ".join(exc.closest[:8])))
     if exc.hint:
-        err.print(Text(f"  hint: {exc.hint}"))
+        err.print(plain(f"  hint: {exc.hint}"))
     err.print("nothing was changed")
 
 
@@ -46,17 +49,20 @@ def plan(p: ChangePlan) -> None:
     out.print(f"plan against revision {p.base}: {len(p.concrete.edits)} edit(s)")
     for edit in p.concrete.edits:
         data = edit.model_dump(mode="json", by_alias=True, exclude_none=True)
-        out.print(Text("  " + yaml.safe_dump(data, default_flow_style=True, width=1000).strip()))
+        out.print(plain("  " + yaml.safe_dump(data, default_flow_style=True, width=1000).strip()))
     out.print(f"modules: {p.affected.summary()}")
     for m in p.affected.touched:
         why = "; ".join(r.render() for r in m.reasons) or "-"
-        out.print(Text(f"  {m.change:8} {m.path}  <- {why}"))
+        out.print(plain(f"  {m.change:8} {m.path}  <- {why}"))
+
+
+def dry_run() -> None:
     out.print("dry run: nothing was written")
 
 
 def change_outcome(o: ChangeOutcome) -> None:
     for note in o.notes:
-        err.print(Text(f"note: {note}"))
+        err.print(plain(f"note: {note}"))
     if o.verification is not None and (o.rejected or not o.verification.ok):
         ladder_result(o.verification)
     if o.rejected:
@@ -81,9 +87,9 @@ def change_outcome(o: ChangeOutcome) -> None:
     label = f"rollback to r{r.rolled_back_to}" if r.rolled_back_to else "change"
     out.print(f"revision {r.number} ({label}): {counts}; {verified}")
     for path in o.kept:
-        err.print(Text(f"  kept your version of {path}"))
+        err.print(plain(f"  kept your version of {path}"))
     for path in o.saved:
-        err.print(Text(f"  saved your version: {path}"))
+        err.print(plain(f"  saved your version: {path}"))
 
 
 def log_data(e: LogEntry) -> dict[str, Any]:
@@ -123,8 +129,8 @@ def log(entries: list[LogEntry]) -> None:
         table.add_row(
             str(r.number),
             r.timestamp[:16].replace("T", " "),
-            Text(r.author),
-            Text(request),
+            plain(r.author),
+            plain(request),
             f"{e.regenerated} / {e.reused} / {e.removed}",
             e.verification,
             str(r.tokens),
@@ -142,8 +148,8 @@ def rejections(items: list[Rejection]) -> None:
     for item in items:
         table.add_row(
             item.timestamp[:19].replace("T", " "),
-            Text(item.author),
-            Text(item.text),
+            plain(item.author),
+            plain(item.text),
             item.stage,
             str(len(item.diagnostics)),
         )
@@ -152,36 +158,36 @@ def rejections(items: list[Rejection]) -> None:
 
 def show(e: LogEntry) -> None:
     r = e.revision
-    out.print(Text(f"revision {r.number} ({r.kind}) {r.timestamp}"))
+    out.print(plain(f"revision {r.number} ({r.kind}) {r.timestamp}"))
     out.print(
-        Text(
+        plain(
             f"author:  {r.author}\nrequest: {r.text}\nplanner: {r.planner} "
             f"(tokens {r.tokens}, tries {r.tries})"
         )
     )
     if e.tags:
-        out.print(Text(f"tags:    {', '.join(e.tags)}"))
-    out.print(Text(f"spec:    {r.spec_hash[:16]}  manifest: {r.manifest_hash[:16]}"))
+        out.print(plain(f"tags:    {', '.join(e.tags)}"))
+    out.print(plain(f"spec:    {r.spec_hash[:16]}  manifest: {r.manifest_hash[:16]}"))
     out.print(f"modules: {e.modules_summary()}; check: {e.verification}")
     if r.changeset.get("edits"):
         out.print("edits:")
-        out.print(Syntax(yaml.safe_dump(r.changeset, sort_keys=False), "yaml"))
+        out.print(Syntax(safe(yaml.safe_dump(r.changeset, sort_keys=False)), "yaml"))
     for kind in ("added", "changed", "removed"):
         for item in r.delta.get(kind, []):
             why = "; ".join(" -> ".join(p[::2]) for p in item.get("reasons", [])) or "-"
-            out.print(Text(f"  {kind:8} {item['path']}  <- {why}"))
+            out.print(plain(f"  {kind:8} {item['path']}  <- {why}"))
 
 
 def diff(d: RevisionDiff, spec_only: bool = False) -> None:
     out.print(f"r{d.a} -> r{d.b}: {len(d.elements)} spec element(s), {len(d.files)} file(s)")
     for element, change in d.elements.items():
-        out.print(Text(f"  {change:8} {element}"))
+        out.print(plain(f"  {change:8} {element}"))
     if d.spec:
-        out.print(Syntax(d.spec, "diff"))
+        out.print(Syntax(safe(d.spec), "diff"))
     if spec_only:
         return
     for f in d.files:
-        out.print(Syntax(f.unified, "diff") if f.unified else Text(f"{f.change} {f.path}"))
+        out.print(Syntax(safe(f.unified), "diff") if f.unified else plain(f"{f.change} {f.path}"))
 
 
 def blame(entries: list[BlameEntry]) -> None:
@@ -190,10 +196,10 @@ def blame(entries: list[BlameEntry]) -> None:
         table.add_column(column)
     for b in entries:
         table.add_row(
-            Text(b.path),
+            plain(b.path),
             str(b.revision),
             b.timestamp[:19].replace("T", " "),
-            Text(b.author),
-            Text(b.request),
+            plain(b.author),
+            plain(b.request),
         )
     out.print(table)

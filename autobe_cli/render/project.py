@@ -1,4 +1,8 @@
-"""Results of the project commands: init, build, check (the ladder), graph, status."""
+"""Results of the project commands: init, build, check (the ladder), graph, status.
+
+Names, paths and tool output are shown through :func:`~autobe_cli.render.console.plain`:
+escaped, and never read as rich markup.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from autobe_cli.render.console import STATUS_STYLE, err, out
+from autobe_cli.render.console import STATUS_STYLE, err, out, plain
 from autobe_core.errors import AutobeError
 from autobe_core.service import BuildOutcome, InitResult, Status
 from autobe_core.verify import LadderProgress, LadderResult
@@ -23,19 +27,22 @@ from autobe_core.verify.result import RungResult
 def init_result(result: InitResult) -> None:
     spec = result.spec
     if result.replaced_incomplete:
-        err.print(
+        err.print(plain(
             f"note: an earlier `autobe init` in {result.layout.root} had stopped before "
-            "recording revision 1; its incomplete state was replaced",
-            markup=False,
-        )
+            "recording revision 1; its incomplete state was replaced"
+        ))
     out.print(
-        f"created project [bold]{spec.name}[/] in {result.layout.root}: "
-        f"{len(spec.models)} models, {len(spec.operations)} operations, "
-        f"{len(spec.actors)} actors; revision {result.revision.number}, "
-        f"{result.modules} modules generated"
+        Text("created project ")
+        + plain(spec.name, "bold")
+        + plain(
+            f" in {result.layout.root}: "
+            f"{len(spec.models)} models, {len(spec.operations)} operations, "
+            f"{len(spec.actors)} actors; revision {result.revision.number}, "
+            f"{result.modules} modules generated"
+        )
     )
     for warning in result.warnings:
-        err.print(warning.render(), markup=False)
+        err.print(plain(warning.render()))
     out.print("next: `autobe check` (compile, mypy --strict, import, tests)")
 
 
@@ -61,38 +68,38 @@ def build_progress() -> Iterator[Callable[[int, int, str], None]]:
 def build_result(o: BuildOutcome, workspace: Path) -> None:
     synced = o.synced
     for name in synced.cleaned:
-        err.print(Text(f"  removed what an interrupted command left: {name}"))
+        err.print(plain(f"  removed what an interrupted command left: {name}"))
     for path in synced.restored:
-        err.print(Text(f"  wrote again the deleted {path}"))
+        err.print(plain(f"  wrote again the deleted {path}"))
     for path in synced.saved:
-        err.print(Text(f"  saved your version: {path}"))
+        err.print(plain(f"  saved your version: {path}"))
     for path in synced.kept:
-        err.print(Text(f"  kept your version of {path} (the head's differs)"))
+        err.print(plain(f"  kept your version of {path} (the head's differs)"))
     edits = f"; {len(o.edited)} file(s) edited by hand, kept" if o.edited else ""
-    out.print(f"workspace {workspace} holds the head revision (r{synced.revision}, "
-              f"{o.modules} modules{edits})")
+    out.print(plain(f"workspace {workspace} holds the head revision (r{synced.revision}, "
+                    f"{o.modules} modules{edits})"))
     if o.edited:
         out.print("  `autobe build --force` writes the head's versions, saving yours under "
                   ".autobe/saved/")
 
 
 def status(s: Status) -> None:
-    out.print(Text(f"project {s.name}: revision {s.head}; last check: {s.verification}"))
-    out.print(f"store: {s.store}")
+    out.print(plain(f"project {s.name}: revision {s.head}; last check: {s.verification}"))
+    out.print(plain(f"store: {s.store}"))
     if s.unrealized:
         out.print(f"unrealized operations: {s.unrealized} (custom: answer 501 until realized)")
     if s.busy:
-        out.print(Text(f"another autobe process is working on this project ({s.busy})"))
-    out.print(Text(f"workspace: {_workspace_state(s)}"))
+        out.print(plain(f"another autobe process is working on this project ({s.busy})"))
+    out.print(plain(f"workspace: {_workspace_state(s)}"))
     label = "differs from the head" if s.manifest_missing else "edited by hand"
     for path in s.edited:
-        out.print(Text(f"  {label}: {path}"))
+        out.print(plain(f"  {label}: {path}"))
     for path in s.missing:
-        out.print(Text(f"  deleted: {path} (`autobe build` writes it again)"))
+        out.print(plain(f"  deleted: {path} (`autobe build` writes it again)"))
     for path in s.untracked:
-        out.print(Text(f"  your own file:  {path}"))
+        out.print(plain(f"  your own file:  {path}"))
     for name in s.leftovers:
-        out.print(Text(
+        out.print(plain(
             f"  left by an interrupted command: {name} (the next `autobe build` or change "
             "removes it)"
         ))
@@ -141,7 +148,9 @@ def ladder_progress(enabled: bool = True) -> Iterator[LadderProgress | None]:
                 return
             style = STATUS_STYLE.get(result.status, "")
             err.print(
-                f"  {rung}: [{style}]{result.status}[/] ({result.seconds:.1f}s) {result.summary}"
+                Text(f"  {rung}: ")
+                + Text(result.status, style=style)
+                + plain(f" ({result.seconds:.1f}s) {result.summary}")
             )
 
         yield report
@@ -160,12 +169,12 @@ def ladder_result(result: LadderResult, as_json: bool = False) -> None:
         style = STATUS_STYLE.get(rung.status, "")
         details = getattr(rung, "summary", "") or f"{len(rung.diagnostics)} diagnostic(s)"
         table.add_row(
-            rung.name, Text(rung.status, style=style), f"{rung.seconds:.1f}", Text(details)
+            rung.name, Text(rung.status, style=style), f"{rung.seconds:.1f}", plain(details)
         )
     out.print(table)
     for rung in result.rungs:
         for diag in rung.diagnostics[:30]:
-            out.print(f"  {diag.file}:{diag.line}: {diag.message}", markup=False)
+            out.print(plain(f"  {diag.file}:{diag.line}: {diag.message}"))
         if len(rung.diagnostics) > 30:
             out.print(f"  ... {len(rung.diagnostics) - 30} more", markup=False)
     out.print("[green]all rungs green[/]" if result.ok else "[bold red]check failed[/]")
