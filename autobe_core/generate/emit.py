@@ -13,6 +13,7 @@ without such characters is written exactly as before.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from autobe_core.spec.text import visible
 
@@ -39,6 +40,29 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
         return f'{indent}"""{lines[0]}"""\n'
     body = "\n".join(f"{indent}{line}" for line in lines)
     return f'{indent}"""\n{body}\n{indent}"""\n'
+
+
+def docstring_blocks(blocks: Sequence[Sequence[str]], width: int = 88) -> str:
+    """A module docstring of paragraphs: each block's lines escaped as :func:`docstring`
+    escapes text and wrapped (a line starting ``- `` continues indented two spaces),
+    blocks separated by an empty line. Tools that show a docstring's first paragraph (Alembic
+    logs a migration's) show only the first block."""
+    rendered: list[str] = []
+    for block in blocks:
+        lines: list[str] = []
+        for line in block:
+            cleaned = " ".join(line.split())
+            if not cleaned:
+                continue
+            escaped = visible(cleaned.replace("\\", "\\\\").replace('"', '\\"'))
+            hanging = "  " if escaped.startswith("- ") else ""
+            lines += textwrap.wrap(escaped, width=width, subsequent_indent=hanging,
+                                   break_long_words=False, break_on_hyphens=False) or [escaped]
+        if lines:
+            rendered.append("\n".join(lines))
+    if not rendered:
+        return ""
+    return '"""\n' + "\n\n".join(rendered) + '\n"""\n'
 
 
 def comment(text: str) -> str:
