@@ -1,10 +1,15 @@
-"""The generated backend's fixed files: real Python files under ``generate/static/``.
+"""The generated backend's fixed files: real files under ``generate/static/``.
 
 A fixed file is one whose text no spec element shapes. It lives under ``static/`` at the
 path it has in the generated workspace (``static/app/db.py`` is the backend's ``app/db.py``,
-``static/tests/conftest.py`` its ``tests/conftest.py``) and is emitted byte for byte:
-:func:`fixed_text` reads it with :mod:`importlib.resources`, so it works from a wheel too
-(``pyproject.toml`` ships ``static/**`` as package data of ``autobe_core.generate``).
+``static/tests/conftest.py`` its ``tests/conftest.py``, ``static/alembic.ini`` its
+``alembic.ini``) and is emitted byte for byte: :func:`fixed_text` reads it with
+:mod:`importlib.resources`, so it works from a wheel too (``pyproject.toml`` ships
+``static/**`` as package data of ``autobe_core.generate``).
+
+A fixed module's slice (:class:`FixedSlice`, planned by :func:`plan_fixed`) holds the
+digest of its text: editing a static file changes the module's key, so existing projects
+get the new text on their next build instead of keeping the old one.
 One file is a head rather than a whole module: ``static/app/auth/actors.py`` is the actors
 module of a project without actors, to which the `auth` kind appends a principal and a
 dependency per actor.
@@ -30,11 +35,20 @@ Being real files, they are checked like the rest of autobe:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from pydantic import BaseModel
+
+from autobe_core.generate.common import Slice
+from autobe_core.generate.plan import ModuleKind, PlannedModule
+from autobe_core.spec.model import sha256_text
+
 STATIC_DIR = "static"
+SKIPPED = ("__pycache__",)
+"""Directories under ``static/`` that are not part of the backend."""
 
 
 def _static_root() -> Traversable:
@@ -60,10 +74,43 @@ def fixed_paths() -> list[str]:
     def walk(node: Traversable, prefix: str) -> None:
         for child in node.iterdir():
             if child.is_dir():
-                if child.name != "__pycache__":
+                if child.name not in SKIPPED:
                     walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith(".py"):
+            elif not child.name.endswith(".pyc"):
                 found.append(prefix + child.name)
 
     walk(_static_root(), "")
     return sorted(found)
+
+
+@cache
+def fixed_digest(path: str) -> str:
+    """The sha256 of a fixed file's text: part of its module's key."""
+    return sha256_text(fixed_text(path))
+
+
+class FixedSlice(Slice):
+    """A fixed file: which one, and a digest of its text (so its key follows the text)."""
+
+    path: str
+    digest: str
+
+    @classmethod
+    def of(cls, path: str) -> FixedSlice:
+        return cls(path=path, digest=fixed_digest(path))
+
+
+def render_fixed(slice_: BaseModel) -> str:
+    assert isinstance(slice_, FixedSlice)
+    return fixed_text(slice_.path)
+
+
+def plan_fixed(
+    module_id: str, kind: ModuleKind, path: str, generator_version: str,
+    imports: Iterable[str] = (),
+) -> PlannedModule:
+    """The module of the fixed file at workspace path ``path`` (it reads no spec element)."""
+    return PlannedModule(
+        id=module_id, kind=kind, path=path, slice=FixedSlice.of(path), render=render_fixed,
+        generator_version=generator_version, reads=frozenset(), imports=frozenset(imports),
+    )

@@ -1,7 +1,10 @@
 """Planner and generator for ``app/main.py`` (kind `app`): the FastAPI application.
 
-``create_app()`` installs the error handlers and includes every operation's router;
-``app`` is one instance of it. Routers are included with static path segments before
+``create_app()`` installs the error handlers and includes every operation's router and
+``GET /health`` (:mod:`app.health`); ``app`` is one instance of it. Its lifespan refuses to
+serve from a database that is not at the backend's head migration (``app.db.
+prepare_database``: the message says what to run); an in-memory SQLite database gets its
+tables from the models instead. Routers are included with static path segments before
 parameters at each position, so ``/items/search`` is matched before ``/items/{itemId}``.
 The slice holds the project's title and description and the ordered operation ids; it
 reads the project and every operation (their paths decide the order).
@@ -17,7 +20,8 @@ from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import operation_id
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: the database is checked before serving (``prepare_database``); ``GET /health``."""
 
 
 class MainSlice(Slice):
@@ -52,7 +56,7 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
         render=_render,
         generator_version=GENERATOR_VERSION,
         reads=frozenset({"project"} | {operation_el(op) for op in spec.operations}),
-        imports=frozenset({"app:db", "app:errors", "app:models"}
+        imports=frozenset({"app:db", "app:errors", "app:health", "app:models"}
                           | {f"operation:{o}" for o in slice_.operations}),
     )]
 
@@ -64,13 +68,13 @@ def _render(slice_: BaseModel) -> str:
 
 def render(s: MainSlice) -> str:
     imports = [
-        "import os",
         "from collections.abc import AsyncIterator",
         "from contextlib import asynccontextmanager",
         "from fastapi import APIRouter, FastAPI",
         "from app import models  # noqa: F401  (registers every ORM class)",
-        "from app.db import create_schema",
+        "from app.db import prepare_database",
         "from app.errors import install_error_handlers",
+        "from app.health import router as health_router",
     ]
     ops = sorted(s.operations)
     if ops:
@@ -86,18 +90,21 @@ def render(s: MainSlice) -> str:
 
 @asynccontextmanager
 async def lifespan(application: FastAPI) -> AsyncIterator[None]:
-    """Create the tables on startup when ``AUTOBE_CREATE_TABLES=1``."""
-    if os.environ.get("AUTOBE_CREATE_TABLES") == "1":
-        create_schema()
+    """Before serving, check that the database is at this backend's head migration:
+    ``DatabaseNotReady`` (what to run) stops the start-up otherwise. An in-memory SQLite
+    database gets every table from the models instead."""
+    prepare_database()
     yield
 
 
 def create_app() -> FastAPI:
-    """A new application with every operation's router and the error handlers."""
+    """A new application with every operation's router, ``GET /health`` and the error
+    handlers."""
     application = FastAPI(title=TITLE, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(application)
     for router in ROUTERS:
         application.include_router(router)
+    application.include_router(health_router)
     return application
 
 

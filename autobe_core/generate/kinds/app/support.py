@@ -1,15 +1,18 @@
 """Planner and generator for the `app` kind's support modules.
 
 The workspace ``pyproject.toml``, the ``app`` package and its sub-package markers, the
-database layer (``app/db.py``), the API errors (``app/errors.py``), the shared DTOs
-(``app/dtos/common.py``) and the model registry (``app/models/__init__.py``). ``app/main.py``
-is the same kind, planned in :mod:`autobe_core.generate.kinds.app.main`. ``tests/__init__.py``
-belongs to the `test` kind.
+settings (``app/settings.py``), the database layer (``app/db.py``), the API errors
+(``app/errors.py``), the shared DTOs (``app/dtos/common.py``), ``GET /health``
+(``app/health.py``), the model registry (``app/models/__init__.py``) and Alembic's
+configuration and environment (``alembic.ini``, ``migrations/env.py``; the migrations
+themselves are the `migration` kind). ``app/main.py`` is the same kind, planned in
+:mod:`autobe_core.generate.kinds.app.main`. ``tests/__init__.py`` belongs to the `test` kind.
 
-Most of these files are fixed texts (``generate/static/``, read through
-:mod:`autobe_core.generate.fixed`): their slice holds only the module's own name (so no two
-modules share a key) and they read no spec element. The workspace ``pyproject.toml`` is a
-template kept here (:data:`PYPROJECT`): see :mod:`~autobe_core.generate.fixed` for why.
+Most of these files are fixed texts (``generate/static/``, planned with
+:func:`autobe_core.generate.fixed.plan_fixed`: their slice is the file's path and the digest
+of its text, and they read no spec element). The package markers are one-line docstrings
+(:data:`PACKAGE_DOCS`). The workspace ``pyproject.toml`` is a template kept here
+(:data:`PYPROJECT`): see :mod:`~autobe_core.generate.fixed` for why.
 """
 
 from __future__ import annotations
@@ -18,16 +21,18 @@ from pydantic import BaseModel
 
 from autobe_core.generate.common import Slice, model_el, safe_docstring
 from autobe_core.generate.emit import py_str
-from autobe_core.generate.fixed import fixed_text
+from autobe_core.generate.fixed import plan_fixed
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.naming import class_name, module_name
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: fixed files keyed by their text's digest; settings, health and Alembic files;
+the workspace pyproject declares alembic, uvicorn and psycopg."""
 
 
-class FixedSlice(Slice):
-    """A module whose text depends on nothing but which module it is."""
+class MarkerSlice(Slice):
+    """A package marker: its text depends on nothing but which package it is."""
 
     module: str
 
@@ -61,22 +66,21 @@ PACKAGE_DOCS = {
     "operations": "API operations, one module (one FastAPI router) per operation.",
 }
 
-FIXED_PATHS = {
-    "db": f"{BACKEND_PACKAGE}/db.py",
-    "errors": f"{BACKEND_PACKAGE}/errors.py",
-    "dtos_common": f"{BACKEND_PACKAGE}/dtos/common.py",
+FIXED: dict[str, tuple[str, frozenset[str]]] = {
+    "settings": (f"{BACKEND_PACKAGE}/settings.py", frozenset()),
+    "db": (f"{BACKEND_PACKAGE}/db.py", frozenset({"app:models", "app:settings"})),
+    "errors": (f"{BACKEND_PACKAGE}/errors.py", frozenset()),
+    "dtos_common": (f"{BACKEND_PACKAGE}/dtos/common.py", frozenset()),
+    "health": (f"{BACKEND_PACKAGE}/health.py", frozenset({"app:db"})),
+    "alembic_ini": ("alembic.ini", frozenset()),
+    "migrations_env": ("migrations/env.py",
+                       frozenset({"app:models", "app:db", "app:settings"})),
 }
-FIXED_IMPORTS = {
-    "db": frozenset({"app:models"}),
-    "errors": frozenset(),
-    "dtos_common": frozenset(),
-}
+"""Module name (id ``app:<name>``) -> (workspace path, backend modules it imports)."""
 
 
-def render_fixed(slice_: BaseModel) -> str:
-    assert isinstance(slice_, FixedSlice)
-    if slice_.module in FIXED_PATHS:
-        return fixed_text(FIXED_PATHS[slice_.module])
+def render_marker(slice_: BaseModel) -> str:
+    assert isinstance(slice_, MarkerSlice)
     return safe_docstring(PACKAGE_DOCS[slice_.module])
 
 
@@ -132,16 +136,12 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             imports=frozenset(f"model:{m.name}" for m in spec.models),
         ),
     ]
-    for module, path in sorted(FIXED_PATHS.items()):
-        modules.append(PlannedModule(
-            id=f"app:{module}", kind="app", path=path, slice=FixedSlice(module=module),
-            render=render_fixed, generator_version=GENERATOR_VERSION,
-            imports=FIXED_IMPORTS[module],
-        ))
+    for module, (path, imports) in sorted(FIXED.items()):
+        modules.append(plan_fixed(f"app:{module}", "app", path, GENERATOR_VERSION, imports))
     for package in sorted(PACKAGE_DOCS):
         modules.append(PlannedModule(
             id=f"app:{package}", kind="app", path=f"{BACKEND_PACKAGE}/{package}/__init__.py",
-            slice=FixedSlice(module=package), render=render_fixed,
+            slice=MarkerSlice(module=package), render=render_marker,
             generator_version=GENERATOR_VERSION,
         ))
     return modules
@@ -154,9 +154,12 @@ requires-python = ">=3.11"
 dependencies = [
     "fastapi>=0.110",
     "sqlalchemy>=2.1,<3",
+    "alembic>=1.13",
     "pydantic>=2.7,<3",
     "email-validator>=2.1",
     "pyjwt>=2.8",
+    "uvicorn[standard]>=0.29",
+    "psycopg[binary]>=3.1",
 ]
 
 [project.optional-dependencies]

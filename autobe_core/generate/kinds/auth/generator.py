@@ -15,19 +15,16 @@ from pydantic import BaseModel
 
 from autobe_core.generate.common import Slice, actor_el, safe_docstring
 from autobe_core.generate.emit import py_str
-from autobe_core.generate.fixed import fixed_text
+from autobe_core.generate.fixed import fixed_digest, fixed_text, plan_fixed
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.naming import pascal
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: the fixed texts' digests in the slices; the secret from ``app.settings``."""
 
 SECURITY_PATH = f"{BACKEND_PACKAGE}/auth/security.py"
 ACTORS_PATH = f"{BACKEND_PACKAGE}/auth/actors.py"
-
-
-class SecuritySlice(Slice):
-    module: str = "security"
 
 
 class ActorEntry(Slice):
@@ -38,6 +35,8 @@ class ActorEntry(Slice):
 class ActorsSlice(Slice):
     module: str = "actors"
     actors: tuple[ActorEntry, ...] = ()
+    head: str = ""
+    """The digest of the fixed head (so the key follows its text)."""
 
 
 def principal_name(actor: str) -> str:
@@ -50,25 +49,17 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
         for a in sorted(spec.actors, key=lambda a: a.name)
     )
     return [
-        PlannedModule(
-            id="auth:security", kind="auth", path=SECURITY_PATH,
-            slice=SecuritySlice(), render=render_security,
-            generator_version=GENERATOR_VERSION,
-            imports=frozenset({"app:db", "app:dtos_common", "app:errors"}),
-        ),
+        plan_fixed("auth:security", "auth", SECURITY_PATH, GENERATOR_VERSION,
+                   {"app:db", "app:dtos_common", "app:errors", "app:settings"}),
         PlannedModule(
             id="auth:actors", kind="auth", path=ACTORS_PATH,
-            slice=ActorsSlice(actors=actors), render=render_actors,
+            slice=ActorsSlice(actors=actors, head=fixed_digest(ACTORS_PATH)),
+            render=render_actors,
             generator_version=GENERATOR_VERSION,
             reads=frozenset(actor_el(a.name) for a in spec.actors),
             imports=frozenset({"auth:security", "app:errors"}),
         ),
     ]
-
-
-def render_security(slice_: BaseModel) -> str:
-    assert isinstance(slice_, SecuritySlice)
-    return fixed_text(SECURITY_PATH)
 
 
 def render_actors(slice_: BaseModel) -> str:

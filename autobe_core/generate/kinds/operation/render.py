@@ -23,6 +23,8 @@ APP_MODULES = {
     "app.errors": "app:errors",
     "app.models": "app:models",
     "app.dtos.common": "app:dtos_common",
+    "app.settings": "app:settings",
+    "app.health": "app:health",
     "app.auth.security": "auth:security",
     "app.auth.actors": "auth:actors",
 }
@@ -68,8 +70,9 @@ def _import_lines(s: OperationSlice) -> list[str]:
                      if _uses_principal(s) else f"from app.auth.actors import require_{s.actor}")
     if any(p.type == "uuid.UUID" for p in s.params) or s.kind in ("create", "index"):
         lines.append("import uuid")
-    if any(p.type == "datetime.datetime" for p in s.params):
-        lines.append("import datetime")
+    if any(p.type == "decimal.Decimal" for p in s.params):
+        lines.append("import decimal")
+    common = {p.type for p in s.params if p.type in ("Text", "Timestamp")}
     if s.params:
         fastapi.add("Path")
         typing.add("Annotated")
@@ -116,7 +119,7 @@ def _import_lines(s: OperationSlice) -> list[str]:
             dtos |= {m.dto("request"), m.dto("page")}
             collectors.add("collect_query")
             transformers.add("to_summary")
-            lines.append("from app.dtos.common import make_pagination")
+            common.add("make_pagination")
             if any(p.field and not p.key for p in s.params):
                 lines.append(f"from app.models.{m.name} import {m.class_name}")
         else:
@@ -143,6 +146,8 @@ def _import_lines(s: OperationSlice) -> list[str]:
     else:
         lines.append("from app.errors import NotImplementedOperation")
     lines[0] = f"from fastapi import {', '.join(sorted(fastapi))}"
+    if common:
+        lines.append(f"from app.dtos.common import {', '.join(sorted(common))}")
     if typing:
         lines.append(f"from typing import {', '.join(sorted(typing))}")
     return lines

@@ -6,15 +6,18 @@ Modules (ids, paths):
   ``tests.factories.<model>`` and ``tests.helpers`` absolutely from the workspace root;
 - ``test:helpers`` ``tests/helpers.py``: unique values, the accounts' password, bearer
   headers, ``key_of(row)``, ``reload(session, cls, key)``;
-- ``test:conftest`` ``tests/conftest.py``: fixtures ``engine`` (fresh in-memory SQLite,
-  StaticPool), ``session`` and ``client`` (TestClient, ``get_session`` overridden);
+- ``test:conftest`` ``tests/conftest.py``: fixtures ``engine`` (an empty database per
+  test: in-memory SQLite, or PostgreSQL when ``AUTOBE_TEST_DATABASE_URL`` is set), ``session``
+  and ``client`` (TestClient, ``get_session`` overridden);
+- ``test:health`` ``tests/test_health.py``: ``GET /health`` answers 200;
 - ``test:factories`` ``tests/factories/__init__.py`` and ``test:factory:<model>``
   ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
 - ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
 
-Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`. ``tests/helpers.py``
-and ``tests/conftest.py`` are fixed files under ``generate/static/tests/``
-(:mod:`autobe_core.generate.fixed`); the two package markers are one-line texts here.
+Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`. ``tests/helpers.py``,
+``tests/conftest.py`` and ``tests/test_health.py`` are fixed files under
+``generate/static/tests/`` (:mod:`autobe_core.generate.fixed`); the two package markers are
+one-line texts here.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
-from autobe_core.generate.fixed import fixed_text
+from autobe_core.generate.fixed import plan_fixed
 from autobe_core.generate.kinds.test import auth, crud, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.render import TestModule
@@ -38,13 +41,16 @@ from autobe_core.generate.kinds.test.slices import (
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.model import OperationKind, ProjectSpec
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 """2: one database and app per test run, emptied after each test; rows of row operations
-get the parents their path selects."""
+get the parents their path selects. 3: PostgreSQL when ``AUTOBE_TEST_DATABASE_URL`` is
+set (a fresh schema per run, built by the migrations); ``GET /health`` tested; fixed
+files keyed by their text's digest."""
 
 APP_DB_MODULE_ID = "app:db"
 APP_MAIN_MODULE_ID = "app:main"
 APP_MODELS_MODULE_ID = "app:models"
+APP_SETTINGS_MODULE_ID = "app:settings"
 SECURITY_MODULE_ID = "auth:security"
 
 PACKAGE_INIT = '"""The generated backend\'s tests (a package: modules import ``tests.*``)."""\n'
@@ -83,10 +89,13 @@ def _fixed(module_id: str, path: str, text: str, imports: set[str]) -> PlannedMo
 def plan(spec: ProjectSpec) -> list[PlannedModule]:
     modules = [
         _fixed("test:package", "tests/__init__.py", PACKAGE_INIT, set()),
-        _fixed("test:helpers", "tests/helpers.py", fixed_text("tests/helpers.py"),
-               {SECURITY_MODULE_ID}),
-        _fixed("test:conftest", "tests/conftest.py", fixed_text("tests/conftest.py"),
-               {APP_DB_MODULE_ID, APP_MAIN_MODULE_ID, APP_MODELS_MODULE_ID}),
+        plan_fixed("test:helpers", "test", "tests/helpers.py", GENERATOR_VERSION,
+                   {SECURITY_MODULE_ID}),
+        plan_fixed("test:conftest", "test", "tests/conftest.py", GENERATOR_VERSION,
+                   {APP_DB_MODULE_ID, APP_MAIN_MODULE_ID, APP_MODELS_MODULE_ID,
+                    APP_SETTINGS_MODULE_ID}),
+        plan_fixed("test:health", "test", "tests/test_health.py", GENERATOR_VERSION,
+                   {"test:conftest", APP_DB_MODULE_ID}),
         _fixed("test:factories", "tests/factories/__init__.py", FACTORIES_INIT, set()),
     ]
     for model in spec.models:

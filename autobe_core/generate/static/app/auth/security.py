@@ -1,6 +1,6 @@
 """Passwords (scrypt, random salt) and bearer tokens (JWT, HS256).
 
-The signing secret comes from the environment variable ``AUTOBE_JWT_SECRET``; the
+The signing secret is the setting ``AUTOBE_JWT_SECRET`` (:mod:`app.settings`); the
 development default must be replaced in production.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import os
 import secrets
 import uuid
 from typing import Any, Literal
@@ -19,13 +18,13 @@ import jwt
 from app.db import utcnow
 from app.dtos.common import IAuthorizationToken
 from app.errors import UnauthorizedError
+from app.settings import get_settings
 
 TokenKind = Literal["access", "refresh"]
 
 ALGORITHM = "HS256"
 ACCESS_LIFETIME = datetime.timedelta(hours=1)
 REFRESH_LIFETIME = datetime.timedelta(days=14)
-DEVELOPMENT_SECRET = "autobe-development-secret-replace-me-in-production"
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -34,7 +33,7 @@ KEY_LENGTH = 32
 
 
 def jwt_secret() -> str:
-    return os.environ.get("AUTOBE_JWT_SECRET", DEVELOPMENT_SECRET)
+    return get_settings().jwt_secret
 
 
 def hash_password(password: str) -> str:
