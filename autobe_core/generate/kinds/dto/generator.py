@@ -5,9 +5,18 @@ page; actor models also join, login, refresh, authorized). The slice holds the D
 shapes ``semantics.model_dto_fields`` derives, so it reads the model, the actors that
 authenticate against it (the password field) and the create operations with their actors
 (the server-bound foreign keys).
+
+Input DTOs (create, update, join, login, and the filters of a listing) accept only what the
+database stores, so anything else answers 422, never 500: strings are ``Text`` (no NUL,
+no lone surrogate) and datetimes ``Timestamp`` (``app.dtos.common``); integers lie within
+the column's range (int32) unless the spec is narrower; doubles are finite; decimals have
+at most ``precision`` digits, ``scale`` of them after the point. A field with a default
+is optional in the create DTO, with that default.
 """
 
 from __future__ import annotations
+
+import math
 
 from pydantic import BaseModel
 
@@ -22,7 +31,8 @@ from autobe_core.generate.common import (
 )
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
-from autobe_core.spec.model import DtoKind, Model, ProjectSpec
+from autobe_core.schema import INT32_MAX, INT32_MIN, column_type
+from autobe_core.spec.model import DefaultValue, DtoKind, Model, ProjectSpec
 from autobe_core.spec.semantics import (
     REQUEST_EXTRAS,
     DtoField,
@@ -31,7 +41,8 @@ from autobe_core.spec.semantics import (
     sortable_fields,
 )
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: input values bounded to what the database stores; decimals; create defaults."""
 
 URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"
 """A URI: a scheme, a colon, no whitespace (RFC 3986 in spirit, kept permissive)."""
@@ -52,10 +63,22 @@ class FieldSlice(Slice):
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    precision: int | None = None
+    """``decimal``: total digits (as the column stores them)."""
+    scale: int | None = None
+    """``decimal``: digits after the point."""
+    default: DefaultValue | None = None
+    """create / join: the field's default (the field is optional, with this default)."""
     description: str = ""
 
     @classmethod
-    def of(cls, model: Model, field: DtoField) -> FieldSlice:
+    def of(cls, model: Model, field: DtoField, with_default: bool = False) -> FieldSlice:
+        plain = model.plain(field.source) if field.role == "plain" else None
+        precision = scale = None
+        if plain is not None and plain.type == "decimal":
+            stored = column_type(plain)
+            precision, scale = stored.precision, stored.scale
+        default = plain.default if plain is not None and with_default else None
         return cls(
             name=field.name,
             type=field.type,
@@ -69,6 +92,9 @@ class FieldSlice(Slice):
             max_length=field.max_length,
             minimum=field.minimum,
             maximum=field.maximum,
+            precision=precision,
+            scale=scale,
+            default=default,
             description=field_description(model, field.source),
         )
 
@@ -105,7 +131,8 @@ class DtoSlice(Slice):
 
 def cut(spec: ProjectSpec, model: Model) -> DtoSlice:
     def fields(kind: DtoKind) -> tuple[FieldSlice, ...]:
-        return tuple(FieldSlice.of(model, f) for f in model_dto_fields(spec, model, kind))
+        return tuple(FieldSlice.of(model, f, with_default=kind == "create")
+                     for f in model_dto_fields(spec, model, kind))
 
     actor = actor_for_model(spec, model)
     actor_dtos: ActorDtos | None = None
@@ -164,29 +191,78 @@ Style = str
 ``input`` (constraints, EmailStr), ``filter`` (optional, no constraints)."""
 
 
+OUTPUT_TYPES = {
+    "uuid": "uuid.UUID", "string": "str", "int": "int", "double": "float",
+    "decimal": "decimal.Decimal", "boolean": "bool", "datetime": "datetime.datetime",
+    "uri": "str",
+}
+INPUT_TYPES = {**OUTPUT_TYPES, "string": "Text", "uri": "Text", "datetime": "Timestamp"}
+"""What a client sends: strings and datetimes a database can store (``app.dtos.common``)."""
+
+
 def python_type(field: FieldSlice, style: Style) -> str:
     if field.enum:
         base = "Literal[" + ", ".join(py_str(v) for v in field.enum) + "]"
     elif field.type == "string" and field.format == "email" and style == "input":
         base = "EmailStr"
     else:
-        base = {
-            "uuid": "uuid.UUID", "string": "str", "int": "int", "double": "float",
-            "boolean": "bool", "datetime": "datetime.datetime", "uri": "str",
-        }[field.type]
-    optional = field.nullable or not field.required or style == "filter"
+        base = (OUTPUT_TYPES if style == "output" else INPUT_TYPES)[field.type]
+    optional = field.nullable or (not field.required and field.default is None) or (
+        style == "filter")
     return f"{base} | None" if optional else base
 
 
 def _number(value: float, field: FieldSlice) -> str:
     if field.type == "int" and float(value).is_integer():
         return str(int(value))
+    if field.type == "decimal":
+        return f"decimal.Decimal({py_str(str(value))})"
     return repr(float(value))
+
+
+def default_value(field: FieldSlice) -> str:
+    """The create DTO's default of ``field`` as a Python expression."""
+    value = field.default
+    assert value is not None
+    if field.type == "decimal" and not isinstance(value, bool | str):
+        return f"decimal.Decimal({py_str(str(value))})"
+    return py_str(value) if isinstance(value, str) else repr(value)
+
+
+def int_bounds(field: FieldSlice) -> tuple[int, int]:
+    """The range an integer may take: the column's (int32), narrowed by the spec's."""
+    low, high = INT32_MIN, INT32_MAX
+    if field.minimum is not None:
+        low = max(low, math.ceil(field.minimum))
+    if field.maximum is not None:
+        high = min(high, math.floor(field.maximum))
+    return low, high
+
+
+def _bounds(field: FieldSlice, style: Style) -> list[str]:
+    """The numeric constraints of an input or filter field."""
+    if field.type == "int":
+        low, high = int_bounds(field)
+        return [f"ge={low}", f"le={high}"]
+    if style != "input" or field.type not in ("double", "decimal"):
+        return []
+    args = []
+    if field.minimum is not None:
+        args.append(f"ge={_number(field.minimum, field)}")
+    if field.maximum is not None:
+        args.append(f"le={_number(field.maximum, field)}")
+    if field.type == "double":
+        args.append("allow_inf_nan=False")
+    else:
+        args += [f"max_digits={field.precision}", f"decimal_places={field.scale}"]
+    return args
 
 
 def field_line(field: FieldSlice, style: Style) -> str:
     args: list[str] = []
-    if field.nullable or not field.required or style == "filter":
+    if style == "input" and field.default is not None:
+        args.append(f"default={default_value(field)}")
+    elif field.nullable or not field.required or style == "filter":
         args.append("default=None")
     if style == "input":
         if field.type in ("string", "uri") and not field.enum:
@@ -196,11 +272,8 @@ def field_line(field: FieldSlice, style: Style) -> str:
                 args.append(f"max_length={field.max_length}")
         if field.type == "uri":
             args.append(f"pattern={py_str(URI_PATTERN)}")
-        if field.type in ("int", "double"):
-            if field.minimum is not None:
-                args.append(f"ge={_number(field.minimum, field)}")
-            if field.maximum is not None:
-                args.append(f"le={_number(field.maximum, field)}")
+    if style != "output":
+        args += _bounds(field, style)
     text = " ".join(field.description.split())
     if text:
         args.append(f"description={py_str(text)}")
@@ -232,13 +305,15 @@ def render(s: DtoSlice) -> str:
     if s.actor is not None and s.actor.identity is not None:
         all_fields += (s.actor.identity,)
     pydantic = {"BaseModel", "Field"}
-    common = {"IPageIPagination"}
+    common = {"IPageIPagination", "Text"}
     types = {f.type for f in all_fields}
     imports: list[str] = []
     if "uuid" in types or s.actor is not None:
         imports.append("import uuid")
     if "datetime" in types:
         imports.append("import datetime")
+    if "decimal" in types:
+        imports.append("import decimal")
     if any(f.enum for f in all_fields) or s.sortable:
         imports.append("from typing import Literal")
     inputs = s.create + s.update
@@ -246,6 +321,8 @@ def render(s: DtoSlice) -> str:
         inputs += (s.actor.identity,)
     if any(f.type == "string" and f.format == "email" and not f.enum for f in inputs):
         pydantic.add("EmailStr")
+    if any(f.type == "datetime" for f in inputs):
+        common.add("Timestamp")
     if s.actor is not None:
         common.add("IAuthorizationToken")
     imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")
@@ -264,9 +341,9 @@ def render(s: DtoSlice) -> str:
                        "are changed.", _lines(s.update, "input"))
     request = [
         *_lines(s.request, "filter"),
-        "    page: int = Field(default=1, ge=1)\n",
+        f"    page: int = Field(default=1, ge=1, le={INT32_MAX})\n",
         "    limit: int = Field(default=20, ge=1, le=100)\n",
-        "    search: str | None = Field(default=None, max_length=200)\n",
+        "    search: Text | None = Field(default=None, max_length=200)\n",
     ]
     if s.sortable:
         choices = [py_str(f"{sign}{name}") for name in s.sortable for sign in "+-"]
@@ -296,7 +373,7 @@ def _actor_classes(s: DtoSlice, actor: ActorDtos) -> str:
     if actor.identity is not None:
         out += class_block(m.dto("login"), f"Credentials of a {actor.actor}.", [
             field_line(actor.identity, "input"),
-            "    password: str\n",
+            "    password: Text\n",
         ])
     out += class_block(m.dto("refresh"), "A refresh token to exchange for new tokens.",
                        ["    refresh_token: str\n"])

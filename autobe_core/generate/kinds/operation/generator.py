@@ -27,11 +27,15 @@ from autobe_core.spec.semantics import (
 
 __all__ = ["GENERATOR_VERSION", "OperationSlice", "cut", "plan", "render"]
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: string path parameters refuse what a database cannot store (``Text``)."""
 
 AUTH_KINDS = ("join", "login", "refresh")
-PY_TYPES = {"uuid": "uuid.UUID", "string": "str", "uri": "str", "int": "int",
-            "double": "float", "boolean": "bool", "datetime": "datetime.datetime"}
+PY_TYPES = {"uuid": "uuid.UUID", "string": "Text", "uri": "Text", "int": "int",
+            "double": "float", "decimal": "decimal.Decimal", "boolean": "bool",
+            "datetime": "Timestamp"}
+"""Path parameter annotations: strings and datetimes a database can store (a NUL in the
+path answers 422, not 500)."""
 IMPORTED_LOWERCASE = frozenset({"get_session"})
 """Imported names an operation id (``<method>_...``) could equal."""
 
@@ -98,7 +102,7 @@ def _param_type(model: Model | None, field: str | None, declared: str | None) ->
         plain = model.plain(field)
         if plain is not None:
             return PY_TYPES[plain.type]
-    return {"uuid": "uuid.UUID", "string": "str", "int": "int"}.get(declared or "", "str")
+    return {"uuid": "uuid.UUID", "string": "Text", "int": "int"}.get(declared or "", "Text")
 
 
 def _account(spec: ProjectSpec, op: Operation, model: Model) -> tuple[Account | None, set[str]]:

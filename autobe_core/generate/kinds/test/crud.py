@@ -11,6 +11,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.test.render import (
     TestModule,
     db_comparable,
+    default_json,
     row_value,
     sample,
 )
@@ -190,8 +191,13 @@ def add_create(m: TestModule) -> None:
         lines = [*setup, *[f"del body[{py_str(f.name)}]" for f in optional], "session.commit()",
                  call, status(201), "data = response.json()"]
         lines += [f"assert data[{py_str(f.name)}] is None" for f in optional
-                  if f.nullable and f.name in read_names]
-        m.add("test_create_without_optional_fields", "Optional fields may be left out.", lines)
+                  if f.nullable and f.default is None and f.name in read_names]
+        lines += [f"assert data[{py_str(f.name)}] "
+                  f"{'is' if isinstance(f.default, bool) else '=='} {default_json(f)}"
+                  for f in optional
+                  if f.default is not None and f.type != "decimal" and f.name in read_names]
+        m.add("test_create_without_optional_fields",
+              "Optional fields may be left out (fields with a default get it).", lines)
     longest = [f for f in fields if f.type == "string" and f.max_length and not f.enum
                and not f.format and f.role == "plain"]
     if longest:

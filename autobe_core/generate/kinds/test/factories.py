@@ -14,6 +14,7 @@ resolves the same names from the workspace root.
 
 from __future__ import annotations
 
+import decimal
 import math
 
 from autobe_core.generate.emit import docstring, py_str
@@ -53,6 +54,8 @@ def render_factory(s: FactorySlice) -> str:
         defaults.append(f"        {py_str(field.name)}: {expression},")
 
     imports = ["import uuid"]
+    if any(line.lstrip().split(": ", 1)[-1].startswith("decimal.") for line in defaults):
+        imports.insert(0, "import decimal")
     if needs_datetime:
         imports.append("from datetime import UTC, datetime")
     imports.append("from typing import Any")
@@ -107,6 +110,34 @@ def float_default(minimum: float | None, maximum: float | None) -> float:
     return value
 
 
+def decimal_units(
+    minimum: float | None, maximum: float | None, precision: int, scale: int
+) -> tuple[int, int]:
+    """The values a ``decimal(precision, scale)`` within the bounds may take, in units of
+    its last digit (``10 ** -scale``)."""
+    top = 10**precision - 1
+    unit = decimal.Decimal(10) ** scale
+    low = -top if minimum is None else max(
+        -top, math.ceil(decimal.Decimal(str(minimum)) * unit))
+    high = top if maximum is None else min(
+        top, math.floor(decimal.Decimal(str(maximum)) * unit))
+    return low, high
+
+
+def decimal_text(units: int, scale: int) -> str:
+    """The decimal ``units * 10 ** -scale`` written out (``150, 2`` -> ``1.50``)."""
+    return str(decimal.Decimal(units).scaleb(-scale))
+
+
+def decimal_default(
+    minimum: float | None, maximum: float | None, precision: int | None, scale: int | None
+) -> tuple[int, int, int]:
+    """(units of the factory's value, lowest, highest) of a decimal field."""
+    assert precision is not None and scale is not None
+    low, high = decimal_units(minimum, maximum, precision, scale)
+    return min(max(0, low), high), low, high
+
+
 def _value(field: FactoryField) -> tuple[str, set[str]]:
     """The default of one non-foreign column: a Python expression and the helpers it uses."""
     if field.role == "auto":
@@ -141,6 +172,14 @@ def _value(field: FactoryField) -> tuple[str, set[str]]:
             high_f = float(field.maximum) if field.maximum is not None else low_f + 1_000_000.0
             return f"unique_float({low_f!r}, {high_f!r})", {"unique_float"}
         return repr(low_f), set()
+    if field.type == "decimal":
+        units, _, high = decimal_default(field.minimum, field.maximum, field.precision,
+                                         field.scale)
+        scale = field.scale or 0
+        if field.unique:
+            return (f"decimal.Decimal(unique_int({units}, {high})).scaleb({-scale})",
+                    {"unique_int"})
+        return f"decimal.Decimal({py_str(decimal_text(units, scale))})", set()
     if field.type == "boolean":
         return "False", set()
     return "now", set()  # datetime

@@ -12,6 +12,8 @@ import keyword
 
 from autobe_core.generate.emit import docstring, py_str
 from autobe_core.generate.kinds.test.factories import (
+    decimal_default,
+    decimal_text,
     factory_function,
     float_default,
     int_default,
@@ -200,16 +202,29 @@ def sample(field: FieldShape, variant: int = 1) -> str:
         if field.minimum is None or base_f - 1.5 >= field.minimum:
             return repr(base_f - 1.5)
         return repr((float(field.minimum) + float(field.maximum)) / 2)
+    if field.type == "decimal":
+        units, low, high = decimal_default(field.minimum, field.maximum, field.precision,
+                                           field.scale)
+        if variant == 2:
+            units = units + 1 if units + 1 <= high else max(low, units - 1)
+        return py_str(decimal_text(units, field.scale or 0))
     if field.type == "boolean":
         return "True"
     return py_str("2030-01-02T03:04:05Z" if variant == 1 else "2031-02-03T04:05:06Z")
+
+
+def default_json(field: FieldShape) -> str:
+    """The JSON value a response holds for a field left to its default, as an expression."""
+    value = field.default
+    assert value is not None
+    return py_str(value) if isinstance(value, str) else repr(value)
 
 
 def changeable(field: FieldShape) -> bool:
     """Whether :func:`sample` variant 2 differs from the factory's value."""
     if field.enum:
         return len(field.enum) > 1
-    if field.type in ("int", "double"):
+    if field.type in ("int", "double", "decimal"):
         return field.minimum is None or field.maximum is None or field.maximum > field.minimum
     return True
 

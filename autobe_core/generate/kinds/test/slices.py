@@ -22,9 +22,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from autobe_core.schema import column_type
 from autobe_core.spec import naming, semantics
 from autobe_core.spec.model import (
     Actor,
+    DefaultValue,
     DtoKind,
     FieldFormat,
     FieldType,
@@ -32,6 +34,7 @@ from autobe_core.spec.model import (
     Model,
     Operation,
     OperationKind,
+    PlainField,
     ProjectSpec,
 )
 
@@ -61,6 +64,10 @@ class FactoryField(Frozen):
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    precision: int | None = None
+    """``decimal``: total digits the column stores."""
+    scale: int | None = None
+    """``decimal``: digits after the point."""
     unique: bool = False
     """Part of a unique index: consecutive rows must get distinct values."""
     role: Literal["foreign", "plain", "password", "auto"] = "plain"
@@ -97,7 +104,7 @@ def factory_slice(spec: ProjectSpec, model: Model) -> tuple[FactorySlice, frozen
             name=plain.name, type=plain.type, nullable=plain.nullable, format=plain.format,
             enum=tuple(plain.enum) if plain.enum else None,
             min_length=plain.min_length, max_length=plain.max_length,
-            minimum=plain.minimum, maximum=plain.maximum,
+            minimum=plain.minimum, maximum=plain.maximum, **_digits(plain),
             unique=plain.name in unique, role=role,
         ))
     slice_ = FactorySlice(
@@ -127,6 +134,10 @@ class FieldShape(Frozen):
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    precision: int | None = None
+    scale: int | None = None
+    default: DefaultValue | None = None
+    """create / join bodies: the field's default (it may be left out, then it holds this)."""
     role: FieldRole = "plain"
     target_model: str | None = None
 
@@ -186,21 +197,36 @@ class OperationTestSlice(Frozen):
     first and counts relative to that."""
 
 
-def _shape(spec: ProjectSpec, model: Model, field: semantics.DtoField) -> FieldShape:
+def _digits(field: PlainField) -> dict[str, int | None]:
+    """A decimal field's precision and scale as the column stores them."""
+    if field.type != "decimal":
+        return {}
+    stored = column_type(field)
+    return {"precision": stored.precision, "scale": stored.scale}
+
+
+def _shape(
+    spec: ProjectSpec, model: Model, field: semantics.DtoField, kind: DtoKind
+) -> FieldShape:
     target = None
     if field.role == "foreign":
         foreign = model.foreign(field.source)
         target = foreign.relation.target_model if foreign else None
+    plain = model.plain(field.source) if field.role == "plain" else None
+    default = plain.default if plain is not None and kind == "create" else None
     return FieldShape(
         name=field.name, source=field.source, type=field.type, nullable=field.nullable,
-        required=field.required, format=field.format, enum=field.enum,
+        required=field.required and default is None, format=field.format, enum=field.enum,
         min_length=field.min_length, max_length=field.max_length,
-        minimum=field.minimum, maximum=field.maximum, role=field.role, target_model=target,
+        minimum=field.minimum, maximum=field.maximum,
+        **(_digits(plain) if plain is not None else {}), default=default,
+        role=field.role, target_model=target,
     )
 
 
 def dto_shapes(spec: ProjectSpec, model: Model, kind: DtoKind) -> tuple[FieldShape, ...]:
-    return tuple(_shape(spec, model, f) for f in semantics.model_dto_fields(spec, model, kind))
+    return tuple(_shape(spec, model, f, kind)
+                 for f in semantics.model_dto_fields(spec, model, kind))
 
 
 def dto_reads(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str]:
