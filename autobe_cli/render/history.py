@@ -6,6 +6,7 @@ shown through :func:`~autobe_cli.render.console.plain` / ``safe``: escaped, neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -16,6 +17,7 @@ from autobe_cli.render.console import err, out, plain, safe
 from autobe_cli.render.project import ladder_result
 from autobe_core.history import Rejection
 from autobe_core.planning.base import NotUnderstood
+from autobe_core.schema import Step
 from autobe_core.service import (
     BlameEntry,
     ChangeOutcome,
@@ -54,6 +56,20 @@ def plan(p: ChangePlan) -> None:
     for m in p.affected.touched:
         why = "; ".join(r.render() for r in m.reasons) or "-"
         out.print(plain(f"  {m.change:8} {m.path}  <- {why}"))
+    database_steps(p.database.steps)
+
+
+def database_steps(steps: Sequence[Step]) -> None:
+    """The database steps of a change or a revision; what can lose data is flagged."""
+    if not steps:
+        out.print("database: unchanged")
+        return
+    out.print(f"database: {len(steps)} step(s)")
+    for step in steps:
+        out.print(plain(f"  {step.describe()}"))
+    destructive = [s for s in steps if s.destructive]
+    for step in destructive:
+        err.print(plain(f"warning: {step.describe()}: data can be lost"), style="bold yellow")
 
 
 def dry_run() -> None:
@@ -86,6 +102,11 @@ def change_outcome(o: ChangeOutcome) -> None:
     )
     label = f"rollback to r{r.rolled_back_to}" if r.rolled_back_to else "change"
     out.print(f"revision {r.number} ({label}): {counts}; {verified}")
+    if o.plan is None:  # a rollback: its database steps were not shown before
+        migration = LogEntry(r, ()).migration
+        database_steps(migration.steps if migration is not None else ())
+    if r.delta.get("migration"):
+        out.print("next: `autobe db upgrade` brings a database to this revision")
     for path in o.kept:
         err.print(plain(f"  kept your version of {path}"))
     for path in o.saved:
@@ -176,6 +197,10 @@ def show(e: LogEntry) -> None:
         for item in r.delta.get(kind, []):
             why = "; ".join(" -> ".join(p[::2]) for p in item.get("reasons", [])) or "-"
             out.print(plain(f"  {kind:8} {item['path']}  <- {why}"))
+    migration = e.migration
+    if migration is not None:
+        out.print(plain(f"migration: {migration.id} (after {migration.down or 'nothing'})"))
+    database_steps(migration.steps if migration is not None else ())
 
 
 def diff(d: RevisionDiff, spec_only: bool = False) -> None:

@@ -9,14 +9,14 @@ untouched, since nothing is written before every module has been generated.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autobe_core.build.manifest import Manifest, file_bytes
 from autobe_core.build.trees import replace_tree
-from autobe_core.generate import PlannedModule, plan_modules
+from autobe_core.generate import MigrationSlice, PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 
 BuildProgress = Callable[[int, int, str], None]
@@ -64,11 +64,15 @@ def generate_modules(
 
 
 def clean_build(
-    spec: ProjectSpec, workspace: Path, progress: BuildProgress | None = None
+    spec: ProjectSpec,
+    workspace: Path,
+    progress: BuildProgress | None = None,
+    migrations: Sequence[MigrationSlice] = (),
 ) -> BuildResult:
-    """Generate every module of ``spec`` and replace ``workspace`` with the result."""
+    """Generate every module of ``spec`` (and of its chain of ``migrations``) and replace
+    ``workspace`` with the result."""
     started = time.perf_counter()
-    modules = plan_modules(spec)
+    modules = plan_modules(spec, migrations)
     files = generate_modules(modules, progress)
     manifest = Manifest.from_modules(modules, files)
     generated = time.perf_counter()

@@ -25,7 +25,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -54,7 +54,7 @@ from autobe_core.build.workspace import (
     recover,
     swap,
 )
-from autobe_core.generate import PlannedModule, plan_modules
+from autobe_core.generate import MigrationSlice, PlannedModule, plan_modules
 from autobe_core.spec.model import ProjectSpec
 
 Lookup = Callable[[str], str | None]
@@ -178,19 +178,21 @@ def prepare(
     keep: Iterable[str] = (),
     restore: bool = False,
     progress: BuildProgress | None = None,
+    migrations: Sequence[MigrationSlice] = (),
 ) -> Staged:
-    """Build the complete tree of ``spec`` in a staging directory beside ``workspace``
-    (untouched), reusing what ``head`` (the workspace's manifest; None: none) and the
-    lookups provide. See the module docstring for what the tree holds; ``restore``
-    makes every hand edit not in ``keep`` a conflict (``build --force``). Like every
-    writer it first repairs what a crashed write left (``recover``), which
-    removes any other staged tree of this workspace: stage one tree at a time."""
+    """Build the complete tree of ``spec`` and its chain of ``migrations`` in a staging
+    directory beside ``workspace`` (untouched), reusing what ``head`` (the workspace's
+    manifest; None: none) and the lookups provide. See the module docstring for what the
+    tree holds; ``restore`` makes every hand edit not in ``keep`` a conflict (``build
+    --force``). Like every writer it first repairs what a crashed write left
+    (``recover``), which removes any other staged tree of this workspace: stage one tree
+    at a time."""
     started = time.perf_counter()
     workspace = Path(os.path.abspath(workspace))
     check_directory(workspace)
     head = head or Manifest()
     keep_set = {str(check_path(p)) for p in keep}
-    modules = plan_modules(spec)
+    modules = plan_modules(spec, migrations)
     check_paths(m.path for m in modules)
     workspace.parent.mkdir(parents=True, exist_ok=True)
     recover(workspace)
@@ -276,11 +278,12 @@ def incremental_build(
     lookup_key: Lookup | None = None,
     keep: Iterable[str] = (),
     progress: BuildProgress | None = None,
+    migrations: Sequence[MigrationSlice] = (),
 ) -> Staged:
     """:func:`prepare` + :func:`commit` (no verification in between)."""
     staged = prepare(
         spec, workspace, head, lookup=lookup, lookup_key=lookup_key, keep=keep,
-        progress=progress,
+        progress=progress, migrations=migrations,
     )
     with staged:
         commit(staged, workspace)

@@ -5,7 +5,9 @@ The public API of the layer (other packages import only these names):
 - :func:`plan_modules`: every module of a spec, with its slice, ``reads``, ``imports`` and
   key (the module graph and incremental builds are made of these);
 - :func:`generate_files`: a clean generation, path -> file text;
-- :class:`PlannedModule`, :data:`ModuleKind`, :data:`MODULE_KINDS`, :data:`BACKEND_PACKAGE`.
+- :class:`PlannedModule`, :data:`ModuleKind`, :data:`MODULE_KINDS`, :data:`BACKEND_PACKAGE`;
+- :class:`MigrationSlice`, :func:`migration_id`: a recorded migration (the history keeps
+  the chain; :func:`plan_modules` takes it beside the spec).
 
 Inside: :mod:`.plan` (the module plan and its keys), :mod:`.kinds` (one package per module
 kind, holding all of that kind's code), :mod:`.common` (what several kinds share),
@@ -13,6 +15,7 @@ kind, holding all of that kind's code), :mod:`.common` (what several kinds share
 files, real Python files under ``static/``).
 """
 
+from autobe_core.generate.kinds.migration import MigrationSlice, migration_id
 from autobe_core.generate.plan import (
     BACKEND_PACKAGE,
     MODULE_KINDS,
@@ -25,8 +28,10 @@ from autobe_core.generate.plan import (
 __all__ = [
     "BACKEND_PACKAGE",
     "MODULE_KINDS",
+    "MigrationSlice",
     "ModuleKind",
     "PlannedModule",
     "generate_files",
+    "migration_id",
     "plan_modules",
 ]

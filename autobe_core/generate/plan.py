@@ -13,16 +13,21 @@ Spec element ids: ``project``, ``model:<name>``, ``operation:<operation_id>``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
 from autobe_core.spec.model import ProjectSpec, canonical_json, sha256_text
 
-ModuleKind = Literal["model", "dto", "collector", "transformer", "operation", "test", "auth", "app"]
+if TYPE_CHECKING:
+    from autobe_core.generate.kinds.migration import MigrationSlice
+
+ModuleKind = Literal[
+    "model", "dto", "collector", "transformer", "operation", "test", "auth", "app", "migration"
+]
 MODULE_KINDS: tuple[ModuleKind, ...] = (
     "model",
     "dto",
@@ -32,6 +37,7 @@ MODULE_KINDS: tuple[ModuleKind, ...] = (
     "test",
     "auth",
     "app",
+    "migration",
 )
 
 BACKEND_PACKAGE = "app"
@@ -68,11 +74,15 @@ class KindPlanner(Protocol):
     def __call__(self, spec: ProjectSpec) -> Iterable[PlannedModule]: ...
 
 
-def plan_modules(spec: ProjectSpec) -> list[PlannedModule]:
-    """Every module of a (validated) spec, sorted by path."""
-    from autobe_core.generate.kinds import PLANNERS
+def plan_modules(
+    spec: ProjectSpec, migrations: Sequence[MigrationSlice] = ()
+) -> list[PlannedModule]:
+    """Every module of a revision, sorted by path: the modules of its (validated) spec,
+    and one per migration of its chain (recorded in the history, oldest first)."""
+    from autobe_core.generate.kinds import PLANNERS, migration
 
     modules = [m for planner in PLANNERS for m in planner(spec)]
+    modules += migration.plan(migrations)
     by_path: dict[str, PlannedModule] = {}
     for module in modules:
         if module.path in by_path:
@@ -83,6 +93,8 @@ def plan_modules(spec: ProjectSpec) -> list[PlannedModule]:
     return sorted(modules, key=lambda m: m.path)
 
 
-def generate_files(spec: ProjectSpec) -> dict[str, str]:
+def generate_files(
+    spec: ProjectSpec, migrations: Sequence[MigrationSlice] = ()
+) -> dict[str, str]:
     """Clean generation: path -> file text for every module."""
-    return {m.path: m.generate() for m in plan_modules(spec)}
+    return {m.path: m.generate() for m in plan_modules(spec, migrations)}

@@ -8,14 +8,17 @@ from the element) and ``imported module -> importing module`` for "imports".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.graph.elements import element_hashes
-from autobe_core.spec.model import ProjectSpec
+from autobe_core.spec.model import ProjectSpec, canonical_json, sha256_text
+
+if TYPE_CHECKING:
+    from autobe_core.generate.kinds.migration import MigrationSlice
 
 READS = "reads"
 IMPORTS = "imports"
@@ -29,15 +32,31 @@ def element_node(element_id: str) -> str:
     return ELEMENT_PREFIX + element_id
 
 
-class ModuleGraph:
-    """Spec elements, modules and the edges between them, for one spec."""
+def revision_element(revision: int) -> str:
+    """The element a migration module reads: the revision whose change it records."""
+    return f"revision:{revision}"
 
-    def __init__(self, spec: ProjectSpec, modules: Iterable[PlannedModule] | None = None) -> None:
+
+class ModuleGraph:
+    """Spec elements, modules and the edges between them, for one revision: its spec and
+    its chain of migrations (each migration module reads the revision that recorded it)."""
+
+    def __init__(
+        self,
+        spec: ProjectSpec,
+        modules: Iterable[PlannedModule] | None = None,
+        migrations: Sequence[MigrationSlice] = (),
+    ) -> None:
         self.spec = spec
+        self.migrations = tuple(migrations)
         self.modules: dict[str, PlannedModule] = {
-            m.id: m for m in (plan_modules(spec) if modules is None else modules)
+            m.id: m for m in (plan_modules(spec, migrations) if modules is None else modules)
         }
         self.element_hashes = element_hashes(spec)
+        for migration in self.migrations:
+            self.element_hashes[revision_element(migration.revision)] = sha256_text(
+                canonical_json(migration.model_dump(mode="json"))
+            )
         self.graph: Any = nx.DiGraph()
         for eid, digest in self.element_hashes.items():
             self.graph.add_node(element_node(eid), kind="element", element=eid, hash=digest)

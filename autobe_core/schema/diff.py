@@ -40,6 +40,7 @@ from autobe_core.schema.steps import (
     RenameColumn,
     RenameTable,
     Step,
+    fill_value,
 )
 
 
@@ -98,7 +99,11 @@ class _Phases:
         ]
 
 
-def diff(before: Schema, after: Schema, identity: Identity) -> Diff:
+def diff(before: Schema, after: Schema, identity: Identity, *, rollback: bool = False) -> Diff:
+    """The steps from ``before`` to ``after``. A ``rollback`` must reach ``after``
+    whatever the rows hold, so what a change would be refused becomes a flagged step: a
+    required column without default comes back filled with its type's zero, and a cast
+    that may fail is planned as narrowing."""
     out = Diff()
     phases = _Phases()
     after_tables = after.by_name()
@@ -110,7 +115,7 @@ def diff(before: Schema, after: Schema, identity: Identity) -> Diff:
     for old_name, new_name in survivors.items():
         old, new = before.table(old_name), after_tables[new_name]
         assert old is not None
-        _diff_table(old, new, identity, phases, out.problems)
+        _diff_table(old, new, identity, phases, out.problems, rollback)
     _drop_tables(dropped, phases)
     _create_tables(created, phases)
 
@@ -176,7 +181,8 @@ def _drop_tables(tables: list[Table], phases: _Phases) -> None:
 
 
 def _diff_table(
-    old: Table, new: Table, identity: Identity, phases: _Phases, problems: list[Problem]
+    old: Table, new: Table, identity: Identity, phases: _Phases, problems: list[Problem],
+    rollback: bool,
 ) -> None:
     if old.name != new.name:
         phases.rename_tables.append(RenameTable(
@@ -192,12 +198,15 @@ def _diff_table(
         assert before is not None and after is not None
         if o != n:
             phases.rename_columns.append(RenameColumn(table=new.name, old=o, new=n))
-        _diff_column(old.name, new.name, before, after, phases, problems)
+        _diff_column(old.name, new.name, before, after, phases, problems, rollback)
     kept = set(survivors.values())
     for column in new.columns:
         if column.name in kept:
             continue
-        if not column.nullable and column.default is None:
+        fill = None
+        if not column.nullable and column.default is None and rollback:
+            fill = fill_value(column)
+        elif not column.nullable and column.default is None:
             problems.append(Problem(
                 new.name, column.name, "migration.required-without-default",
                 f"{new.name}.{column.name} is added as required (not nullable) with no "
@@ -205,7 +214,7 @@ def _diff_table(
                 ("make the field nullable (nullable: true)",
                  "give the field a default (default: VALUE)"),
             ))
-        phases.add_columns.append(AddColumn(table=new.name, column=column))
+        phases.add_columns.append(AddColumn(table=new.name, column=column, fill=fill))
 
     _diff_indexes(old.name, new.name, old.indexes, new.indexes, survivors, phases)
     _diff_indexes(old.name, new.name, old.uniques, new.uniques, survivors, phases)
@@ -213,7 +222,7 @@ def _diff_table(
 
 def _diff_column(
     old_table: str, new_table: str, before: Column, after: Column, phases: _Phases,
-    problems: list[Problem],
+    problems: list[Problem], rollback: bool,
 ) -> None:
     if before.foreign_key != after.foreign_key:
         if before.foreign_key is not None:
@@ -233,6 +242,8 @@ def _diff_column(
                 table=new_table, column=after.name, name=after.check_name,
                 values=after.enum, narrowing=removed))
     kind = cast_kind(before.type, after.type)
+    if kind == "refused" and rollback:
+        kind = "narrowing"
     if kind == "refused":
         problems.append(Problem(
             new_table, after.name, "migration.unsafe-type-change",
@@ -243,7 +254,10 @@ def _diff_column(
              "add a new field, copy the values in your own code, then remove the old one"),
         ))
         return
-    if not after.nullable and before.nullable and after.default is None:
+    fill = None
+    if not after.nullable and before.nullable and after.default is None and rollback:
+        fill = fill_value(after)
+    elif not after.nullable and before.nullable and after.default is None:
         problems.append(Problem(
             new_table, after.name, "migration.required-without-default",
             f"{new_table}.{after.name} becomes required, but rows may hold NULL there and "
@@ -255,7 +269,7 @@ def _diff_column(
     if not same:
         phases.alter_columns.append(AlterColumn(
             table=new_table, before=before.model_copy(update={"name": after.name}),
-            after=after, narrowing=kind == "narrowing"))
+            after=after, narrowing=kind == "narrowing", fill=fill))
 
 
 def _diff_indexes(

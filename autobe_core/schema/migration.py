@@ -143,9 +143,13 @@ _FOLLOW: dict[type[ConcreteEdit], Follower] = {
 table or column identity (a new model is simply a table the spec before did not have)."""
 
 
-def plan_migration(spec: ProjectSpec, changeset: ChangeSet) -> MigrationPlan:
+def plan_migration(
+    spec: ProjectSpec, changeset: ChangeSet, *, rollback: bool = False
+) -> MigrationPlan:
     """The database steps of ``changeset`` applied to ``spec`` (which must apply: the
-    caller has checked it), or the diagnostics of what no migration can do safely."""
+    caller has checked it), or the diagnostics of what no migration can do safely. A
+    ``rollback`` is never refused: what a change would be refused is a flagged step
+    (:func:`autobe_core.schema.diff.diff`)."""
     outcome = run(spec, changeset)
     before = schema_of(spec)
     after = schema_of(outcome.spec)
@@ -154,7 +158,7 @@ def plan_migration(spec: ProjectSpec, changeset: ChangeSet) -> MigrationPlan:
     for step in outcome.steps:
         tracker.follow(step.index, step.edit)
     identity.tables = dict(tracker.current_tables)
-    result: Diff = diff(before, after, identity)
+    result: Diff = diff(before, after, identity, rollback=rollback)
     diagnostics = tuple(_diagnostic(p, tracker.origins) for p in result.problems)
     return MigrationPlan(tuple(result.steps), diagnostics, before, after)
 

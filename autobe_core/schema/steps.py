@@ -15,7 +15,28 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from autobe_core.schema.casts import cast_kind
-from autobe_core.schema.model import Column, ForeignKey, Index, SchemaValue, Table
+from autobe_core.schema.model import Column, ForeignKey, Index, Scalar, SchemaValue, Table
+
+ZERO: dict[str, Scalar] = {
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "string": "",
+    "text": "",
+    "int": 0,
+    "double": 0.0,
+    "decimal": 0,
+    "boolean": False,
+    "datetime": "1970-01-01 00:00:00.000000",
+}
+"""The value a rollback gives rows that exist when it brings back a required column
+that has no default (the first value of an enum)."""
+
+
+def fill_value(column: Column) -> Scalar:
+    if column.default is not None:
+        return column.default
+    if column.enum:
+        return column.enum[0]
+    return ZERO[column.type.kind]
 
 
 class StepBase(SchemaValue):
@@ -94,15 +115,27 @@ class RenameTable(StepBase):
 
 
 class AddColumn(StepBase):
-    """Add a column (its foreign key and check are separate steps)."""
+    """Add a column with its own foreign key and check constraint (its index is a
+    separate step). ``fill`` (rollbacks only) is the value rows that exist get when the
+    column is required and has no default: the type's zero, flagged."""
 
     op: Literal["addColumn"] = "addColumn"
     table: str
     column: Column
+    fill: Scalar | None = None
 
     def describe(self) -> str:
-        how = "nullable" if self.column.nullable else f"default {self.column.default!r}"
+        if self.fill is not None:
+            how = f"rows that exist get {self.fill!r}"
+        elif self.column.nullable:
+            how = "nullable"
+        else:
+            how = f"default {self.column.default!r}"
         return f"add column {self.table}.{self.column.name} {self.column.type.describe()} ({how})"
+
+    @property
+    def destructive(self) -> bool:
+        return self.fill is not None
 
     def inverse(self) -> Step:
         return DropColumn(table=self.table, column=self.column)
@@ -117,7 +150,9 @@ class DropColumn(StepBase):
         return f"drop column {self.table}.{self.column.name} (its values are deleted)"
 
     def inverse(self) -> Step:
-        return AddColumn(table=self.table, column=self.column)
+        required = not self.column.nullable and self.column.default is None
+        return AddColumn(table=self.table, column=self.column,
+                         fill=fill_value(self.column) if required else None)
 
     @property
     def destructive(self) -> bool:
@@ -139,14 +174,17 @@ class RenameColumn(StepBase):
 
 class AlterColumn(StepBase):
     """Change a column's type, nullability or default. Making it NOT NULL first fills
-    NULLs with the new default; a type change casts (only safe casts are planned)."""
+    NULLs with the new default (or, in a rollback, ``fill``: the type's zero); a type
+    change casts (a change plans only safe casts; a rollback may have to narrow)."""
 
     op: Literal["alterColumn"] = "alterColumn"
     table: str
     before: Column
     after: Column
     narrowing: bool = False
-    """The new type holds fewer values (a shorter string, fewer digits)."""
+    """The new type holds fewer values (a shorter string, fewer digits, or a cast that
+    fails on values that do not convert)."""
+    fill: Scalar | None = None
 
     def describe(self) -> str:
         b, a = self.before, self.after
@@ -154,19 +192,23 @@ class AlterColumn(StepBase):
         if b.type != a.type:
             parts.append(f"type {b.type.describe()} -> {a.type.describe()}")
         if b.nullable != a.nullable:
-            parts.append("nullable" if a.nullable else f"not null (NULLs become {a.default!r})")
+            fill = a.default if a.default is not None else self.fill
+            parts.append("nullable" if a.nullable else f"not null (NULLs become {fill!r})")
         if b.default != a.default:
             parts.append(f"default {b.default!r} -> {a.default!r}")
         return f"alter column {self.table}.{a.name}: " + ", ".join(parts)
 
     def inverse(self) -> Step:
-        undo_narrows = cast_kind(self.after.type, self.before.type) == "narrowing"
+        undo = cast_kind(self.after.type, self.before.type)
+        fill = None
+        if self.before.default is None and not self.before.nullable and self.after.nullable:
+            fill = fill_value(self.before)
         return AlterColumn(table=self.table, before=self.after, after=self.before,
-                           narrowing=undo_narrows)
+                           narrowing=undo in ("narrowing", "refused"), fill=fill)
 
     @property
     def destructive(self) -> bool:
-        return self.narrowing
+        return self.narrowing or self.fill is not None
 
 
 class CreateIndex(StepBase):

@@ -33,6 +33,14 @@ from autobe_core.errors import AutobeError
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import HistoryConflict, Project, Revision
 from autobe_core.service.hooks import Hooks
+from autobe_core.service.migrations import (
+    EDITS,
+    chain_at,
+    delta_entries,
+    next_chain,
+    plan_rollback,
+    without_migrations,
+)
 from autobe_core.service.proposals import ChangePlan, Proposal, Request
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.staging import (
@@ -106,14 +114,16 @@ def apply_proposal(
         session, project, hooks, keep_mine=options.keep_mine, force=options.force
     )
     hooks.at("planned")
-    staging = stage(session, plan.spec, hooks, keep_mine=options.keep_mine, force=options.force)
+    staging = stage(
+        session, plan.spec, hooks, migrations=plan.migrations, keep_mine=options.keep_mine,
+        force=options.force,
+    )
     staged, checked = staging.staged, None
     try:
         verification = None
         if options.verify:
-            targets = (
-                [] if options.all_tests else tests_reached(ModuleGraph(plan.spec), plan.affected)
-            )
+            graph = ModuleGraph(plan.spec, migrations=plan.migrations)
+            targets = [] if options.all_tests else tests_reached(graph, plan.affected)
             hooks.at("verifying")
             verification = run_ladder(
                 staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,
@@ -139,7 +149,8 @@ def apply_proposal(
             spec_hash=plan.spec.spec_hash(),
             manifest_hash=manifest_hash,
             changeset=recorded(plan.concrete),
-            delta=delta_of(plan.affected, staged),
+            delta=delta_of(plan.affected, staged)
+            | delta_entries(plan.migrations, project.head + 1),
         )
         if verification is not None:
             project.record_verification(
@@ -171,18 +182,26 @@ def rollback(
     synced = sync_workspace(
         session, project, hooks, keep_mine=options.keep_mine, force=options.force
     )
+    hooks.at("planned")
     before = session.spec_at(project, project.head)
-    staging = stage(session, spec, hooks, keep_mine=options.keep_mine, force=options.force)
+    edits, database = plan_rollback(session, project, number)
+    head_chain = chain_at(project, project.head)
+    new_chain = next_chain(head_chain, project.head + 1, database,
+                           f"roll back to revision {number}")
+    staging = stage(session, spec, hooks, migrations=new_chain, keep_mine=options.keep_mine,
+                    force=options.force)
     staged, checked = staging.staged, None
     try:
-        if staged.manifest != expected:
+        differ = without_migrations(staged.manifest).diff(without_migrations(expected))
+        if differ.changed or differ.added or differ.removed:
             raise AutobeError(
                 f"rebuilding revision {number} did not reproduce its files "
-                f"({len(staged.manifest.diff(expected).changed)} differ)",
+                f"({len(differ.changed) + len(differ.added) + len(differ.removed)} differ)",
                 "the generators changed since that revision; use `autobe change` instead",
             )
         verification = None
         if options.verify:
+            hooks.at("verifying")
             verification = run_ladder(
                 staged.path, cache_dir=session.layout.mypy_cache, progress=hooks.ladder
             )
@@ -193,12 +212,19 @@ def rollback(
                 )
             checked = user_content(staged.path, staged.manifest)
         saved = save_forced(session, staging.to_save, f"rollback-r{number}")
+        hooks.at("storing")
         manifest_hash = session.store_build(staged)
         revision = project.roll_back(
             number,
             manifest_hash=manifest_hash,
             spec_hash=spec.spec_hash(),
-            delta=delta_of(affected(before, spec), staged),
+            delta=delta_of(
+                affected(ModuleGraph(before, migrations=head_chain),
+                         ModuleGraph(spec, migrations=new_chain)),
+                staged,
+            )
+            | {EDITS: recorded(edits)}
+            | delta_entries(new_chain, project.head + 1),
             author=options.author,
         )
         if verification is not None:
@@ -206,6 +232,7 @@ def rollback(
                 revision.number, ok=True, rungs=verification.to_dict()["rungs"]
             )
         _save(session, project)  # the commit point
+        hooks.at("committing")
         with session.after_commit(revision.number):
             after = swap_in(session, project, staging, hooks, force=options.force)
     finally:

@@ -37,11 +37,13 @@ from pathlib import Path
 
 from autobe_core.build import Staged, commit, discard, prepare, read_manifest
 from autobe_core.errors import AutobeError, ProjectExists
-from autobe_core.graph import affected
+from autobe_core.generate import MigrationSlice
+from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import ProjectAlreadyCreated, Revision
 from autobe_core.importer import ImportReport, import_autobe
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
+from autobe_core.service.migrations import delta_entries, initial_chain
 from autobe_core.service.session import ProjectIncomplete, ProjectSession
 from autobe_core.service.staging import delta_of, recorded
 from autobe_core.service.storage import StorageFactory
@@ -105,9 +107,10 @@ def create(
         _write_config(layout, store)
         with ProjectSession(layout, storages, write=True) as session:
             hooks.at("planned")
-            staged = _stage(session, spec, progress)
+            chain = initial_chain(spec, text)
+            staged = _stage(session, spec, chain, progress)
             with staged:
-                revision = _record(session, spec, staged, text, planner, author, hooks)
+                revision = _record(session, spec, chain, staged, text, planner, author, hooks)
                 project_recorded = True
                 hooks.at("committing")
                 with session.after_commit(revision.number):
@@ -160,7 +163,10 @@ def _write_config(layout: ProjectLayout, store: str | None) -> None:
 
 
 def _stage(
-    session: ProjectSession, spec: ProjectSpec, progress: BuildProgress | None
+    session: ProjectSession,
+    spec: ProjectSpec,
+    chain: tuple[MigrationSlice, ...],
+    progress: BuildProgress | None,
 ) -> Staged:
     """The new workspace tree, staged beside ``backend/``; :class:`WorkspaceOccupied`
     (the staged tree removed) when ``backend/`` holds the user's files in its way."""
@@ -172,6 +178,7 @@ def _stage(
         lookup=session.lookup,
         lookup_key=session.lookup_key,
         progress=progress,
+        migrations=chain,
     )
     if staged.conflicts:
         discard(staged)
@@ -190,6 +197,7 @@ def _stage(
 def _record(
     session: ProjectSession,
     spec: ProjectSpec,
+    chain: tuple[MigrationSlice, ...],
     staged: Staged,
     text: str,
     planner: str,
@@ -219,7 +227,8 @@ def _record(
         spec_hash=spec.spec_hash(),
         manifest_hash=manifest_hash,
         changeset=recorded(initial),
-        delta=delta_of(affected(empty, spec), staged),
+        delta=delta_of(affected(empty, ModuleGraph(spec, migrations=chain)), staged)
+        | delta_entries(chain, 1),
     )
     hooks.at("storing")
     session.save(project)

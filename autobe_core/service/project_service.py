@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from autobe_core.generate import MigrationSlice
 from autobe_core.graph import ModuleGraph, to_dot, to_json_text
 from autobe_core.history import Rejection
 from autobe_core.planning.base import PlannerChain
-from autobe_core.service import changes, creation, proposals, queries, workspace
+from autobe_core.service import changes, creation, migrations, proposals, queries, workspace
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome
 from autobe_core.service.creation import ImportOutcome, InitResult
 from autobe_core.service.hooks import BuildProgress, Hooks
@@ -127,8 +128,20 @@ class ProjectService:
     def spec_text(self, fmt: str = "yaml", revision: str | int = "head") -> str:
         return dump_spec(self.spec(revision), fmt)
 
+    def migrations(self, revision: str | int = "head") -> tuple[MigrationSlice, ...]:
+        """The chain of database migrations of a revision, oldest first."""
+        with self.session() as session:
+            project = session.project()
+            return migrations.chain_at(project, project.resolve(revision))
+
     def graph(self, revision: str | int = "head") -> ModuleGraph:
-        return ModuleGraph(self.spec(revision))
+        with self.session() as session:
+            project = session.project()
+            number = project.resolve(revision)
+            return ModuleGraph(
+                session.spec_at(project, number),
+                migrations=migrations.chain_at(project, number),
+            )
 
     def graph_text(self, fmt: str = "dot", revision: str | int = "head") -> str:
         graph = self.graph(revision)
@@ -209,7 +222,9 @@ class ProjectService:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            return proposals.propose(project.head, spec, wanted)
+            return proposals.propose(
+                project.head, spec, wanted, migrations.chain_at(project, project.head)
+            )
 
     def apply(
         self,
@@ -242,7 +257,9 @@ class ProjectService:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            proposal = proposals.propose(project.head, spec, wanted)
+            proposal = proposals.propose(
+                project.head, spec, wanted, migrations.chain_at(project, project.head)
+            )
             return changes.apply_proposal(
                 session, proposal, options or ChangeOptions(), hooks or Hooks()
             )

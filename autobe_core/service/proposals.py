@@ -18,9 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from autobe_core.graph import Affected, affected
+from autobe_core.generate import MigrationSlice
+from autobe_core.graph import Affected, ModuleGraph, affected
 from autobe_core.planning.base import Plan, PlannerChain
 from autobe_core.planning.chain import default_chain
+from autobe_core.schema import MigrationPlan, plan_migration
+from autobe_core.service.migrations import next_chain
 from autobe_core.spec import apply, expand
 from autobe_core.spec.changeset import ChangeSet, load_changeset
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
@@ -61,6 +64,10 @@ class ChangePlan:
     """The edits with every shorthand expanded: what the revision records."""
     spec: ProjectSpec
     affected: Affected
+    database: MigrationPlan
+    """The change's database steps (none: the database is untouched)."""
+    migrations: tuple[MigrationSlice, ...]
+    """The chain of migrations of the new revision (the head's, plus this change's)."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +148,27 @@ def _planned(plan: Plan, text: str) -> Request:
     )
 
 
-def propose(base: int, spec: ProjectSpec, request: Request) -> Proposal:
-    """Apply ``request``'s edits to ``spec``, revision ``base``'s (nothing is written)."""
+def propose(
+    base: int, spec: ProjectSpec, request: Request, chain: tuple[MigrationSlice, ...] = ()
+) -> Proposal:
+    """Apply ``request``'s edits to ``spec``, revision ``base``'s whose migrations are
+    ``chain`` (nothing is written). Edits no migration can make safely (a required field
+    without default on an existing table, a type change without a safe cast) make the
+    proposal a problem, like edits that do not apply."""
     try:
         new = apply(spec, request.changeset)
         edits = expand(spec, request.changeset)
     except DiagnosticError as exc:
         return Proposal(request, base, None, exc)
     concrete = ChangeSet(edits=edits, summary=request.changeset.summary)
-    plan = ChangePlan(base, request.changeset, concrete, new, affected(spec, new))
+    database = plan_migration(spec, concrete)
+    if database.diagnostics:
+        problem = DiagnosticError(
+            list(database.diagnostics), "the database cannot follow this change safely"
+        )
+        return Proposal(request, base, None, problem)
+    title = request.text or request.changeset.summary or "a change"
+    new_chain = next_chain(chain, base + 1, database, title)
+    result = affected(ModuleGraph(spec, migrations=chain), ModuleGraph(new, migrations=new_chain))
+    plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain)
     return Proposal(request, base, plan)

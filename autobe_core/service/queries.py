@@ -14,8 +14,10 @@ from typing import Any
 
 from autobe_core.build import materialize
 from autobe_core.errors import AutobeError
+from autobe_core.generate import MigrationSlice
 from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
+from autobe_core.service.migrations import migration_of_revision
 from autobe_core.service.session import ProjectSession
 from autobe_core.spec.io import dump_spec
 from autobe_core.store import BlobMissing, StoreError
@@ -45,6 +47,11 @@ class LogEntry:
 
     def modules_summary(self) -> str:
         return f"{self.regenerated} regenerated, {self.reused} reused, {self.removed} removed"
+
+    @property
+    def migration(self) -> MigrationSlice | None:
+        """The revision's database migration (None: the database did not change)."""
+        return migration_of_revision(self.revision)
 
 
 def log(session: ProjectSession) -> list[LogEntry]:

@@ -41,9 +41,11 @@ from autobe_core.build import (
     save_copies,
 )
 from autobe_core.errors import AutobeError
+from autobe_core.generate import MigrationSlice
 from autobe_core.graph import Affected
 from autobe_core.history import Project
 from autobe_core.service.hooks import Hooks
+from autobe_core.service.migrations import chain_at
 from autobe_core.service.session import ProjectSession
 from autobe_core.spec.changeset import ChangeSet
 from autobe_core.spec.model import ProjectSpec
@@ -113,13 +115,14 @@ def stage(
     spec: ProjectSpec,
     hooks: Hooks | None,
     *,
+    migrations: tuple[MigrationSlice, ...] = (),
     keep_mine: bool = False,
     force: bool = False,
     restore: bool = False,
 ) -> Staging:
-    """Stage ``spec``'s tree against the workspace's own manifest under the hand-edit
-    policy (see the module docstring; ``restore``: every hand edit is a conflict).
-    Whatever fails, no staged tree is left behind."""
+    """Stage the tree of ``spec`` and its chain of ``migrations`` against the workspace's
+    own manifest under the hand-edit policy (see the module docstring; ``restore``: every
+    hand edit is a conflict). Whatever fails, no staged tree is left behind."""
     workspace = session.layout.workspace
     current = read_manifest(workspace)
 
@@ -133,6 +136,7 @@ def stage(
             keep=keep,
             restore=restore,
             progress=hooks.build if hooks else None,
+            migrations=migrations,
         )
 
     staged = prepared([])
@@ -193,6 +197,7 @@ def sync_workspace(
         session,
         session.spec_at(project, project.head),
         hooks,
+        migrations=chain_at(project, project.head),
         keep_mine=keep_mine or (current is not None and not force),
         force=force or restore,
         restore=restore,

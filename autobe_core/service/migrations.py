@@ -1,0 +1,131 @@
+"""The database side of the history: each revision's migration, and the chain of them.
+
+A revision whose change touches the database records its migration in its delta
+(``delta["migration"]``: the :class:`MigrationSlice`, steps included), so the chain of a
+revision is read from the history, never recomputed, and a recorded migration never
+changes. The steps come from the change's typed edits (:func:`plan_migration`).
+
+A rollback from the head ``n`` to ``k`` is a new revision ``n + 1`` whose migration goes
+*forward* to revision ``k``'s schema: its edits are the inverses of revisions ``n`` ..
+``k + 1`` (each revision records the concrete edits from its predecessor; a rollback
+records its own in ``delta["edits"]``), so a rename is undone by a rename and the chain
+stays linear: ``autobe db upgrade`` always moves to the head.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autobe_core.build import Manifest
+from autobe_core.errors import AutobeError
+from autobe_core.generate import MigrationSlice, migration_id
+from autobe_core.history import Project, Revision
+from autobe_core.schema import MigrationPlan, plan_migration
+from autobe_core.service.session import ProjectSession
+from autobe_core.spec import (
+    ChangeSet,
+    DiagnosticError,
+    ProjectSpec,
+    apply,
+    creation,
+    invert,
+    parse_changeset,
+)
+
+MIGRATION = "migration"
+"""Delta key: the revision's migration slice (absent: the database did not change)."""
+EDITS = "edits"
+"""Delta key of a rollback revision: the concrete edits from its predecessor."""
+
+
+def without_migrations(manifest: Manifest) -> Manifest:
+    """``manifest`` without its migration files: what a rollback reproduces exactly (the
+    chain of migrations only grows)."""
+    return Manifest.of(e for e in manifest if not e.module_id.startswith("migration:"))
+
+
+def chain_at(project: Project, revision: int) -> tuple[MigrationSlice, ...]:
+    """The migrations of every revision up to ``revision``, oldest first."""
+    found = (migration_of_revision(project.revision(n)) for n in range(1, revision + 1))
+    return tuple(m for m in found if m is not None)
+
+
+def migration_of_revision(revision: Revision) -> MigrationSlice | None:
+    """The migration ``revision`` recorded, if its change touched the database."""
+    data = revision.delta.get(MIGRATION)
+    return MigrationSlice.model_validate(data) if data is not None else None
+
+
+def next_chain(
+    chain: tuple[MigrationSlice, ...], revision: int, plan: MigrationPlan, title: str
+) -> tuple[MigrationSlice, ...]:
+    """``chain`` extended with revision ``revision``'s migration (unchanged when the plan
+    has no step)."""
+    if not plan.steps:
+        return chain
+    return (*chain, MigrationSlice(
+        revision=revision,
+        id=migration_id(revision),
+        down=chain[-1].id if chain else None,
+        title=title,
+        steps=plan.steps,
+    ))
+
+
+def initial_chain(spec: ProjectSpec, title: str) -> tuple[MigrationSlice, ...]:
+    """Revision 1's chain: one migration creating every table of ``spec`` (from the
+    empty spec, through the creation change)."""
+    plan = plan_migration(ProjectSpec(name=spec.name), creation(spec))
+    return next_chain((), 1, plan, title)
+
+
+def delta_entries(chain: tuple[MigrationSlice, ...], revision: int) -> dict[str, Any]:
+    """What the revision's delta records of its database step."""
+    last = chain[-1] if chain else None
+    if last is None or last.revision != revision:
+        return {}
+    return {MIGRATION: last.model_dump(mode="json")}
+
+
+def edits_of(project: Project, revision: int) -> ChangeSet:
+    """The concrete edits that made ``revision`` from its predecessor."""
+    view = project.revision(revision)
+    data = view.changeset if view.kind == "change" else view.delta.get(EDITS)
+    if not data:
+        raise AutobeError(
+            f"revision {revision} does not record the edits it made, so rolling back over "
+            "it cannot say what happens to the database",
+            "roll back to a revision after it, or make the change with `autobe change`",
+        )
+    return parse_changeset(data)
+
+
+def rollback_edits(
+    session: ProjectSession, project: Project, target: int
+) -> tuple[ChangeSet, ProjectSpec]:
+    """The edits from the head back to ``target`` (the inverses of every revision in
+    between, newest first) and the spec they lead to, which is ``target``'s."""
+    spec = session.spec_at(project, project.head)
+    edits: list[Any] = []
+    for number in range(project.head, target, -1):
+        before = session.spec_at(project, number - 1)
+        undo = invert(before, edits_of(project, number))
+        edits += undo.edits
+    changeset = ChangeSet(edits=edits, summary=f"roll back to revision {target}")
+    try:
+        result = apply(spec, changeset)
+    except DiagnosticError as exc:
+        raise AutobeError(
+            f"undoing the edits of revisions {project.head}..{target + 1} does not give "
+            f"revision {target}'s spec: {exc.message}"
+        ) from exc
+    return changeset, result
+
+
+def plan_rollback(
+    session: ProjectSession, project: Project, target: int
+) -> tuple[ChangeSet, MigrationPlan]:
+    """The rollback's edits and its (forward) migration to ``target``'s schema."""
+    changeset, _ = rollback_edits(session, project, target)
+    head_spec = session.spec_at(project, project.head)
+    return changeset, plan_migration(head_spec, changeset, rollback=True)
