@@ -64,6 +64,11 @@ from autobe_core.spec.naming import dto_base, singular
 from autobe_core.spec.semantics import AUTO_FIELDS, owner_field, param_bindings
 
 FIELD_TYPES: tuple[FieldType, ...] = ("string", "int", "boolean", "double", "datetime")
+DEFAULTS: dict[str, Any] = {
+    "string": "x", "uri": "https://example.com", "int": 0, "double": 0.0, "decimal": 0,
+    "boolean": False, "datetime": "now",
+}
+"""A default per type, for a required field added to a table that has rows."""
 FIELD_WORDS = (
     "estimate",
     "rank",
@@ -174,6 +179,8 @@ def add_plain_field(draw: st.DrawFn, spec: ProjectSpec) -> Action:
     }
     if ftype == "string" and draw(st.booleans()):
         field["max_length"] = draw(st.sampled_from((40, 200, 2000)))
+    if not field["nullable"]:  # the table has rows: a required field needs a default
+        field["default"] = DEFAULTS[ftype]
     return [AddField(model=model.name, field=PlainField(**field))]
 
 
@@ -250,12 +257,28 @@ def toggle_nullable(draw: st.DrawFn, spec: ProjectSpec) -> Action:
         for p in model.plain_fields
         if p.name not in AUTO_FIELDS
         and not any("actor" in use for use in field_uses(spec, model, p.name))
+        and not (p.nullable and p.type == "uuid")  # a uuid field takes no default
     ]
     if not candidates:
         return []
     model, p = draw(st.sampled_from(candidates))
-    definition = p.model_copy(update={"nullable": not p.nullable})
+    update: dict[str, Any] = {"nullable": not p.nullable}
+    if p.nullable and p.default is None:  # NULLs in the rows need a value to become
+        update["default"] = _default_for(p)
+    definition = p.model_copy(update=update)
     return [ModifyField(model=model.name, field=p.name, definition=definition)]
+
+
+def _default_for(p: PlainField) -> Any:
+    """A default ``p``'s own constraints accept."""
+    if p.enum:
+        return p.enum[0]
+    if p.type in ("string", "uri"):
+        return "x" * max(1, p.min_length or 0)
+    if p.type in ("int", "double", "decimal"):
+        low = p.minimum if p.minimum is not None else 0
+        return int(low) if p.type == "int" else float(low)
+    return DEFAULTS[p.type]
 
 
 @st.composite

@@ -233,9 +233,10 @@ def _diff_column(
                 table=new_table, column=after.name, foreign_key=after.foreign_key))
     if (before.enum, before.check_name) != (after.enum, after.check_name):
         if before.enum and before.check_name:
+            restoring_narrows = bool(after.enum is None or set(after.enum) - set(before.enum))
             phases.drop_constraints.append(DropCheck(
                 table=old_table, column=before.name, name=before.check_name,
-                values=before.enum))
+                values=before.enum, narrowing=restoring_narrows))
         if after.enum and after.check_name:
             removed = bool(before.enum is None or set(before.enum) - set(after.enum))
             phases.create_constraints.append(CreateCheck(

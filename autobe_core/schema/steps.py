@@ -256,7 +256,7 @@ class CreateCheck(StepBase):
 
     def inverse(self) -> Step:
         return DropCheck(table=self.table, column=self.column, name=self.name,
-                         values=self.values)
+                         values=self.values, narrowing=self.narrowing)
 
     @property
     def destructive(self) -> bool:
@@ -269,13 +269,16 @@ class DropCheck(StepBase):
     column: str
     name: str
     values: tuple[str, ...]
+    narrowing: bool = False
+    """Creating this check again (the inverse) narrows: the column may hold values it
+    does not allow by then."""
 
     def describe(self) -> str:
         return f"drop check {self.name} on {self.table}"
 
     def inverse(self) -> Step:
         return CreateCheck(table=self.table, column=self.column, name=self.name,
-                           values=self.values)
+                           values=self.values, narrowing=self.narrowing)
 
 
 class CreateForeignKey(StepBase):

@@ -36,10 +36,13 @@ PASSWORD_INPUT = "password"
 """The DTO field that carries a plain password; the model stores only its hash."""
 
 TIMESTAMPS = (
-    PlainField(name="created_at", type="datetime", description="When the row was created."),
-    PlainField(name="updated_at", type="datetime", description="When the row last changed."),
+    PlainField(name="created_at", type="datetime", default="now",
+               description="When the row was created."),
+    PlainField(name="updated_at", type="datetime", default="now",
+               description="When the row last changed."),
 )
-"""The fields ``addTimestamps`` adds (the generated code maintains them)."""
+"""The fields ``addTimestamps`` adds (the generated code maintains them). Their default
+``now`` is what rows that exist when they are added get."""
 
 SOFT_DELETE = PlainField(
     name="deleted_at",

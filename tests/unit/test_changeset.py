@@ -395,7 +395,8 @@ def test_add_timestamps_skips_models_that_have_them() -> None:
         AddField(
             model="todo_labels",
             field=PlainField(
-                name="updated_at", type="datetime", description="When the row last changed."
+                name="updated_at", type="datetime", default="now",
+                description="When the row last changed.",
             ),
         )
     ]

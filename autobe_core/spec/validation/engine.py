@@ -42,11 +42,13 @@ from autobe_core.spec.validation.operations import check_operations
 from autobe_core.spec.validation.paths import check_paths
 from autobe_core.spec.validation.schemas import check_schemas
 from autobe_core.spec.validation.text import check_text
+from autobe_core.spec.validation.values import check_values
 
 RULES: tuple[Rule, ...] = (
     check_names,
     check_duplicates,
     check_fields,
+    check_values,
     check_relations,
     check_indexes,
     check_dtos,

@@ -27,7 +27,7 @@ from autobe_core.spec.validation.common import (
 
 DTO_KINDS: tuple[DtoKind, ...] = ("read", "summary", "create", "update", "request")
 
-NUMERIC = ("int", "double")
+NUMERIC = ("int", "double", "decimal")
 STRINGY = ("string", "uri")
 
 
