@@ -114,7 +114,12 @@ def log(ctx: Context, as_json: bool, rejected: bool) -> None:
         render.rejections(service.rejections())
 
 
-@click.command()
+REFERENCES = {"ignore_unknown_options": True}
+"""For commands whose only options are flags: ``show -1`` reads -1 as the revision (and
+refuses it naming what is allowed), not as an unknown option."""
+
+
+@click.command(context_settings=REFERENCES)
 @click.argument("rev")
 @pass_context
 def show(ctx: Context, rev: str) -> None:
@@ -122,7 +127,7 @@ def show(ctx: Context, rev: str) -> None:
     render.show(ctx.service().show(rev))
 
 
-@click.command()
+@click.command(context_settings=REFERENCES)
 @click.argument("a")
 @click.argument("b", default="head")
 @click.option("--spec-only", is_flag=True, help="Only the spec diff.")
@@ -180,7 +185,7 @@ def checkout(ctx: Context, rev: str, target: Path) -> None:
     click.echo(safe(f"wrote revision {number} ({files} files) to {target}"))
 
 
-@click.command()
+@click.command(context_settings=REFERENCES)
 @click.argument("name")
 @click.argument("rev", default="head")
 @pass_context

@@ -28,6 +28,7 @@ from tests.fake_openai import FakeOpenAI, raw_reply, tool_call_reply
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 DEEP = 5000
+ESTIMATE = "add a nullable field estimate:int to items"
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
@@ -170,13 +171,13 @@ CASES: dict[str, Case] = {
         "snake_case",
     ),
     "change: request with a NUL": Case(
-        ["change", "add field estimate:int to items\x00", "--yes"], "\\x00"
+        ["change", "add a nullable field estimate:int to items\x00", "--yes"], "\\x00"
     ),
     "change: message with a lone surrogate": Case(
-        ["change", "add field estimate:int to items", "-m", "why \udcff", "--yes"], "\\udcff"
+        ["change", ESTIMATE, "-m", "why \udcff", "--yes"], "\\udcff"
     ),
     "change: author with a lone surrogate": Case(
-        ["change", "add field estimate:int to items", "--author", "me\udcff", "--yes"], "author"
+        ["change", ESTIMATE, "--author", "me\udcff", "--yes"], "author"
     ),
     "change: LLM answers HTML": Case(
         ["change", "make the items sparkle", "--yes"],
@@ -187,6 +188,9 @@ CASES: dict[str, Case] = {
         f"show {ref}": Case(["show", "--", ref], "1..2")
         for ref in ("²", "-1", "1.5", "x", "0", "3", "٣")
     },
+    "show -1 (no --)": Case(["show", "-1"], "'-1'"),
+    "diff -1": Case(["diff", "-1"], "'-1'"),
+    "tag v9 -2": Case(["tag", "v9", "-2"], "'-2'"),
     "diff ²": Case(["diff", "²"], "1..2"),
     "diff head ²": Case(["diff", "head", "²"], "1..2"),
     "spec -r ²": Case(["spec", "-r", "²"], "1..2"),
@@ -205,7 +209,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project") / "todo"
     assert run("init", root, "--from", TODO).exit_code == 0
     result = run(
-        "-C", root, "change", "add field estimate:int to items", "--yes", "--no-verify",
+        "-C", root, "change", "add a nullable field estimate:int to items", "--yes", "--no-verify",
         "-m", "an estimate \x1b[31min red\x1b[0m", "--author", "eve\x1b[2J",
     )
     assert result.exit_code == 0, result.output
@@ -281,11 +285,11 @@ def test_a_model_explanation_reaches_the_terminal_escaped(
 def test_the_plan_says_dry_run_only_on_a_dry_run(tmp_path: Path) -> None:
     project = tmp_path / "p"
     assert run("init", project, "--from", TODO).exit_code == 0
-    dry = run("-C", project, "change", "add field estimate:int to items", "--dry-run")
+    dry = run("-C", project, "change", "add a nullable field estimate:int to items", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "dry run: nothing was written" in dry.output
     applied = run(
-        "-C", project, "change", "add field estimate:int to items", "--yes", "--no-verify"
+        "-C", project, "change", ESTIMATE, "--yes", "--no-verify"
     )
     assert applied.exit_code == 0, applied.output
     assert "dry run" not in applied.output
