@@ -10,7 +10,9 @@ least invasive way, reports it, and validates again until the spec is valid:
   validator's message as the reason); a custom one still rejected, or two routes that
   collide, is dropped;
 - a cycle of required foreign keys is broken by making one of them nullable;
-- a model whose derived class names collide with another's gets its own ``dtoName``.
+- a model whose derived class names collide with another's gets its own ``dtoName``;
+- free text (descriptions, summaries, titles) holding control characters is cleaned
+  first (:func:`clean_text`): line breaks normalised, the rest written as escapes.
 
 Anything else is an importer limitation: :class:`DiagnosticError` with the validator's
 diagnostics, and nothing is created.
@@ -21,14 +23,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from autobe_core.importer.report import Notes
 from autobe_core.spec import validate
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
+from autobe_core.spec.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    PathPart,
+    errors,
+    format_path,
+)
 from autobe_core.spec.model import Body, Operation, ProjectSpec
 from autobe_core.spec.naming import known_type_names, pascal
+from autobe_core.spec.text import cleaned, text_problem
 
 MAX_ROUNDS = 40
+FREE_TEXT = frozenset({"description", "summary", "specification", "title"})
 DROP_CODES = frozenset({"path.ambiguous", "dup.endpoint", "dup.operation-id"})
 OPERATION = re.compile(r"^\$\.operations\[(\d+)\]")
 FOREIGN = re.compile(r"^\$\.models\[(\d+)\]\.foreignFields\[(\d+)\]")
@@ -71,6 +82,7 @@ def settle(
     since what it derives depends on the operations that remain realized."""
     sources = list(sources)
     reasons = dict(reasons)
+    spec = clean_text(spec, notes)
     for _ in range(MAX_ROUNDS):
         round_notes = Notes()
         complete = finish(spec, round_notes)
@@ -86,6 +98,32 @@ def settle(
     raise DiagnosticError(
         found, "the imported specification is invalid (a construct the importer cannot map)"
     )
+
+
+def clean_text(spec: ProjectSpec, notes: Notes) -> ProjectSpec:
+    """``spec`` with every description, summary, specification and title the validator
+    would refuse for control characters cleaned (:func:`~autobe_core.spec.text.cleaned`),
+    each reported."""
+    data = spec.model_dump(mode="json", by_alias=True)
+    changed = False
+    stack: list[tuple[Any, list[PathPart]]] = [(data, [])]
+    while stack:
+        node, where = stack.pop()
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for key, value in items:
+            if isinstance(value, dict | list):
+                stack.append((value, [*where, key]))
+            elif isinstance(value, str) and key in FREE_TEXT:
+                prose = key != "title"
+                if text_problem(value, prose=prose) is not None:
+                    node[key] = cleaned(value, prose=prose)
+                    changed = True
+                    notes.approximated(
+                        "", format_path([*where, key]),
+                        "control characters in the text: line breaks normalised, the rest "
+                        "written as escapes",
+                    )
+    return ProjectSpec.model_validate(data) if changed else spec
 
 
 def _fix(

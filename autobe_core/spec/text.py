@@ -76,6 +76,20 @@ def text_problem(text: str, *, prose: bool) -> str | None:
     return None
 
 
+def cleaned(text: str, *, prose: bool) -> str:
+    """``text`` made acceptable (:func:`text_problem` finds nothing), keeping what it
+    says: line breaks become newlines in prose and spaces in a line, tabs spaces in a
+    line, and every other control character or lone surrogate its written escape."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not prose:
+        text = text.replace("\n", " ").replace("\t", " ")
+    kept = PROSE_WHITESPACE if prose else ""
+    return "".join(
+        c if c in kept or unicodedata.category(c) not in ("Cc", "Cs") else escape(c)
+        for c in text
+    )
+
+
 def storable_problem(text: str) -> str | None:
     """Why ``text`` cannot be recorded as it is (a NUL or a lone surrogate), or None:
     what the history keeps of a request or an author, whatever else it holds."""

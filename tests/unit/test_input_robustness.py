@@ -24,6 +24,7 @@ from autobe_core.errors import AutobeError
 from autobe_core.generate import plan_modules
 from autobe_core.generate.emit import comment, docstring, py_str
 from autobe_core.history import HistoryError, Project, UnknownRevision
+from autobe_core.importer import import_autobe
 from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.llm.config import LlmConfig
 from autobe_core.planning.llm.planner import LlmEndpointError, LlmPlanner
@@ -151,6 +152,32 @@ def test_a_spec_with_a_nul_that_skipped_validation_still_generates_valid_python(
         text.encode("utf-8")
         if module.path.endswith(".py"):
             ast.parse(text, module.path)
+
+
+def test_an_import_with_control_characters_in_its_text_keeps_every_operation(
+    tmp_path: Path,
+) -> None:
+    """AutoBe's text is written by a model: a carriage return or an escape sequence in a
+    description is shown escaped and reported, it does not turn operations into 501s."""
+    source = ROOT / "tests" / "data" / "autobe" / "notes" / "autobe"
+    clean = import_autobe([source.parent])
+    prisma = json.loads((source / "prisma.json").read_text(encoding="utf-8"))
+    document = json.loads((source / "document.json").read_text(encoding="utf-8"))
+    prisma["files"][0]["models"][0]["description"] = "Accounts\r\nof \x1b[31mpeople\x1b[0m"
+    document["operations"][0]["description"] = "Lists\r\nnotes \x07 now"
+    document["operations"][1]["summary"] = "Bell \x07 and\ttab"
+    folder = tmp_path / "notes" / "autobe"
+    folder.mkdir(parents=True)
+    (folder / "prisma.json").write_text(json.dumps(prisma), encoding="utf-8")
+    (folder / "document.json").write_text(json.dumps(document), encoding="utf-8")
+    imported = import_autobe([folder.parent])
+    assert [o.kind for o in imported.spec.operations] == [o.kind for o in clean.spec.operations]
+    assert [d for d in validate(imported.spec) if d.severity == "error"] == []
+    first = imported.spec.models[0].description
+    assert first == "Accounts\nof \\x1b[31mpeople\\x1b[0m"
+    assert "\\x07" in imported.spec.operations[0].description
+    cleaned = [n for n in imported.report.notes if "control character" in n.message]
+    assert len(cleaned) == 3
 
 
 # --------------------------------------------------------------------------- item 9: files
