@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autobe_core.errors import AutobeError
 from autobe_core.generate import plan_modules
@@ -41,7 +43,7 @@ from autobe_core.spec import (
     validate,
 )
 from autobe_core.spec.files import MAX_INPUT_BYTES
-from autobe_core.spec.text import visible
+from autobe_core.spec.text import cleaned, text_problem, visible
 from tests.fake_openai import FakeOpenAI, raw_reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,6 +132,26 @@ def test_emit_never_writes_a_nul_a_control_character_or_a_lone_surrogate() -> No
     assert isinstance(function, ast.FunctionDef)
     value = ast.get_docstring(function, clean=False) or ""
     assert " ".join(value.split()) == " ".join(NASTY.split())  # the text, wrapped
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=80)
+"""Any text at all: control characters, lone surrogates, format characters, emoji."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_emit_and_show_any_text_safely(text: str) -> None:
+    source = f"{docstring(text)}{comment(text)}\n\ndef f() -> None:\n{docstring(text, '    ')}"
+    source += f"    return None\n\n\nX = {py_str(text)}\n"
+    source.encode("utf-8")
+    assert "\x00" not in source
+    tree = ast.parse(source)
+    assign = tree.body[-1]
+    assert isinstance(assign, ast.Assign) and ast.literal_eval(assign.value) == text
+    visible(text).encode("utf-8")
+    assert all(ord(c) >= 0x20 or c in "\n\t" for c in visible(text))
+    for prose in (True, False):
+        assert text_problem(cleaned(text, prose=prose), prose=prose) is None
 
 
 def test_emit_leaves_text_without_control_characters_as_it_was() -> None:
