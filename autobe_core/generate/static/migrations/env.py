@@ -5,11 +5,13 @@ The database is, in this order: a connection a caller hands over
 backend's setting ``AUTOBE_DATABASE_URL`` (:mod:`app.settings`). The target metadata is
 every ORM class (``app.models``), for ``compare_metadata`` / autogenerate.
 
-Online (the default) the migrations run in one transaction; offline
-(``alembic upgrade head --sql``) their SQL is printed and nothing runs. On SQLite, foreign
-keys are not enforced while migrating (a batch operation copies a table, drops the old one
-and renames the copy, which enforcement would refuse) and are checked once at the end, in
-the same transaction: a migration leaving a dangling reference is rolled back.
+Online (the default) the migrations run in one transaction: one that fails leaves the
+database as it was. Offline (``alembic upgrade head --sql``) their SQL is printed and
+nothing runs. On SQLite, foreign keys are not enforced while migrating (a batch operation
+copies a table, drops the old one and renames the copy, which enforcement would refuse)
+and are checked once at the end, in the same transaction: a migration leaving a dangling
+reference is rolled back. A handed-over connection is used as it is (its transactions,
+and on SQLite its foreign key setting, are the caller's).
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ def check_foreign_keys(connection: Connection) -> None:
         )
 
 
-def run_on(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, **OPTIONS)
+def run_on(connection: Connection, **options: Any) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, **OPTIONS,
+                      **options)
     with context.begin_transaction():
         context.run_migrations()
         if connection.dialect.name == "sqlite":
@@ -86,12 +89,14 @@ def run_migrations_online() -> None:
         run_on(given)
         return
     engine = create_engine(database_url(), poolclass=NullPool)
+    options: dict[str, Any] = {}
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        options["transactional_ddl"] = True  # SQLite's DDL is transactional: one BEGIN
     try:
         with engine.connect() as connection:
-            run_on(connection)
+            run_on(connection, **options)
             connection.commit()
     finally:
         engine.dispose()
