@@ -1,8 +1,19 @@
-"""API errors, rendered as JSON ``{"code": ..., "message": ...}``."""
+"""API errors, rendered as JSON ``{"code": ..., "message": ...}``.
+
+Invalid requests answer 422 with FastAPI's usual ``{"detail": [...]}``, rendered so that
+whatever the client sent and the errors echo (a lone surrogate, NaN) is valid JSON: ASCII
+with escapes, non-finite numbers as strings.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -60,7 +71,35 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class EscapedJSONResponse(JSONResponse):
+    """JSON as ASCII: every character outside it escaped, lone surrogates included."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False,
+                          separators=(",", ":")).encode("ascii")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with non-finite floats as strings (JSON has no NaN or Infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError):
+        raise exc
+    detail = _finite(jsonable_encoder(exc.errors()))
+    return EscapedJSONResponse(status_code=422, content={"detail": detail})
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer ``ApiError``s with their status and integrity violations with 409."""
+    """Answer ``ApiError``s with their status, integrity violations with 409 and invalid
+    requests with 422 (whatever they hold)."""
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
