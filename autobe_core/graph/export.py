@@ -21,6 +21,7 @@ KIND_COLOURS = {
     "test": "#f5f5f5",
     "auth": "#fad9d5",
     "app": "#e6e6e6",
+    "migration": "#d0e0e3",
 }
 
 

@@ -130,7 +130,8 @@ def test_field_description_with_index_words() -> None:
         (
             "todo",
             "add field estimate:int to items",
-            [AddField(model="todo_items", field=PlainField(name="estimate", type="int"))],
+            [AddField(model="todo_items",
+                      field=PlainField(name="estimate", type="int", nullable=True))],
         ),
         (
             "todo",
@@ -148,14 +149,15 @@ def test_field_description_with_index_words() -> None:
             [
                 AddField(
                     model="todo_lists",
-                    field=PlainField(name="status", type="string", enum=["open", "closed"]),
+                    field=PlainField(name="status", type="string", enum=["open", "closed"],
+                                     nullable=True),
                 )
             ],
         ),
         (
             "todo",
             "add field note:text to every model",
-            [AddFieldEverywhere(field=PlainField(name="note", type="string"))],
+            [AddFieldEverywhere(field=PlainField(name="note", type="string", nullable=True))],
         ),
         (
             "todo",
@@ -163,7 +165,8 @@ def test_field_description_with_index_words() -> None:
             [
                 AddField(
                     model="todo_labels",
-                    field=PlainField(name="code", type="string", max_length=255),
+                    field=PlainField(name="code", type="string", max_length=255,
+                                     nullable=True),
                 ),
                 AddIndex(model="todo_labels", kind="unique", field_names=["code"]),
             ],

@@ -79,6 +79,9 @@ class FieldRequest:
     explicit: bool = True
     """The words said it is a field: a type, an enum, a modifier, or a name whose words
     imply a type other than string. "add a liking system to articles" is not."""
+    required: bool = False
+    """The words said it is required ("required", "not null"): otherwise a field added
+    to a model that already has rows is nullable, so any project can take it."""
 
 
 def _type_of(word: str) -> tuple[FieldType, FieldFormat | None, int | None] | None:
@@ -207,4 +210,4 @@ def parse_field(phrase: str) -> FieldRequest:
     explicit = bool(
         type_word or enum or nullable is not None or index or (ftype, fmt) != ("string", None)
     )
-    return FieldRequest(field, index, explicit)
+    return FieldRequest(field, index, explicit, required=nullable is False)

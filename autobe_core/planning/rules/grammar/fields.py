@@ -95,7 +95,8 @@ def add_field_implicit(g: Context, text: str) -> Planned | None:
 
 def _add_field(g: Context, spec_text: str, where: str) -> Planned:
     req: FieldRequest = parse_field(spec_text)
-    f = req.field
+    # existing models have rows: a field is nullable unless the words say required
+    f = req.field if req.required else req.field.model_copy(update={"nullable": True})
     model, namespace, _ = g.scope(where)
     if model is None:
         scope_text = f"every model in {namespace}" if namespace else "every model"
