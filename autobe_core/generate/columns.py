@@ -60,11 +60,22 @@ def python_type(c: Column) -> str:
     return f"{base} | None" if c.nullable else base
 
 
-def default_expr(value: str | int | float | bool | None) -> str:
-    """A ``server_default`` argument: a str is quoted as an SQL literal by SQLAlchemy,
-    booleans are ``sa.true()`` / ``sa.false()`` (rendered per dialect), numbers SQL text."""
+NOW = "now"
+"""The default of a datetime column that means the time the row is written."""
+
+CURRENT_TIME = "sa.func.now()"
+"""``now()`` on PostgreSQL, ``CURRENT_TIMESTAMP`` on SQLite: evaluated per row (the SQL
+literal ``'now'`` would be evaluated once, when the default is defined)."""
+
+
+def default_expr(value: str | int | float | bool | None, kind: str | None = None) -> str:
+    """A ``server_default`` argument for a column of ``kind``: a str is quoted as an SQL
+    literal by SQLAlchemy, booleans are ``sa.true()`` / ``sa.false()`` (rendered per
+    dialect), numbers SQL text, a datetime's ``now`` the current time."""
     if value is None:
         return "None"
+    if kind == "datetime" and value == NOW:
+        return CURRENT_TIME
     if isinstance(value, bool):
         return "sa.true()" if value else "sa.false()"
     if isinstance(value, str):
@@ -73,8 +84,16 @@ def default_expr(value: str | int | float | bool | None) -> str:
 
 
 def python_value(value: str | int | float | bool) -> str:
-    """A default as a Python literal (to fill NULLs in a migration, or a DTO default)."""
+    """A default as a Python literal (a DTO default)."""
     return py_str(value) if isinstance(value, str) else repr(value)
+
+
+def value_expr(value: str | int | float | bool, kind: str) -> str:
+    """A default as the value of an SQL UPDATE (a migration filling NULLs): a literal, or
+    the current time for a datetime's ``now``."""
+    if kind == "datetime" and value == NOW:
+        return CURRENT_TIME
+    return python_value(value)
 
 
 def check_expr(column: str, values: tuple[str, ...]) -> str:

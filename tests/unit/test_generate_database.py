@@ -9,12 +9,14 @@ PostgreSQL schema when ``AUTOBE_TEST_POSTGRES_URL`` is set):
 - input the database would reject answers 422, never 500: NUL characters and lone
   surrogates in strings, integers outside int32 (bodies, filters, the page), decimals with
   too many digits, NaN, datetimes outside years 1..9999, a NUL in a password;
-- a field with a default may be left out of a create body and gets its default;
+- a field with a default may be left out of a create body and gets its default (a
+  datetime's 'now': the current time);
 - an unreachable database makes ``/health`` answer 503.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -41,6 +43,7 @@ EXTRA_FIELDS: list[dict[str, Any]] = [
     {"name": "label", "type": "string", "maxLength": 20, "default": "none"},
     {"name": "weight", "type": "int", "default": 3},
     {"name": "ratio", "type": "double", "nullable": True},
+    {"name": "seen_at", "type": "datetime", "default": "now"},
 ]
 
 
@@ -119,6 +122,7 @@ with TestClient(create_app()) as c:
 
     r = c.post(items, json=good, headers=auth)
     out["defaults"] = {k: r.json()[k] for k in ("pinned", "label", "weight", "estimate")}
+    out["seen_at"] = r.json()["seen_at"]
     out["status"] = {
         "nul": post({"title": "mi\x00lk"}),
         "surrogate": post(raw='{"title": "\\ud800", "priority": 2, "status": "open"}'),
@@ -206,6 +210,7 @@ def test_start_up_health_and_input_bounds(
                                    "head": "r0002", "message": None}]
     assert out["defaults"] == {"pinned": False, "label": "none", "weight": 3,
                                "estimate": None}
+    assert out["seen_at"].startswith(str(datetime.datetime.now(datetime.UTC).year))
     accepted = {"int_max", "decimal_ok", "time_ok", "listing"}
     for case, code in out["status"].items():
         assert code == (201 if case in accepted - {"listing"} else

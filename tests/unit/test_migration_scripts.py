@@ -1,9 +1,11 @@
 """Generated migrations run by real Alembic on real databases, with rows in them.
 
 For todo and bbs: revision 1's migration (from the empty spec, through ``spec.creation``)
-and a chain of changes (add a nullable field, add a field with a default, rename a field,
-rename a model, widen and narrow an enum, add and remove indexes (a trigram one too),
-widen types, remove a field and a model, then roll back, which migrates forward) are
+and a chain of changes (add a nullable field, add fields with a default (a datetime's
+'now' too), rename a field, rename a referenced model, widen and narrow an enum, add and
+remove indexes (a trigram one too), widen types, make a field nullable, remove fields and
+a model, then roll back, which migrates forward and fills required columns that come back)
+are
 rendered into a generated workspace per revision. One subprocess (the generated app is a
 package named ``app``, a fresh one per revision) walks the chain on one database:
 
@@ -66,6 +68,9 @@ ROOT = Path(__file__).resolve().parents[2]
 Rows = dict[str, dict[str, dict[str, Any]]]
 """table -> primary key -> column -> the value the database should hold."""
 
+SOME_TIME = "<the time the migration ran>"
+"""Expected where a column's default is 'now': any time, but not NULL."""
+
 WORKSPACE_FILES = ("alembic.ini", "migrations/", "app/__init__.py", "app/db.py",
                    "app/settings.py", "app/models/")
 """What Alembic and the models need of a generated workspace."""
@@ -126,10 +131,15 @@ def drop_column(rows: Rows, table: str, column: str) -> None:
 
 def _todo_restore(rows: Rows) -> None:
     """Rolling back to revision 2: names come back, the removed notes come back empty,
-    the removed model comes back without its rows."""
+    the removed required priority comes back as 0 (the rollback's fill, as NULL archived
+    flags become false), the removed model comes back without its rows."""
     rename_column(rows, "todo_items", "headline", "title")
     rename_table(rows, "todo_boards", "todo_lists")
     set_column(rows, "todo_items", "notes", None)
+    set_column(rows, "todo_items", "priority", 0)
+    for row in rows["todo_lists"].values():
+        if row["archived"] is None:
+            row["archived"] = False
     rows["todo_labels"] = {}
 
 
@@ -139,8 +149,11 @@ TODO = [
                                                       nullable=True)),
         AddField(model="todo_lists", field=PlainField(name="theme", type="string",
                                                       max_length=20, default="light")),
+        AddField(model="todo_items", field=PlainField(name="reviewed_at", type="datetime",
+                                                      default="now")),
     ], lambda rows: (set_column(rows, "todo_items", "estimate", None),
-                     set_column(rows, "todo_lists", "theme", "light"))),
+                     set_column(rows, "todo_lists", "theme", "light"),
+                     set_column(rows, "todo_items", "reviewed_at", SOME_TIME))),
     Change("rename a field", lambda s: [
         RenameField(model="todo_items", field="title", new_name="headline"),
     ], lambda rows: rename_column(rows, "todo_items", "title", "headline")),
@@ -161,11 +174,15 @@ TODO = [
     Change("widen types", lambda s: [
         modify(s, "todo_items", "priority", type="double"),
         modify(s, "todo_boards", "title", max_length=300),
+        modify(s, "todo_boards", "archived", nullable=True),
     ]),
     Change("remove a field and a model", lambda s: [
         RemoveField(model="todo_items", field="notes"),
+        RemoveIndex(model="todo_items", kind="plain", field_names=["priority"]),
+        RemoveField(model="todo_items", field="priority"),
         *remove_model(s, "todo_labels"),
-    ], lambda rows: (drop_column(rows, "todo_items", "notes"), rows.pop("todo_labels"))),
+    ], lambda rows: (drop_column(rows, "todo_items", "notes"),
+                     drop_column(rows, "todo_items", "priority"), rows.pop("todo_labels"))),
     Change("roll back to revision 2", lambda s: [], _todo_restore, rollback_to=2),
 ]
 
@@ -305,8 +322,9 @@ def _value(column: Column) -> Any:
     return f"2024-01-02T03:04:{n % 60:02d}"
 
 
-def new_rows(schema: Schema) -> list[tuple[str, dict[str, Any]]]:
-    """One fresh row per table, parents first; foreign keys point at this batch's rows."""
+def new_rows(schema: Schema, blank: bool) -> list[tuple[str, dict[str, Any]]]:
+    """One fresh row per table, parents first; foreign keys point at this batch's rows;
+    ``blank``: nullable columns hold NULL."""
     made: dict[str, str] = {}
     rows: list[tuple[str, dict[str, Any]]] = []
     for table in _ordered(schema):
@@ -318,7 +336,7 @@ def new_rows(schema: Schema) -> list[tuple[str, dict[str, Any]]]:
             elif fk is not None:
                 row[column.name] = None if column.nullable else made[fk.target_table]
             else:
-                row[column.name] = _value(column)
+                row[column.name] = None if blank and column.nullable else _value(column)
         made[table.name] = row[next(c.name for c in table.columns if c.primary_key)]
         rows.append((table.name, row))
     return rows
@@ -490,7 +508,7 @@ def walk(name: str, changes: list[Change], url: str, directory: Path) -> dict[st
     for revision in revisions:
         workspace = write_workspace(revision, directory / f"r{revision.number}")
         revision.rows_change(rows)
-        batch = new_rows(revision.schema)
+        batch = new_rows(revision.schema, blank=revision.number % 2 == 0)
         probes = []
         for table_name, row in batch:
             table = revision.schema.table(table_name)
@@ -521,8 +539,7 @@ def walk(name: str, changes: list[Change], url: str, directory: Path) -> dict[st
             held = seen["dump"][table_name]
             assert set(table_rows) <= set(held), (where, table_name)
             for key, row in table_rows.items():
-                assert {c: held[key].get(c, "(missing)") for c in row} == row, (
-                    where, table_name, key)
+                assert _held(held[key], row) == row, (where, table_name, key)
     written = {t: set(expected[-1].get(t, {})) for t in KEPT[name]}
     for down in result["down"]:
         assert down["diffs"] == [], (down["revision"], down["diffs"])
@@ -531,6 +548,16 @@ def walk(name: str, changes: list[Change], url: str, directory: Path) -> dict[st
     assert result["base"] == ["alembic_version"]
     assert result["again"] == []
     return result
+
+
+def _held(held: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    """The expected columns of a row as the database holds them (any time, not NULL, for
+    a column whose default is 'now')."""
+    out = {c: held.get(c, "(missing)") for c in expected}
+    for column, value in expected.items():
+        if value == SOME_TIME and out[column] not in (None, "(missing)"):
+            out[column] = SOME_TIME
+    return out
 
 
 SCENARIOS = {"todo": TODO, "bbs": BBS}

@@ -20,6 +20,7 @@ import math
 
 from pydantic import BaseModel
 
+from autobe_core.generate.columns import NOW
 from autobe_core.generate.common import (
     LINE_WIDTH,
     ModelRef,
@@ -261,7 +262,10 @@ def _bounds(field: FieldSlice, style: Style) -> list[str]:
 def field_line(field: FieldSlice, style: Style) -> str:
     args: list[str] = []
     if style == "input" and field.default is not None:
-        args.append(f"default={default_value(field)}")
+        if field.type == "datetime" and field.default == NOW:
+            args.append("default_factory=utc_now")
+        else:
+            args.append(f"default={default_value(field)}")
     elif field.nullable or not field.required or style == "filter":
         args.append("default=None")
     if style == "input":
@@ -323,6 +327,8 @@ def render(s: DtoSlice) -> str:
         pydantic.add("EmailStr")
     if any(f.type == "datetime" for f in inputs):
         common.add("Timestamp")
+    if any(f.type == "datetime" and f.default == NOW for f in s.create):
+        common.add("utc_now")
     if s.actor is not None:
         common.add("IAuthorizationToken")
     imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")

@@ -20,8 +20,8 @@ from autobe_core.generate.columns import (
     check_expr,
     default_expr,
     index_kwargs,
-    python_value,
     sa_type,
+    value_expr,
 )
 from autobe_core.generate.emit import comment, docstring_blocks, py_str
 from autobe_core.generate.kinds.migration.slices import MigrationSlice
@@ -69,7 +69,7 @@ def pg_type(t: ColumnType) -> str:
 def column_expr(c: Column) -> str:
     args = [py_str(c.name), sa_type(c.type), f"nullable={c.nullable}"]
     if c.default is not None:
-        args.append(f"server_default={default_expr(c.default)}")
+        args.append(f"server_default={default_expr(c.default, c.type.kind)}")
     return f"sa.Column({', '.join(args)})"
 
 
@@ -158,7 +158,7 @@ def _add_column(s: AddColumn) -> list[str]:
         lines += _batch(s.table, [
             f"batch_op.alter_column({py_str(c.name)}, existing_type={sa_type(c.type)}, "
             f"existing_nullable={c.nullable}, server_default=None, "
-            f"existing_server_default={default_expr(s.fill)})"])
+            f"existing_server_default={default_expr(s.fill, c.type.kind)})"])
     return lines
 
 
@@ -182,11 +182,13 @@ def _rename_column(s: RenameColumn) -> list[str]:
 def _alter_column(s: AlterColumn) -> list[str]:
     b, a = s.before, s.after
     lines: list[str] = []
-    if b.nullable and not a.nullable and a.default is not None:
+    fill = a.default if a.default is not None else s.fill
+    if b.nullable and not a.nullable and fill is not None:
+        # NULLs first take the default (a rollback's fill): NOT NULL then holds
         table = f"sa.table({py_str(s.table)}, sa.column({py_str(a.name)}))"
         lines.append(
             f"op.execute({table}.update().where(sa.column({py_str(a.name)}).is_(None))"
-            f".values({{{py_str(a.name)}: {python_value(a.default)}}}))")
+            f".values({{{py_str(a.name)}: {value_expr(fill, a.type.kind)}}}))")
     args = [py_str(a.name), f"existing_type={sa_type(b.type)}",
             f"existing_nullable={b.nullable}"]
     if b.type != a.type:
@@ -197,9 +199,9 @@ def _alter_column(s: AlterColumn) -> list[str]:
     if b.nullable != a.nullable:
         args.append(f"nullable={a.nullable}")
     if b.default != a.default:
-        args.append(f"server_default={default_expr(a.default)}")
+        args.append(f"server_default={default_expr(a.default, a.type.kind)}")
         if b.default is not None:
-            args.append(f"existing_server_default={default_expr(b.default)}")
+            args.append(f"existing_server_default={default_expr(b.default, b.type.kind)}")
     lines += _batch(s.table, [f"batch_op.alter_column({', '.join(args)})"])
     return lines
 

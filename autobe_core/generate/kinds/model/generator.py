@@ -116,7 +116,7 @@ def _column(c: Column) -> str:
     if c.nullable:
         args.append("nullable=True")
     if c.default is not None:
-        args.append(f"server_default={default_expr(c.default)}")
+        args.append(f"server_default={default_expr(c.default, c.type.kind)}")
     head = f"{c.name}: orm.Mapped[{python_type(c)}] = orm.mapped_column"
     return wrap_call(head, args, "    ")
 

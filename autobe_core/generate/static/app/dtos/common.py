@@ -44,6 +44,11 @@ def storable_time(value: datetime.datetime) -> datetime.datetime:
     return value
 
 
+def utc_now() -> datetime.datetime:
+    """The current time in UTC: the default of a datetime field whose default is 'now'."""
+    return datetime.datetime.now(datetime.UTC)
+
+
 Text = Annotated[str, AfterValidator(storable_text)]
 """A string a client sends: anything but NUL characters and lone surrogates."""
 
