@@ -67,13 +67,14 @@ def build(ctx: Context, keep_mine: bool, force: bool) -> None:
     "--rung",
     "rungs",
     multiple=True,
-    type=click.Choice(["compile", "mypy", "import", "tests"]),
+    type=click.Choice(RUNGS),
     help="Run only these rungs (repeatable). Default: all, in order.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_context
 def check(ctx: Context, rungs: tuple[str, ...], as_json: bool) -> None:
-    """Recompile and test the backend: compile, mypy --strict, import, pytest."""
+    """Recompile and test the backend: compile, mypy --strict, migrate (an empty
+    database up, compared with the models, down and up), import, pytest."""
     service = ctx.service()
     selected = [r for r in RUNGS if r in rungs]
     with render.ladder_progress(enabled=not as_json) as progress:

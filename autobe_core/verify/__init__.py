@@ -1,4 +1,5 @@
-"""The recompile ladder: compile -> mypy -> import -> tests on a generated workspace."""
+"""The recompile ladder: compile -> mypy -> migrate -> import -> tests on a generated
+workspace."""
 
 from autobe_core.verify.ladder import DEFAULT_TIMEOUT, LadderError, LadderProgress, run_ladder
 from autobe_core.verify.result import (

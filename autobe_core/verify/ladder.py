@@ -1,8 +1,11 @@
-"""The recompile ladder: compile -> mypy -> import -> tests, stopping at the first failure.
+"""The recompile ladder: compile -> mypy -> migrate -> import -> tests, stopping at the
+first failure.
 
 Each rung is cheaper than the one above it and catches what would make the one above
 it meaningless: a syntax error makes every type error a guess, a type error is cheaper
-to read than the traceback it would become, an import that fails fails every test.
+to read than the traceback it would become, migrations that do not build the models'
+schema make the database the tests run on a different one, an import that fails fails
+every test.
 Rungs above a failing one are reported ``skipped``; so are rungs the caller did not
 select.
 """
@@ -14,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from autobe_core.errors import AutobeError
+from autobe_core.verify.migrate import migrate_rung
 from autobe_core.verify.result import (
     RUNGS,
     LadderResult,
@@ -41,6 +45,7 @@ LadderProgress = Callable[[RungName, RungResult | None], None]
 RUNNERS: dict[RungName, Callable[[RungContext], RungResult]] = {
     "compile": compile_rung,
     "mypy": mypy_rung,
+    "migrate": migrate_rung,
     "import": import_rung,
     "tests": tests_rung,
 }

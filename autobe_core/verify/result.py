@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RungName = Literal["compile", "mypy", "import", "tests"]
-RUNGS: tuple[RungName, ...] = ("compile", "mypy", "import", "tests")
+RungName = Literal["compile", "mypy", "migrate", "import", "tests"]
+RUNGS: tuple[RungName, ...] = ("compile", "mypy", "migrate", "import", "tests")
 """The ladder, bottom up: each rung runs only when every rung below it passed."""
 
 RungStatus = Literal["passed", "failed", "skipped"]
@@ -50,6 +50,8 @@ class RungResult:
     """Rung-specific numbers: files compiled, mypy errors, test outcomes."""
     output: str = ""
     """The tail of the tool's raw output (failed rungs only)."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase of a rung that has phases (migrate: upgrade, compare, ...)."""
 
     @property
     def ok(self) -> bool:
@@ -64,6 +66,8 @@ class RungResult:
             "counts": dict(self.counts),
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+        if self.phases:
+            data["phases"] = {k: round(v, 3) for k, v in self.phases.items()}
         if self.output:
             data["output"] = self.output
         return data

@@ -1,4 +1,5 @@
-"""The four rungs. Each takes a :class:`RungContext` and returns a :class:`RungResult`.
+"""The rungs compile, mypy, import and tests (migrate: :mod:`.migrate`). Each takes a
+:class:`RungContext` and returns a :class:`RungResult`.
 
 Subprocesses run ``sys.executable`` with a clean environment, in their own process
 group, output to a file (never a pipe a grandchild could hold open); a rung past its
@@ -31,8 +32,13 @@ from autobe_core.verify.parsing import (
 )
 from autobe_core.verify.result import RungDiagnostic, RungName, RungResult, tail
 
-PASSED_ENV = ("PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "LANG", "LC_ALL")
-"""The only variables a rung's subprocess inherits (plus the caller's ``env``)."""
+PASSED_ENV = (
+    "PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "LANG", "LC_ALL",
+    "AUTOBE_TEST_DATABASE_URL",
+)
+"""The only variables a rung's subprocess inherits (plus the caller's ``env``):
+``AUTOBE_TEST_DATABASE_URL`` puts the migrate rung and the generated suite on that
+PostgreSQL database (a fresh schema each)."""
 
 SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".venv", "node_modules"})
 
@@ -99,7 +105,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def _timed_out(name: RungName, completed: Completed, ctx: RungContext) -> RungResult:
+def timed_out(name: RungName, completed: Completed, ctx: RungContext) -> RungResult:
     message = f"{name} did not finish within {ctx.timeout:g} s and was stopped"
     return RungResult(name, "failed", completed.seconds, f"timed out after {ctx.timeout:g} s",
                       (RungDiagnostic(None, None, message, "timeout"),),
@@ -146,7 +152,8 @@ def compile_rung(ctx: RungContext) -> RungResult:
 
 
 def mypy_rung(ctx: RungContext) -> RungResult:
-    targets = [t for t in ("app", "tests") if (ctx.workspace / t).exists()]
+    """``mypy --strict`` on ``app``, ``tests`` and ``migrations`` (those that exist)."""
+    targets = [t for t in ("app", "tests", "migrations") if (ctx.workspace / t).exists()]
     if not targets:
         return RungResult("mypy", "failed", 0.0, "nothing to type-check", (RungDiagnostic(
             None, None, "the workspace has neither an 'app' nor a 'tests' directory", "layout"),))
@@ -160,7 +167,7 @@ def mypy_rung(ctx: RungContext) -> RungResult:
             *targets,
         ], ctx)
     if completed.timed_out:
-        return _timed_out("mypy", completed, ctx)
+        return timed_out("mypy", completed, ctx)
     problems = parse_mypy(completed.output, ctx.workspace)
     files = len({p.file for p in problems})
     counts = {"errors": len(problems), "files": files}
@@ -240,7 +247,7 @@ def import_rung(ctx: RungContext) -> RungResult:
         completed = run_process([sys.executable, "-c", IMPORT_SCRIPT, str(database)],
                                 RungContext(ctx.workspace, ctx.cache_dir, env, ctx.timeout))
     if completed.timed_out:
-        return _timed_out("import", completed, ctx)
+        return timed_out("import", completed, ctx)
     if completed.returncode == 0:
         counts = _import_counts(completed.output)
         return RungResult("import", "passed", completed.seconds,
@@ -278,7 +285,7 @@ def tests_rung(ctx: RungContext) -> RungResult:
         completed = run_process(args, ctx)
         xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
     if completed.timed_out:
-        return _timed_out("tests", completed, ctx)
+        return timed_out("tests", completed, ctx)
     report = None
     if xml_text is not None:
         with contextlib.suppress(ElementTree.ParseError, ValueError):

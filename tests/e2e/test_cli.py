@@ -48,7 +48,7 @@ def test_init_build_check_todo_is_green(tmp_path: Path) -> None:
     result = run("-C", project, "check", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert [r["name"] for r in report["rungs"]] == ["compile", "mypy", "import", "tests"]
+    assert [r["name"] for r in report["rungs"]] == ["compile", "mypy", "migrate", "import", "tests"]
     assert all(r["status"] == "passed" for r in report["rungs"])
     tests = next(r for r in report["rungs"] if r["name"] == "tests")
     assert tests["counts"]["failed"] == 0 and tests["counts"]["passed"] >= 60
@@ -195,6 +195,7 @@ def test_check_reports_the_failing_rung(tmp_path: Path) -> None:
     assert status == {
         "compile": "passed",
         "mypy": "failed",
+        "migrate": "skipped",
         "import": "skipped",
         "tests": "skipped",
     }

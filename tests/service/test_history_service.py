@@ -212,7 +212,7 @@ def test_a_verified_change_records_its_verification(tmp_path: Path) -> None:
     revision = service.log()[-1].revision
     assert revision.verification is not None and revision.verification.ok
     names = [r["name"] for r in revision.verification.rungs]
-    assert names == ["compile", "mypy", "import", "tests"]
+    assert names == ["compile", "mypy", "migrate", "import", "tests"]
 
 
 def add_field(model: str, name: str) -> ChangeSet:

@@ -80,14 +80,15 @@ def test_syntax_error_stops_at_compile(tmp_path: Path) -> None:
     events: list[tuple[str, str]] = []
     result = run_ladder(ws, progress=lambda n, r: events.append((n, r.status if r else "start")))
     assert not result.ok
-    assert statuses(result.rungs) == ["failed", "skipped", "skipped", "skipped"]
+    assert statuses(result.rungs) == ["failed", "skipped", "skipped", "skipped", "skipped"]
     compiled = result.rung("compile")
     assert compiled.counts == {"files": 3, "errors": 1}
     [problem] = compiled.diagnostics
     assert (problem.file, problem.line, problem.code) == ("app/broken.py", 4, "SyntaxError")
     assert result.rung("mypy").summary == "compile failed"
     assert events[:2] == [("compile", "start"), ("compile", "failed")]
-    assert events[2:] == [("mypy", "skipped"), ("import", "skipped"), ("tests", "skipped")]
+    assert events[2:] == [("mypy", "skipped"), ("migrate", "skipped"), ("import", "skipped"),
+                          ("tests", "skipped")]
     assert not list(ws.rglob("__pycache__"))
     assert result.to_dict()["failedRung"] == "compile"
 
@@ -105,7 +106,7 @@ def test_mypy_strict_error_is_located(tmp_path: Path, mypy_cache: Path) -> None:
         """,
     })
     result = run_ladder(ws, cache_dir=mypy_cache)
-    assert statuses(result.rungs) == ["passed", "failed", "skipped", "skipped"]
+    assert statuses(result.rungs) == ["passed", "failed", "skipped", "skipped", "skipped"]
     mypy = result.rung("mypy")
     found = {(d.file, d.line, d.code) for d in mypy.diagnostics}
     assert found == {("app/main.py", 1, "no-untyped-def"), ("app/main.py", 6, "return-value")}
@@ -143,7 +144,8 @@ def test_failing_import_reports_the_exception(tmp_path: Path, mypy_cache: Path) 
         "app/main.py": "from app.settings import PORT\n\nprint(PORT)\n",
     })
     result = run_ladder(ws, cache_dir=mypy_cache)
-    assert statuses(result.rungs) == ["passed", "passed", "failed", "skipped"]
+    # no alembic.ini: the migrate rung has nothing to do
+    assert statuses(result.rungs) == ["passed", "passed", "skipped", "failed", "skipped"]
     [problem] = result.rung("import").diagnostics
     assert problem.file == "app/settings.py" and problem.line == 3
     assert problem.code == "ValueError"
@@ -200,7 +202,7 @@ def test_test_counts_and_failures(tmp_path: Path) -> None:
     assert only_ping.ok and only_ping.rung("tests").counts["total"] == 1
     result = run_ladder(ws, rungs=["tests"])
     tests = result.rung("tests")
-    assert statuses(result.rungs) == ["skipped", "skipped", "skipped", "failed"]
+    assert statuses(result.rungs) == ["skipped", "skipped", "skipped", "skipped", "failed"]
     assert tests.counts == {"passed": 2, "failed": 1, "errors": 1, "skipped": 1, "total": 5}
     assert tests.summary == "2 passed, 1 failed, 1 errors, 1 skipped"
     by_test = {d.code: d for d in tests.diagnostics}
@@ -240,15 +242,17 @@ def test_green_ladder(tmp_path: Path, mypy_cache: Path) -> None:
     result = run_ladder(ws, cache_dir=mypy_cache,
                         progress=lambda n, r: events.append(f"{n}:{r.status if r else 'start'}"))
     assert result.ok, result.to_dict()
-    assert statuses(result.rungs) == ["passed"] * 4
+    assert statuses(result.rungs) == ["passed", "passed", "skipped", "passed", "passed"]
+    assert result.rung("migrate").summary == "no alembic.ini: nothing to migrate"
     assert result.rung("import").counts["tables"] == 1
     assert result.rung("tests").counts == {"passed": 1, "failed": 0, "errors": 0, "skipped": 0,
                                            "total": 1}
-    assert events == [f"{n}:{s}" for n in ("compile", "mypy", "import", "tests")
-                      for s in ("start", "passed")]
+    assert events == [f"{n}:{s}" for n, end in (
+        ("compile", "passed"), ("mypy", "passed"), ("migrate", "skipped"), ("import", "passed"),
+        ("tests", "passed")) for s in ("start", end)]
     data = result.to_dict()
     assert data["ok"] is True and data["failedRung"] is None
-    assert [r["name"] for r in data["rungs"]] == ["compile", "mypy", "import", "tests"]
+    assert [r["name"] for r in data["rungs"]] == ["compile", "mypy", "migrate", "import", "tests"]
 
 
 def test_a_rung_past_its_timeout_is_stopped(tmp_path: Path) -> None:
@@ -281,7 +285,7 @@ def test_selection_and_bad_workspaces(tmp_path: Path) -> None:
     missing = run_ladder(tmp_path / "nope", rungs=["compile"])
     assert not missing.ok and missing.rung("compile").status == "failed"
     empty = run_ladder(tmp_path, rungs=["compile", "mypy"])
-    assert statuses(empty.rungs) == ["passed", "failed", "skipped", "skipped"]
+    assert statuses(empty.rungs) == ["passed", "failed", "skipped", "skipped", "skipped"]
     assert empty.rung("mypy").diagnostics[0].code == "layout"
     assert empty.rung("tests").summary == "mypy failed"
 
