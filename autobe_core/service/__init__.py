@@ -2,19 +2,37 @@
 and the values its use cases take and return.
 
 Modules: ``project_service`` (the facade), one module per use case (``creation``,
-``proposals``, ``changes``, ``workspace``, ``queries``), and what they share
+``proposals``, ``changes``, ``workspace``, ``queries``, ``database`` and ``serving``),
+and what they share
 (``session``: the unit of work; ``storage``: where it is stored, injected; ``staging``,
 ``hooks``, ``layout``, ``locking``, ``test_scope``).
 """
 
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome, HeadMoved
 from autobe_core.service.creation import ImportOutcome, InitResult
+from autobe_core.service.database import (
+    DEFAULT_SOURCE,
+    REVIEW_SOURCE,
+    DatabaseBehind,
+    DatabaseError,
+    DatabaseStatus,
+    DatabaseUnreachable,
+    DatabaseUrl,
+    ForeignDatabase,
+    MigrationEntry,
+    MigrationFailed,
+    MigrationsNotBuilt,
+    SqlScript,
+    StepLine,
+    UpgradeOutcome,
+)
 from autobe_core.service.hooks import PAUSE_ENV, BuildProgress, Hooks
 from autobe_core.service.layout import STORE_URL_ENV, ProjectLayout
 from autobe_core.service.locking import ProjectBusy
 from autobe_core.service.project_service import ProjectService
 from autobe_core.service.proposals import ChangePlan, ChangeRequest, Proposal, Request
 from autobe_core.service.queries import BlameEntry, FileDiff, LogEntry, RevisionDiff
+from autobe_core.service.serving import ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.staging import SaveFailed, Synced, UserEditsConflict
 from autobe_core.service.storage import (
@@ -28,7 +46,9 @@ from autobe_core.service.storage import (
 from autobe_core.service.workspace import BuildOutcome, Status, WorkspaceNotAtHead
 
 __all__ = [
+    "DEFAULT_SOURCE",
     "PAUSE_ENV",
+    "REVIEW_SOURCE",
     "STORE_URL_ENV",
     "BlameEntry",
     "BuildOutcome",
@@ -38,13 +58,22 @@ __all__ = [
     "ChangePlan",
     "ChangeRequest",
     "ConfiguredStorage",
+    "DatabaseBehind",
+    "DatabaseError",
+    "DatabaseStatus",
+    "DatabaseUnreachable",
+    "DatabaseUrl",
     "FileDiff",
+    "ForeignDatabase",
     "HeadMoved",
     "Hooks",
     "ImportOutcome",
     "InitResult",
     "LogEntry",
     "MemoryStorage",
+    "MigrationEntry",
+    "MigrationFailed",
+    "MigrationsNotBuilt",
     "ProjectBusy",
     "ProjectLayout",
     "ProjectService",
@@ -53,10 +82,14 @@ __all__ = [
     "Request",
     "RevisionDiff",
     "SaveFailed",
+    "ServeCommand",
+    "SqlScript",
     "Status",
+    "StepLine",
     "Storage",
     "StorageFactory",
     "Synced",
+    "UpgradeOutcome",
     "UserEditsConflict",
     "WorkspaceNotAtHead",
     "destroy_storage",

@@ -9,6 +9,8 @@ create a project           :meth:`init`, :meth:`create`, :meth:`import_project`
 read the head / history    :meth:`spec`, :meth:`graph`, :meth:`status`, :meth:`log`,
                            :meth:`rejections`, :meth:`show`, :meth:`diff`, :meth:`blame`
 the workspace              :meth:`build`, :meth:`check`, :meth:`checkout`
+the database               :meth:`database_status`, :meth:`database_upgrade`,
+                           :meth:`database_sql`, :meth:`serve`
 change it                  :meth:`propose` -> :meth:`apply` (or :meth:`change`),
                            :meth:`rollback`, :meth:`tag`
 =========================  ======================================================
@@ -19,20 +21,31 @@ project's storage URL; :class:`MemoryStorage` for tests and tools).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from autobe_core.generate import MigrationSlice
 from autobe_core.graph import ModuleGraph, to_dot, to_json_text
 from autobe_core.history import Rejection
 from autobe_core.planning.base import PlannerChain
-from autobe_core.service import changes, creation, migrations, proposals, queries, workspace
+from autobe_core.service import (
+    changes,
+    creation,
+    database,
+    migrations,
+    proposals,
+    queries,
+    serving,
+    workspace,
+)
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome
 from autobe_core.service.creation import ImportOutcome, InitResult
+from autobe_core.service.database import DatabaseStatus, SqlScript, UpgradeOutcome
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.proposals import ChangeRequest, Proposal
 from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+from autobe_core.service.serving import ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.storage import ConfiguredStorage, StorageFactory
 from autobe_core.service.workspace import BuildOutcome, Status
@@ -203,6 +216,49 @@ class ProjectService:
         (revision number, number of files)."""
         with self.session() as session:
             return queries.checkout(session, revision, target)
+
+    # -- the database
+
+    def database_status(self, url: str | None = None) -> DatabaseStatus:
+        """Where the database (``url``, else AUTOBE_DATABASE_URL, else the backend's
+        default) is against the head's chain of migrations, and what is pending."""
+        with self.session() as session:
+            return database.status(session, url)
+
+    def database_upgrade(self, url: str | None = None) -> UpgradeOutcome:
+        """Bring the database to the head's migration (MigrationFailed, the database
+        left where it was, when a migration fails)."""
+        with self.session() as session:
+            found = database.status(session, url)
+        return database.run_upgrade(self.layout.workspace, found)
+
+    def database_sql(
+        self,
+        start: str | int | None = None,
+        end: str | int = "head",
+        url: str | None = None,
+    ) -> SqlScript:
+        """The SQL from revision ``start``'s schema (None: an empty database) to revision
+        ``end``'s, for the dialect of ``url`` (else AUTOBE_DATABASE_URL, else PostgreSQL)."""
+        with self.session() as session:
+            return database.sql(session, start, end, url)
+
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        url: str | None = None,
+        ready: Callable[[ServeCommand], None] | None = None,
+    ) -> int:
+        """Run the backend (uvicorn) on a database at the head's migration
+        (DatabaseBehind otherwise) until it stops; ``ready(command)`` is called just
+        before it starts. Returns the server's exit status."""
+        with self.session() as session:
+            found = database.status(session, url)
+        command = serving.serve_command(self.layout.workspace, found, host, port)
+        if ready is not None:
+            ready(command)
+        return serving.run_server(command)
 
     # -- changing the project
 
