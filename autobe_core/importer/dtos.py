@@ -47,6 +47,7 @@ COMPATIBLE = {
     "datetime": ("string",),
     "int": ("integer", "number"),
     "double": ("number", "integer"),
+    "decimal": ("number", "integer"),
     "boolean": ("boolean",),
 }
 
@@ -156,7 +157,7 @@ def _constrain(
                           subject, f"minLength {lo} exceeds maxLength {hi}; neither is kept")
             update.pop("min_length")
             update.pop("max_length")
-    if f.type in ("int", "double"):
+    if f.type in ("int", "double", "decimal"):
         update.update(_pick(compatible, ("minimum", "maximum"), subject, notes))
         lo_n, hi_n = update.get("minimum"), update.get("maximum")
         if isinstance(lo_n, float) and isinstance(hi_n, float) and lo_n > hi_n:

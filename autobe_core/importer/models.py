@@ -3,8 +3,9 @@
 The database AST maps one to one onto :class:`autobe_core.spec.model.Model` (the spec
 was modelled on it); what needs care is what AutoBe allows and the generated code cannot
 take: reserved names (renamed, see :mod:`autobe_core.importer.names`), a soft-delete
-column that is not nullable, indexes that repeat or that cannot be built. Descriptions are
-kept; they become the generated classes' docstrings and the columns' comments.
+column that is not nullable, indexes that repeat or that cannot be built, ``double``
+columns that hold money (``decimal``, see :mod:`autobe_core.importer.money`).
+Descriptions are kept; they become the generated classes' docstrings.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autobe_core.importer.ast import PrismaApplication, PrismaModel
+from autobe_core.importer.money import PRECISION, SCALE, money_verdict
 from autobe_core.importer.names import field_name, model_name, relation_name, why
-from autobe_core.importer.report import Notes
+from autobe_core.importer.report import MoneyField, Notes
 from autobe_core.importer.source import PRISMA_FILE, where
 from autobe_core.spec.diagnostics import PathPart
 from autobe_core.spec.model import (
@@ -131,8 +133,11 @@ def _map_model(
                 f"field {pm.name}.{p.name}",
                 "made nullable: deleted_at marks soft deletion, so live rows have none",
             )
-        plain.append(PlainField(name=new, type=p.type, nullable=nullable,
-                                description=p.description))
+        mapped = PlainField(name=new, type=p.type, nullable=nullable, description=p.description)
+        if p.type == "double":
+            mapped = _money(mapped, p.name, where(PRISMA_FILE, [*path, "plainFields", k]),
+                            f"{name}.{new}", notes)
+        plain.append(mapped)
     foreign: list[ForeignField] = []
     for k, f in enumerate(pm.foreign_fields):
         loc: list[PathPart] = [*path, "foreignFields", k, "relation"]
@@ -175,6 +180,21 @@ def _map_model(
         plain_fields=plain,
     )
     return _indexes(model, pm, path, renames, notes)
+
+
+def _money(f: PlainField, autobe: str, source: str, subject: str, notes: Notes) -> PlainField:
+    """A ``double`` field as ``decimal`` when its (AutoBe) name says money; reported
+    either way when the name has a money word."""
+    verdict = money_verdict(autobe)
+    if verdict is None:
+        return f
+    if not verdict.money:
+        notes.money.append(MoneyField(subject, source, "double", verdict.reason()))
+        return f
+    notes.money.append(
+        MoneyField(subject, source, f"decimal({PRECISION}, {SCALE})", verdict.reason())
+    )
+    return f.model_copy(update={"type": "decimal", "precision": PRECISION, "scale": SCALE})
 
 
 def _indexes(

@@ -138,6 +138,7 @@ def _report(
     if doc is not None:
         report.dtos = _dto_figures(spec, links, constraints, overrides)
     report.notes = list(notes.items)
+    report.money = list(notes.money)
     return report
 
 

@@ -12,6 +12,10 @@ Every note names where in the source it comes from (a JSON path into ``prisma.js
 - ``unrealized``: an operation imported as ``custom`` (a 501 handler keeping AutoBe's
   description and specification) until it is realized;
 - ``warning``: the input is odd but was imported faithfully.
+
+Besides the notes, the report lists every ``double`` field whose name says money (see
+:mod:`autobe_core.importer.money`): mapped to ``decimal``, or kept ``double`` because
+another word of its name says it is a count, a proportion or a measure.
 """
 
 from __future__ import annotations
@@ -47,11 +51,30 @@ class UnrealizedOperation:
     source: str
 
 
+@dataclass(frozen=True)
+class MoneyField:
+    """A ``double`` field whose name has a money word, and what it became."""
+
+    subject: str
+    """``shopping_mall_orders.order_total`` (the spec's names)."""
+    source: str
+    """JSON path of the field in ``prisma.json``."""
+    type: str
+    """What it became: ``decimal(19, 4)``, or ``double`` (kept)."""
+    reason: str
+
+    @property
+    def decimal(self) -> bool:
+        return self.type != "double"
+
+
 @dataclass
 class Notes:
     """Collects notes while mapping; the mappers share one."""
 
     items: list[Note] = field(default_factory=list)
+    money: list[MoneyField] = field(default_factory=list)
+    """Every double field with a money word in its name, in source order."""
 
     def add(self, kind: NoteKind, source: str, subject: str, message: str) -> None:
         note = Note(kind, source, subject, message)
@@ -102,6 +125,8 @@ class ImportReport:
     unrealized: list[UnrealizedOperation] = field(default_factory=list)
     dtos: DtoFigures = field(default_factory=DtoFigures)
     notes: list[Note] = field(default_factory=list)
+    money: list[MoneyField] = field(default_factory=list)
+    """Double fields whose name says money: mapped to decimal, or kept (and why)."""
     derived_operations: bool = False
     """No document.json: the operations are the standard CRUD set derived from models."""
 
@@ -112,6 +137,11 @@ class ImportReport:
     @property
     def realized(self) -> int:
         return self.operations - self.operations_by_kind.get("custom", 0)
+
+    @property
+    def decimals(self) -> list[MoneyField]:
+        """The fields mapped to decimal."""
+        return [m for m in self.money if m.decimal]
 
     def note_counts(self) -> dict[str, int]:
         counts = Counter(n.kind for n in self.notes)
@@ -140,6 +170,10 @@ class ImportReport:
                 "unrealizedOperations": [asdict(u) for u in self.unrealized],
             },
             "dtos": asdict(self.dtos),
+            "money": {
+                "decimal": [asdict(m) for m in self.money if m.decimal],
+                "keptDouble": [asdict(m) for m in self.money if not m.decimal],
+            },
             "noteCounts": self.note_counts(),
             "notes": [asdict(n) for n in self.notes],
         }
@@ -168,6 +202,11 @@ class ImportReport:
             f"{self.dtos.constraints} field constraints taken, {self.dtos.overrides} DTO "
             f"overrides, {len(self.dtos.unmapped)} with no place in the spec",
         ]
+        kept = len(self.money) - len(self.decimals)
+        lines.append(
+            f"money: {len(self.decimals)} double field(s) mapped to decimal"
+            + (f", {kept} kept double (not amounts)" if kept else "")
+        )
         counts = self.note_counts()
         lines.append("notes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         if not details:
@@ -175,6 +214,18 @@ class ImportReport:
         if self.unrealized:
             lines += ["", f"unrealized operations ({len(self.unrealized)}):"]
             lines += [f"  {u.endpoint} ({u.name}): {u.reason}" for u in self.unrealized]
+        for title, fields in (
+            ("money: double fields mapped to decimal", self.decimals),
+            ("double fields kept although their name has a money word",
+             [m for m in self.money if not m.decimal]),
+        ):
+            if not fields:
+                continue
+            lines += ["", f"{title} ({len(fields)}):"]
+            for m in fields:
+                lines.append(f"  {m.subject}: double -> {m.type} ({m.reason})" if m.decimal
+                             else f"  {m.subject}: {m.reason}")
+                lines.append(f"    at {m.source}")
         for kind in NOTE_KINDS:
             notes = [n for n in self.notes if n.kind == kind and kind != "unrealized"]
             if not notes:

@@ -343,6 +343,114 @@ def test_create_that_cannot_fill_a_column_becomes_custom(tmp_path: Path) -> None
     assert imported.spec.operations[2].actor is None
 
 
+# --------------------------------------------------------------------------- money
+
+MONEY = ["price", "unit_price_snapshot", "paid_amount", "order_total", "refund_amount",
+         "subtotal", "shipping_fees", "cost_per_click"]
+"""Doubles whose names say money: decimal(19, 4)."""
+NOT_AMOUNTS = {"total_count": "'count'", "percent_discount_rate": "'percent' and 'rate'",
+               "tax_percentage": "'percentage'"}
+"""Doubles with a money word that another word makes a count or a proportion: kept."""
+NOT_MONEY = ["rating", "star_avg", "weight", "priceless_score", "latitude"]
+"""Doubles with no money word (as a word: 'priceless' is none): kept, not reported."""
+
+
+def money_project(tmp_path: Path) -> Imported:
+    plain = [pf(n, "double") for n in [*MONEY, *NOT_AMOUNTS, *NOT_MONEY]]
+    plain += [pf("quantity", "int"), pf("amount", "int"), pf("note")]
+    models = [pm("shop_orders", [], plain)]
+    props: dict[str, Any] = {n: {"type": "number", "format": "double"} for n in MONEY}
+    props["price"] = {"type": "number", "minimum": 0, "maximum": 1000000}
+    props["rating"] = {"type": "number", "minimum": 1, "maximum": 5}
+    props["note"] = {"type": "string"}
+    doc = document(
+        [operation("create", "post", "/orders", "IShopOrder.ICreate", "IShopOrder"),
+         operation("at", "get", "/orders/{orderId}", res="IShopOrder", params=("orderId",))],
+        {"IShopOrder.ICreate": schema("shop_orders", **props),
+         "IShopOrder": schema("shop_orders", **props)},
+    )
+    return import_autobe([write_project(tmp_path, models, doc)])
+
+
+def test_doubles_that_hold_money_become_decimals(tmp_path: Path) -> None:
+    imported = money_project(tmp_path)
+    orders = imported.spec.model("shop_orders")
+    assert orders is not None
+    types = {f.name: (f.type, f.precision, f.scale) for f in orders.plain_fields}
+    for name in MONEY:
+        assert types[name] == ("decimal", 19, 4), name
+    for name in [*NOT_AMOUNTS, *NOT_MONEY]:
+        assert types[name] == ("double", None, None), name
+    # an int amount is exact already; counts stay ints
+    assert types["amount"][0] == types["quantity"][0] == "int"
+    assert errors(validate(imported.spec)) == []
+
+
+def test_money_decimals_keep_their_dto_constraints(tmp_path: Path) -> None:
+    from autobe_core.spec.semantics import model_dto_fields
+
+    imported = money_project(tmp_path)
+    orders = imported.spec.model("shop_orders")
+    assert orders is not None
+    price = orders.plain("price")
+    assert price is not None and (price.minimum, price.maximum) == (0, 1000000)
+    for kind in ("create", "read"):
+        fields = {f.name: f for f in model_dto_fields(imported.spec, orders, kind)}
+        assert fields["price"].type == "decimal" and fields["price"].minimum == 0
+        assert fields["paid_amount"].type == "decimal"
+        assert fields["rating"].type == "double" and fields["rating"].maximum == 5
+    # the schemas' numbers are compatible with a decimal column: no type warning
+    assert not [n for n in imported.report.notes if "column type is kept" in n.message]
+
+
+def test_the_report_lists_every_money_field_and_why(tmp_path: Path) -> None:
+    report = money_project(tmp_path).report
+    positions = {n: k for k, n in enumerate([*MONEY, *NOT_AMOUNTS, *NOT_MONEY])}
+    assert [m.subject for m in report.decimals] == [f"shop_orders.{n}" for n in MONEY]
+    for m in report.decimals:
+        name = m.subject.split(".")[1]
+        assert m.type == "decimal(19, 4)"
+        assert m.source == f"prisma.json:$.files[0].models[0].plainFields[{positions[name]}]"
+    reasons = {m.subject: m.reason for m in report.decimals}
+    assert "'price'" in reasons["shop_orders.unit_price_snapshot"]
+    assert "'fees'" in reasons["shop_orders.shipping_fees"]
+    kept = {m.subject.split(".")[1]: m for m in report.money if not m.decimal}
+    assert set(kept) == set(NOT_AMOUNTS)
+    for name, vetoes in NOT_AMOUNTS.items():
+        assert kept[name].type == "double"
+        assert vetoes in kept[name].reason and "kept double" in kept[name].reason
+    data = report.to_dict()
+    json.dumps(data)
+    assert [m["subject"] for m in data["money"]["decimal"]] == [m.subject for m in
+                                                                report.decimals]
+    assert {m["subject"] for m in data["money"]["keptDouble"]} == {
+        f"shop_orders.{n}" for n in NOT_AMOUNTS}
+    text = report.to_text()
+    assert f"money: {len(MONEY)} double field(s) mapped to decimal, 3 kept double" in text
+    assert f"money: double fields mapped to decimal ({len(MONEY)}):" in text
+    assert "shop_orders.order_total: double -> decimal(19, 4) (its name has the money word " \
+        "'total')" in text
+    for name in NOT_MONEY:
+        assert f"shop_orders.{name}:" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "money"),
+    [("price", True), ("unitPrice", True), ("order_total", True), ("taxes", True),
+     ("salaries", True), ("amount_per_day", True), ("subtotal", True),
+     ("total_count", False), ("discount_rate", False), ("percent_discount_rate", False),
+     ("fee_bps", False), ("total_days", False), ("price_rank", False),
+     ("priceless", None), ("quantity", None), ("rating", None), ("clicks_per_dollar", None),
+     ("star_avg", None), ("costume", None)],
+)
+def test_money_is_read_from_whole_words(name: str, money: bool | None) -> None:
+    from autobe_core.importer import is_money, money_verdict
+
+    verdict = money_verdict(name)
+    assert (verdict.money if verdict else None) is money
+    assert is_money(name) is bool(money)
+
+
 def test_generic_account_parameter_binds_the_callers_key(tmp_path: Path) -> None:
     models = [
         pm("shop_members", [], [pf("email"), pf("password_hash")]),
