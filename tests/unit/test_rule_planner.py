@@ -16,8 +16,11 @@ from autobe_core.planning.base import NotUnderstood, Plan, PlannerChain
 from autobe_core.planning.rules import NothingToDo, RulePlanner
 from autobe_core.planning.rules.adapt import Conventions
 from autobe_core.planning.rules.catalog import CATALOG, find_feature
+from autobe_core.planning.rules.catalog.base import Ctx
+from autobe_core.planning.rules.catalog.engine import feature_parts
 from autobe_core.planning.rules.fields import parse_field
 from autobe_core.planning.rules.words import normalize
+from autobe_core.schema import plan_migration
 from autobe_core.spec.changeset import (
     AddCreatedBy,
     AddField,
@@ -636,6 +639,82 @@ def test_add_then_remove_on_an_imported_project(feature: str) -> None:
     except NothingToDo:
         back = add_then_remove(spec, feature, ALTERNATIVE_TARGET["notes"])
     assert back == spec
+
+
+def spec_of(fixture: str) -> ProjectSpec:
+    if fixture != "notes":
+        return SPECS[fixture]
+    spec = imported_notes()
+    if spec is None:
+        pytest.skip("the AutoBe importer is not available")
+    return spec
+
+
+def planned_addition(spec: ProjectSpec, fixture: str, key: str) -> Plan:
+    try:
+        return PLANNER.plan(spec, f"add {key}")
+    except NothingToDo:
+        return PLANNER.plan(spec, f"add {key} to {ALTERNATIVE_TARGET[fixture]}")
+
+
+@pytest.mark.parametrize("feature", [f.key for f in CATALOG])
+@pytest.mark.parametrize("fixture", ["todo", "bbs", "kitchen", "notes"])
+def test_every_feature_migrates_an_existing_database(fixture: str, feature: str) -> None:
+    """A feature's changeset passes the migration check ``propose`` runs: it never adds a
+    required field without a default to a table that has rows."""
+    spec = spec_of(fixture)
+    changeset = planned_addition(spec, fixture, feature).changeset
+    migration = plan_migration(spec, changeset)
+    assert migration.diagnostics == (), [d.message for d in migration.diagnostics]
+    schema_edits = [e for e in changeset.edits if not isinstance(e, AddOperation)]
+    assert bool(migration.steps) == bool(schema_edits)  # operations alone: no step
+    assert not migration.destructive
+
+
+@pytest.mark.parametrize("fixture", ["todo", "bbs", "kitchen", "notes"])
+def test_fields_a_feature_adds_to_existing_models_are_nullable_or_defaulted(
+    fixture: str,
+) -> None:
+    """On every model a feature can attach to (and on whole scopes): the fields it puts
+    on models that exist are nullable or have a default; counters, flags, statuses and
+    timestamps get a neutral default."""
+    spec = spec_of(fixture)
+    conv = Conventions.of(spec)
+    checked = 0
+    for feature in CATALOG:
+        for target in [None, *spec.models]:
+            try:
+                parts = feature_parts(feature, Ctx(conv, target, None))
+            except (ValueError, NotUnderstood):
+                continue
+            for model_name, f in parts.fields:
+                assert spec.model(model_name) is not None
+                defaulted = isinstance(f, PlainField) and f.default is not None
+                assert f.nullable or defaulted, (feature.key, model_name, f.name)
+                checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("fixture", ["todo", "bbs", "kitchen", "notes"])
+def test_money_the_catalog_creates_is_decimal(fixture: str) -> None:
+    """Every field a feature creates whose name says money (as the importer reads
+    names) is an exact decimal, never a double."""
+    from autobe_core.importer import is_money
+
+    spec = spec_of(fixture)
+    conv = Conventions.of(spec)
+    for feature in CATALOG:
+        for target in [None, *spec.models]:
+            try:
+                parts = feature_parts(feature, Ctx(conv, target, None))
+            except (ValueError, NotUnderstood):
+                continue
+            plain = [f for m in parts.models for f in m.plain_fields]
+            plain += [f for _, f in parts.fields if isinstance(f, PlainField)]
+            for f in plain:
+                assert f.type != "double" or not is_money(f.name), (feature.key, f.name)
+                if f.type == "decimal":
+                    assert (f.precision, f.scale) == (18, 2), (feature.key, f.name)
 
 
 def test_remove_after_other_changes_removes_exactly_the_feature() -> None:

@@ -7,6 +7,12 @@ there are left alone (a feature the project partly has is completed, not duplica
 and on removal the parts that are *the recipe's own* (equal to what the recipe makes:
 same model description, same field definition, same operation) are removed with
 everything that depends on them.
+
+A database with rows must take every recipe: a field put on a model that exists already
+is nullable or has a default (a counter 0, a flag false, a status its first value, a
+timestamp ``now``), never required without one (the migration check refuses that, see
+:func:`autobe_core.schema.plan_migration`); fields of the recipe's own new models may be
+required. Money a recipe stores is ``decimal`` (precision 18, scale 2), never ``double``.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ METHODS: dict[str, HttpMethod] = {
 class Parts:
     models: list[Model] = field(default_factory=list)
     fields: list[tuple[str, PlainField | ForeignField]] = field(default_factory=list)
-    """Fields on models that exist already."""
+    """Fields on models that exist already: nullable, or with a default."""
     indexes: list[tuple[str, IndexKind, tuple[str, ...]]] = field(default_factory=list)
     """Indexes on models that exist already."""
     operations: list[Operation] = field(default_factory=list)

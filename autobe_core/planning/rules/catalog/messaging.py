@@ -55,7 +55,7 @@ class Notifications(Feature):
                 text("title", 200, min_length=1),
                 text("body", 2000),
                 PlainField(name="link", type="uri", nullable=True, max_length=2000),
-                PlainField(name="is_read", type="boolean"),
+                PlainField(name="is_read", type="boolean", default=False),
                 PlainField(name="read_at", type="datetime", nullable=True),
                 *timestamps(updated=False),
             ],

@@ -51,7 +51,13 @@ class Reports(Feature):
                     name="reason", type="string", enum=["spam", "abuse", "off_topic", "other"]
                 ),
                 text("explanation", 2000, nullable=True),
-                PlainField(name="status", type="string", enum=["open", "resolved", "dismissed"]),
+                PlainField(
+                    name="status",
+                    type="string",
+                    enum=["open", "resolved", "dismissed"],
+                    default="open",
+                    description="Open until a moderator resolves or dismisses it.",
+                ),
                 PlainField(name="resolved_at", type="datetime", nullable=True),
                 *timestamps(),
             ],
