@@ -7,7 +7,8 @@ The public API of the layer (other packages import only these names):
 - :func:`generate_files`: a clean generation, path -> file text;
 - :class:`PlannedModule`, :data:`ModuleKind`, :data:`MODULE_KINDS`, :data:`BACKEND_PACKAGE`;
 - :class:`MigrationSlice`, :func:`migration_id`: a recorded migration (the history keeps
-  the chain; :func:`plan_modules` takes it beside the spec).
+  the chain; :func:`plan_modules` takes it beside the spec); :func:`next_chain` extends a
+  chain with a revision's migration plan, :func:`initial_chain` is a new spec's chain.
 
 Inside: :mod:`.plan` (the module plan and its keys), :mod:`.kinds` (one package per module
 kind, holding all of that kind's code), :mod:`.common` (what several kinds share),
@@ -15,7 +16,12 @@ kind, holding all of that kind's code), :mod:`.common` (what several kinds share
 files, real Python files under ``static/``).
 """
 
-from autobe_core.generate.kinds.migration import MigrationSlice, migration_id
+from autobe_core.generate.kinds.migration import (
+    MigrationSlice,
+    initial_chain,
+    migration_id,
+    next_chain,
+)
 from autobe_core.generate.plan import (
     BACKEND_PACKAGE,
     MODULE_KINDS,
@@ -32,6 +38,8 @@ __all__ = [
     "ModuleKind",
     "PlannedModule",
     "generate_files",
+    "initial_chain",
     "migration_id",
+    "next_chain",
     "plan_modules",
 ]

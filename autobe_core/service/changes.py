@@ -30,6 +30,7 @@ from typing import Any
 
 from autobe_core.build import Staged, discard, user_content
 from autobe_core.errors import AutobeError
+from autobe_core.generate import next_chain
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import HistoryConflict, Project, Revision
 from autobe_core.service.hooks import Hooks
@@ -37,7 +38,6 @@ from autobe_core.service.migrations import (
     EDITS,
     chain_at,
     delta_entries,
-    next_chain,
     plan_rollback,
     without_migrations,
 )

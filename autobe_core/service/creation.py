@@ -27,6 +27,7 @@ like ``init``; the import report is saved in the project's state directory
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,13 +38,13 @@ from pathlib import Path
 
 from autobe_core.build import Staged, commit, discard, prepare, read_manifest
 from autobe_core.errors import AutobeError, ProjectExists
-from autobe_core.generate import MigrationSlice
+from autobe_core.generate import MigrationSlice, initial_chain
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import ProjectAlreadyCreated, Revision
 from autobe_core.importer import ImportReport, import_autobe
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
-from autobe_core.service.migrations import delta_entries, initial_chain
+from autobe_core.service.migrations import delta_entries
 from autobe_core.service.session import ProjectIncomplete, ProjectSession
 from autobe_core.service.staging import delta_of, recorded
 from autobe_core.service.storage import StorageFactory
@@ -98,6 +99,7 @@ def create(
     spec = ensure_valid(spec)
     warnings = validate(spec)
     replaced = _incomplete_attempt(layout, storages)
+    created_root = not layout.root.exists()
     created_state = not layout.state.exists()
     created_config = not layout.config_file.exists()
     hooks = Hooks(build=progress)
@@ -122,6 +124,9 @@ def create(
                 shutil.rmtree(layout.state, ignore_errors=True)
             elif created_config:
                 layout.config_file.unlink(missing_ok=True)
+            if created_root:  # the directory it made, unless something else is in it now
+                with contextlib.suppress(OSError):
+                    layout.root.rmdir()
             if isinstance(exc, OSError) and is_disk_full(exc):
                 raise DiskFull(
                     f"the disk is full ({exc.strerror}: {exc.filename!r}); nothing was created",

@@ -18,7 +18,7 @@ from typing import Any
 
 from autobe_core.build import Manifest
 from autobe_core.errors import AutobeError
-from autobe_core.generate import MigrationSlice, migration_id
+from autobe_core.generate import MigrationSlice
 from autobe_core.history import Project, Revision
 from autobe_core.schema import MigrationPlan, plan_migration
 from autobe_core.service.session import ProjectSession
@@ -27,7 +27,6 @@ from autobe_core.spec import (
     DiagnosticError,
     ProjectSpec,
     apply,
-    creation,
     invert,
     parse_changeset,
 )
@@ -54,29 +53,6 @@ def migration_of_revision(revision: Revision) -> MigrationSlice | None:
     """The migration ``revision`` recorded, if its change touched the database."""
     data = revision.delta.get(MIGRATION)
     return MigrationSlice.model_validate(data) if data is not None else None
-
-
-def next_chain(
-    chain: tuple[MigrationSlice, ...], revision: int, plan: MigrationPlan, title: str
-) -> tuple[MigrationSlice, ...]:
-    """``chain`` extended with revision ``revision``'s migration (unchanged when the plan
-    has no step)."""
-    if not plan.steps:
-        return chain
-    return (*chain, MigrationSlice(
-        revision=revision,
-        id=migration_id(revision),
-        down=chain[-1].id if chain else None,
-        title=title,
-        steps=plan.steps,
-    ))
-
-
-def initial_chain(spec: ProjectSpec, title: str) -> tuple[MigrationSlice, ...]:
-    """Revision 1's chain: one migration creating every table of ``spec`` (from the
-    empty spec, through the creation change)."""
-    plan = plan_migration(ProjectSpec(name=spec.name), creation(spec))
-    return next_chain((), 1, plan, title)
 
 
 def delta_entries(chain: tuple[MigrationSlice, ...], revision: int) -> dict[str, Any]:

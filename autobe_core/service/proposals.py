@@ -18,12 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from autobe_core.generate import MigrationSlice
+from autobe_core.generate import MigrationSlice, next_chain
 from autobe_core.graph import Affected, ModuleGraph, affected
 from autobe_core.planning.base import Plan, PlannerChain
 from autobe_core.planning.chain import default_chain
 from autobe_core.schema import MigrationPlan, plan_migration
-from autobe_core.service.migrations import next_chain
 from autobe_core.spec import apply, expand
 from autobe_core.spec.changeset import ChangeSet, load_changeset
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError

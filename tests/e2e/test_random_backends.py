@@ -1,8 +1,9 @@
 """Property: every valid spec yields a backend that passes mypy --strict and its own tests.
 
-Random small specs (tests/strategies.py) are validated, built cleanly and sent up the
-whole recompile ladder. Each example costs a real mypy and pytest run, so the default
-suite draws a few; the slow marker runs more.
+Random small specs (tests/strategies.py) are validated, built cleanly with the migration a
+new project records (every table created) and sent up the whole recompile ladder. Each
+example costs a real mypy and pytest run, so the default suite draws a few; the slow
+marker runs more.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from autobe_core.build.builder import clean_build
+from autobe_core.generate import initial_chain
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.validation.engine import validate
 from autobe_core.verify import run_ladder
@@ -27,7 +29,7 @@ def assert_backend_green(spec: ProjectSpec) -> None:
     assert not problems, "the strategy drew an invalid spec:\n" + "\n".join(problems)
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "backend"
-        clean_build(spec, workspace)
+        clean_build(spec, workspace, migrations=initial_chain(spec, "create"))
         result = run_ladder(workspace, cache_dir=MYPY_CACHE)
         failures = [
             f"{r.name}: {r.summary}\n" + "\n".join(f"  {d.file}:{d.line}: {d.message}"

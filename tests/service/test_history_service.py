@@ -13,7 +13,6 @@ and PostgreSQL in :func:`test_history_on_each_storage_backend`.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -40,34 +39,12 @@ from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import PlainField, ProjectSpec
 from tests.changeset_strategies import changeset_sequences
 from tests.conftest import fresh_storage_url
+from tests.trees import app_part, migration_files, tree
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = {"todo": ROOT / "fixtures" / "todo.yaml", "bbs": ROOT / "fixtures" / "bbs.yaml"}
 SPECS = {name: load_spec(path) for name, path in FIXTURES.items()}
 FAST = ChangeOptions(author="property", verify=False)
-CACHES = {".mypy_cache", "__pycache__", ".pytest_cache"}
-
-
-def code(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A tree without its migrations (and their manifest entries): what a rollback
-    reproduces exactly, since the chain of migrations only grows."""
-    kept = {p: b for p, b in files.items() if not p.startswith("migrations/versions/")}
-    if ".autobe-manifest.json" in kept:
-        manifest = json.loads(kept[".autobe-manifest.json"])
-        manifest["entries"] = [
-            e for e in manifest["entries"] if not e["path"].startswith("migrations/versions/")
-        ]
-        kept[".autobe-manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
-    return kept
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root (caches excluded) -> its bytes."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not CACHES & set(p.relative_to(root).parts)
-    }
 
 
 def clean_tree(
@@ -157,7 +134,7 @@ def test_history_invariants_hold_for_random_changes(fixture: str, data: st.DataO
             outcome = service.rollback(k, FAST)
             # nothing is generated but the rollback's own migration (when the schema moves)
             assert all(m.startswith("migration:") for m in outcome.regenerated)
-            assert code(tree(layout.workspace)) == code(trees[k - 1])
+            assert app_part(tree(layout.workspace)) == app_part(trees[k - 1])
             assert service.spec() == expected[k - 1]
             target = Path(tmp) / "checkout"
             service.checkout(k, target)
@@ -171,25 +148,33 @@ def test_adding_one_field_regenerates_only_the_modules_holding_that_model(
     service = new_project(tmp_path, "bbs")
     before = service.spec()
     change = ChangeSet(
-        edits=[AddField(model="bbs_articles", field=PlainField(name="featured", type="boolean"))],
+        edits=[
+            AddField(
+                model="bbs_articles",
+                field=PlainField(name="featured", type="boolean", nullable=True),
+            )
+        ],
         summary="feature articles",
     )
     outcome = service.change(
         change, ChangeOptions(author="ann", verify=False), text="feature articles"
     )
     expected = affected(before, service.spec())
-    assert set(outcome.regenerated) == expected.ids("changed")
+    # the graph's changed modules, and the revision's new migration (which adds the column)
+    assert set(outcome.regenerated) == expected.ids("changed") | {"migration:r0002"}
     assert expected.ids("changed") == {
         m for m in expected.ids("changed") if m.endswith(":bbs_articles") or m.startswith("test:")
     }
     assert {
+        "migration:r0002",
         "model:bbs_articles",
         "dto:bbs_articles",
         "collector:bbs_articles",
         "transformer:bbs_articles",
     } <= set(outcome.regenerated)
     entry = service.log()[-1]
-    total = len(list((service.layout.workspace).rglob("*.py"))) + 1  # + pyproject.toml
+    workspace = service.layout.workspace
+    total = len(list(workspace.rglob("*.py"))) + 2  # + pyproject.toml and alembic.ini
     assert entry.regenerated == len(outcome.regenerated) < 20
     assert entry.regenerated + entry.reused == total
     assert entry.modules_summary() == (
@@ -271,7 +256,11 @@ def test_history_on_each_storage_backend(tmp_path: Path, backend: str) -> None:
             service.change(change, FAST)
         assert [e.revision.number for e in service.log()] == [1, 2, 3]
         service.rollback(1, FAST)
-        assert tree(service.layout.workspace) == first
+        after = tree(service.layout.workspace)
+        assert app_part(after) == app_part(first)
+        assert migration_files(after) == [
+            f"migrations/versions/r000{n}.py" for n in (1, 2, 3, 4)
+        ]  # the chain only grows: revision 4 goes forward to revision 1's schema
         with service.session() as session:
             assert session.storage.config is not None
             assert session.storage.config.backend.startswith(backend)

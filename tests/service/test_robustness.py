@@ -35,6 +35,7 @@ from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV, ProjectLayout, ProjectService
+from tests.trees import app_part, migration_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
@@ -662,10 +663,12 @@ def test_change_rollback_checkout_log_on_any_store(tmp_path: Path, storage_url: 
 
     entries = history(project)
     assert [(e["revision"], e["rolledBackTo"]) for e in entries] == [(1, None), (2, None), (3, 1)]
-    assert entries[2]["regenerated"] == 0
+    assert entries[2]["regenerated"] == 1  # only its own migration, forward to r1's schema
     assert checkout_tree(project, "1", tmp_path / "co1") == r1
     assert checkout_tree(project, "2", tmp_path / "co2") == r2
-    assert checkout_tree(project, "head", tmp_path / "co3") == r1
-    assert tree(project / "backend") == r1
+    head = checkout_tree(project, "head", tmp_path / "co3")
+    assert app_part(head) == app_part(r1)
+    assert migration_files(head) == [f"migrations/versions/r000{n}.py" for n in (1, 2, 3)]
+    assert tree(project / "backend") == head
     assert cli_run("-C", project, "spec", "-r", "1").stdout == cli_run("-C", project, "spec").stdout
     assert_status_ok(project, [])

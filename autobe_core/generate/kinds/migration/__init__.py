@@ -8,7 +8,16 @@ from autobe_core.generate.kinds.migration.generator import plan
 from autobe_core.generate.kinds.migration.slices import (
     GENERATOR_VERSION,
     MigrationSlice,
+    initial_chain,
     migration_id,
+    next_chain,
 )
 
-__all__ = ["GENERATOR_VERSION", "MigrationSlice", "migration_id", "plan"]
+__all__ = [
+    "GENERATOR_VERSION",
+    "MigrationSlice",
+    "initial_chain",
+    "migration_id",
+    "next_chain",
+    "plan",
+]

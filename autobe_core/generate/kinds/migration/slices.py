@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from autobe_core.generate.common import Slice
-from autobe_core.schema import Step
+from autobe_core.schema import MigrationPlan, Step, plan_migration
+from autobe_core.spec import ProjectSpec, creation
 
 GENERATOR_VERSION = "1"
 
@@ -26,3 +27,27 @@ class MigrationSlice(Slice):
     steps: tuple[Step, ...]
     generator_version: str = GENERATOR_VERSION
     """The generator version the migration was recorded with (part of its key)."""
+
+
+def next_chain(
+    chain: tuple[MigrationSlice, ...], revision: int, plan: MigrationPlan, title: str
+) -> tuple[MigrationSlice, ...]:
+    """``chain`` extended with revision ``revision``'s migration (unchanged when the plan
+    has no step)."""
+    if not plan.steps:
+        return chain
+    return (*chain, MigrationSlice(
+        revision=revision,
+        id=migration_id(revision),
+        down=chain[-1].id if chain else None,
+        title=title,
+        steps=plan.steps,
+    ))
+
+
+def initial_chain(spec: ProjectSpec, title: str) -> tuple[MigrationSlice, ...]:
+    """Revision 1's chain: one migration creating every table of ``spec`` (from the
+    empty spec, through the creation change). What a new project records, and what a
+    clean build of a spec with no history needs to be deployable."""
+    plan = plan_migration(ProjectSpec(name=spec.name), creation(spec))
+    return next_chain((), 1, plan, title)
