@@ -26,7 +26,7 @@ EXIT_FAILURE = 1
 RENDERERS: dict[type[BaseException], Callable[[Any], None]] = {
     NotUnderstood: render_history.not_understood,
     AutobeError: render.error,
-    OSError: render.error,
+    OSError: render.os_error,
 }
 """Error class -> how it is shown; classes not found here (in the MRO) are bugs."""
 

@@ -6,7 +6,16 @@
 - :mod:`.history`: change plans, log, show, diff, blame, rollback, checkout, import.
 """
 
-from autobe_cli.render.console import emit, err, error, internal_error, out, plain, safe
+from autobe_cli.render.console import (
+    emit,
+    err,
+    error,
+    internal_error,
+    os_error,
+    out,
+    plain,
+    safe,
+)
 from autobe_cli.render.project import (
     build_progress,
     build_result,
@@ -28,6 +37,7 @@ __all__ = [
     "internal_error",
     "ladder_progress",
     "ladder_result",
+    "os_error",
     "out",
     "plain",
     "safe",

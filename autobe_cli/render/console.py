@@ -12,6 +12,7 @@ the text can move the cursor, recolour the terminal or fail to encode.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -42,10 +43,33 @@ def plain(text: object, style: str = "") -> Text:
     return Text(safe(text), style=style)
 
 
-def error(exc: AutobeError | OSError) -> None:
+def error(exc: AutobeError) -> None:
     """A failure the user can act on: its message (and hint), nothing else."""
     err.print("[bold red]error:[/]", end=" ")
     err.print(plain(exc))
+
+
+OS_HINTS: dict[int, str] = {
+    errno.ENOSPC: "free some disk space, then run the command again",
+    errno.EDQUOT: "free some disk space (or raise your quota), then run the command again",
+    errno.EACCES: "make that path writable for you (or work elsewhere), then run the command "
+    "again",
+    errno.EPERM: "make that path writable for you (or work elsewhere), then run the command "
+    "again",
+    errno.EROFS: "that file system is read-only: work on a writable one",
+}
+"""What to do about an operating-system error, by errno (other errors: the message only)."""
+
+
+def os_error(exc: OSError) -> None:
+    """An operating-system failure: what failed, on which path, and what to do."""
+    text = exc.strerror or str(exc)
+    names = [name for name in (exc.filename, exc.filename2) if name is not None]
+    if names:
+        text += ": " + " -> ".join(repr(name) for name in names)
+    hint = OS_HINTS.get(exc.errno or 0)
+    err.print("[bold red]error:[/]", end=" ")
+    err.print(plain(f"{text}\n  hint: {hint}" if hint else text))
 
 
 def internal_error(exc: BaseException) -> None:

@@ -57,8 +57,16 @@ class ProjectLayout:
         """Where ``--force`` saves the user's versions of files it overwrites."""
         return self.state / "saved"
 
+    @property
+    def default_store(self) -> Path:
+        """The SQLite database of a project whose config names no store."""
+        return self.state / "autobe.db"
+
     def exists(self) -> bool:
-        return self.config_file.is_file()
+        """Whether a project is here: its config, or (the config lost) its default store,
+        which ``init`` creates only after the config; so a lost config.json never makes
+        a stuck project (no project to ``status``, an existing one to ``init``)."""
+        return self.config_file.is_file() or self.default_store.is_file()
 
     def store_url(self) -> str:
         """The storage URL: ``AUTOBE_STORE_URL``, else the project's config, else SQLite
@@ -67,7 +75,7 @@ class ProjectLayout:
         if env:
             return env
         url = self.config().get("store") if self.config_file.is_file() else None
-        return url or f"sqlite:///{self.state / 'autobe.db'}"
+        return url or f"sqlite:///{self.default_store}"
 
     def config(self) -> dict[str, str]:
         """The project's configuration: ``{}`` or ``{"store": URL}``
