@@ -20,7 +20,7 @@ from rich.text import Text
 from autobe_cli.render.console import STATUS_STYLE, err, out, plain
 from autobe_core.errors import AutobeError
 from autobe_core.service import BuildOutcome, InitResult, Status
-from autobe_core.verify import LadderProgress, LadderResult
+from autobe_core.verify import RUNGS, LadderProgress, LadderResult
 from autobe_core.verify.result import RungResult
 
 
@@ -43,7 +43,8 @@ def init_result(result: InitResult) -> None:
     )
     for warning in result.warnings:
         err.print(plain(warning.render()))
-    out.print("next: `autobe check` (compile, mypy --strict, import, tests)")
+    out.print(plain(f"next: `autobe check` ({', '.join(RUNGS)}); "
+                    "`autobe db upgrade` to create its database"))
 
 
 @contextmanager
@@ -174,7 +175,8 @@ def ladder_result(result: LadderResult, as_json: bool = False) -> None:
     out.print(table)
     for rung in result.rungs:
         for diag in rung.diagnostics[:30]:
-            out.print(plain(f"  {diag.file}:{diag.line}: {diag.message}"))
+            where = diag.location()
+            out.print(plain(f"  {where}: {diag.message}" if where else f"  {diag.message}"))
         if len(rung.diagnostics) > 30:
             out.print(f"  ... {len(rung.diagnostics) - 30} more", markup=False)
     out.print("[green]all rungs green[/]" if result.ok else "[bold red]check failed[/]")
