@@ -13,6 +13,8 @@ from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
 from autobe_core.spec.io import load_spec
+from tests.conftest import POSTGRES_URL
+from tests.databases import postgres_test_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
@@ -55,13 +57,20 @@ def test_init_build_check_todo_is_green(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_init_build_check_bbs_is_green(tmp_path: Path) -> None:
+def test_init_build_check_bbs_is_green(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL when a server is there (CI): the migrate rung and the generated
+    suite run on it."""
+    for key, value in postgres_test_env().items():
+        monkeypatch.setenv(key, value)
     project = tmp_path / "bbs"
     assert run("init", project, "--from", BBS).exit_code == 0
     assert run("-C", project, "build").exit_code == 0
-    result = run("-C", project, "check")
+    result = run("-C", project, "check", "--json")
     assert result.exit_code == 0, result.output
-    assert "all rungs green" in result.output
+    report = json.loads(result.output)
+    assert all(r["status"] == "passed" for r in report["rungs"]), report
+    migrate = next(r for r in report["rungs"] if r["name"] == "migrate")
+    assert ("on PostgreSQL" if POSTGRES_URL else "on SQLite") in migrate["summary"]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,13 @@ and the recompile ladder is green (mypy --strict clean, every generated test pas
 The big ones (reddit, shopping, claude's bbs) are marked slow; CI still runs them. After
 importing shopping, a structured change regenerates only the modules it affects and passes
 the ladder too.
+
+With ``AUTOBE_TEST_POSTGRES_URL`` set (CI), ``check`` runs on PostgreSQL: the migrate rung
+and the generated suite get ``AUTOBE_TEST_DATABASE_URL`` (each makes its own fresh schema
+there, so parallel tests never meet). Every example's database is then migrated with
+``db upgrade`` (a fresh PostgreSQL schema, else a SQLite file) and inspected: every name
+fits PostgreSQL's 63 characters and is in the database as declared (never cut), every
+foreign key leads an index.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from click.testing import CliRunner
 from autobe_cli.main import cli
 from autobe_core.graph import affected
 from autobe_core.service import ProjectService
+from tests.conftest import POSTGRES_URL
+from tests.databases import fresh_database, postgres_test_env, schema_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT.parent / "shared" / "autobe-examples"
@@ -50,6 +59,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def check_on_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check`` on PostgreSQL when a server is there (CI)."""
+    for key, value in postgres_test_env().items():
+        monkeypatch.setenv(key, value)
+
+
 def import_and_check(example: str, target: Path) -> ProjectService:
     outcome = ProjectService.import_project([EXAMPLES / example], target, author="test")
     report = outcome.report
@@ -70,7 +86,14 @@ def import_and_check(example: str, target: Path) -> ProjectService:
     assert result.ok, "\n".join(failures)
     tests = next(r for r in result.rungs if r.name == "tests")
     assert tests.status == "passed"
+    migrate = next(r for r in result.rungs if r.name == "migrate")
+    assert migrate.status == "passed"
+    assert ("on PostgreSQL" if POSTGRES_URL else "on SQLite") in migrate.summary
     assert service.status().verification == "passed"
+    with fresh_database("postgres" if POSTGRES_URL else "sqlite", target.parent) as url:
+        service.database_upgrade(url)
+        problems = schema_problems(service.spec(), url)
+    assert not problems, "\n".join(problems[:30])
     return service
 
 
