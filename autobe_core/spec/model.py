@@ -204,6 +204,9 @@ class Actor(SpecModel):
     description: str = ""
     identity_field: str | None = "email"
     password_field: str | None = "password_hash"
+    privileged: bool | None = None
+    """Whether this actor's principals are staff (never a public join; not limited to rows
+    they own). None: derived, true for the ``admin`` kind (:func:`is_privileged`)."""
 
 
 class Parameter(SpecModel):

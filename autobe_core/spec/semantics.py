@@ -112,6 +112,11 @@ def soft_delete(model: Model) -> bool:
     return is_auto(model, "deleted_at")
 
 
+def is_privileged(actor: Actor) -> bool:
+    """Whether ``actor``'s principals are staff: as the spec says, else the admin kind."""
+    return actor.privileged if actor.privileged is not None else actor.kind == "admin"
+
+
 def actor_for_model(spec: ProjectSpec, model: Model) -> Actor | None:
     return next((a for a in spec.actors if a.model == model.name), None)
 
