@@ -15,8 +15,18 @@ Other packages import from here (or from the public modules :mod:`.model`,
 - :mod:`.text`: what free text may hold, and :func:`~.text.visible` to show any text;
 - :mod:`.naming`: the identifier grammar, reserved words and derived names;
 - :mod:`.semantics`: derived facts every generator and the validator agree on.
+- :mod:`.access`: the access model (callers, owner keys and chains of operations).
 """
 
+from autobe_core.spec.access import (
+    Callers,
+    OperationAccess,
+    OwnerChain,
+    callers,
+    operation_access,
+    owner_chain,
+    owner_key,
+)
 from autobe_core.spec.changeset import (
     AddActor,
     AddCreatedBy,
@@ -76,6 +86,7 @@ from autobe_core.spec.edits import (
 )
 from autobe_core.spec.io import dump_spec, load_spec, parse_spec, read_mapping
 from autobe_core.spec.model import (
+    Access,
     Actor,
     ActorKind,
     AuthorizationType,
@@ -108,6 +119,7 @@ from autobe_core.spec.validation import ensure_valid, validate
 
 __all__ = [
     "AFTER_PREFIX",
+    "Access",
     "Actor",
     "ActorKind",
     "AddActor",
@@ -122,6 +134,7 @@ __all__ = [
     "AddTimestamps",
     "AuthorizationType",
     "Body",
+    "Callers",
     "ChangeSet",
     "ClearDtoOverride",
     "ConcreteEdit",
@@ -147,8 +160,10 @@ __all__ = [
     "ModifyOperation",
     "ModifyProject",
     "Operation",
+    "OperationAccess",
     "OperationKind",
     "Outcome",
+    "OwnerChain",
     "Parameter",
     "PathPart",
     "PlainField",
@@ -174,6 +189,7 @@ __all__ = [
     "Step",
     "UniqueIndex",
     "apply",
+    "callers",
     "changeset_json_schema",
     "check",
     "creation",
@@ -186,6 +202,9 @@ __all__ = [
     "invert",
     "load_changeset",
     "load_spec",
+    "operation_access",
+    "owner_chain",
+    "owner_key",
     "parse_changeset",
     "parse_spec",
     "read_mapping",

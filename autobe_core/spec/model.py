@@ -37,6 +37,11 @@ DefaultValue = str | int | float | bool
 FieldFormat = Literal["email", "password"]
 """Extra meaning for a ``string`` field that changes validation or storage."""
 
+FieldRole = Literal["client", "server", "system"]
+"""Who sets a field (:mod:`autobe_core.spec.roles`): ``client`` (a request body),
+``server`` (the server, from a source: its default, now, the token, a parent row; never a
+request body) or ``system`` (the primary key, timestamps, the password hash)."""
+
 Stance = Literal["primary", "subsidiary", "snapshot", "actor", "session"]
 """AutoBe's model stance: how the model relates to the rest of the domain."""
 
@@ -89,6 +94,8 @@ class ForeignField(SpecModel):
     unique: bool = False
     nullable: bool = False
     description: str = ""
+    role: FieldRole | None = None
+    """Who sets it; None: derived (:func:`autobe_core.spec.roles.field_roles`)."""
 
 
 class PlainField(SpecModel):
@@ -116,6 +123,10 @@ class PlainField(SpecModel):
     default: DefaultValue | None = None
     """The value a row gets when none is given: the column's server default (rows that
     exist when the field is added get it too) and the create DTO's default."""
+    role: FieldRole | None = None
+    """Who sets it; None: derived (:func:`autobe_core.spec.roles.field_roles`)."""
+    schemes: list[str] | None = None
+    """``uri`` only: the URL schemes a request may send; None: ``http`` and ``https``."""
 
 
 class UniqueIndex(SpecModel):
@@ -224,6 +235,18 @@ class Body(SpecModel):
     description: str = ""
 
 
+class Access(SpecModel):
+    """Overrides the derived access of one operation (:mod:`autobe_core.spec.access`).
+
+    ``public``: true lets anyone call it (e.g. a privileged actor's join). ``owner``: the
+    owner chain as foreign field names followed from the target model, the last one
+    targeting the actor's model; ``[]``: not owner-scoped (the role alone decides).
+    """
+
+    public: bool | None = None
+    owner: list[str] | None = None
+
+
 class Operation(SpecModel):
     path: str
     method: HttpMethod
@@ -241,6 +264,8 @@ class Operation(SpecModel):
     summary: str = ""
     description: str = ""
     specification: str = ""
+    access: Access | None = None
+    """Overrides the derived access (who may call it, the owner chain); None: derived."""
 
     @property
     def endpoint(self) -> str:

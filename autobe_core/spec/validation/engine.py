@@ -15,20 +15,23 @@ Rule families and their code prefixes:
 - ``path.*`` / ``param.*``: operation paths, their parameters and bindings;
 - ``operation.*``: what each operation kind needs; ``create.*``: required columns a
   create cannot fill;
+- ``access.*``: ``Operation.access`` overrides and ambiguous owners;
+- ``role.*``: field roles (:mod:`autobe_core.spec.roles`);
 - ``field.*``, ``index.*``, ``dto.*``, ``model.*``, ``actor.*``, ``schema.*``: the rest;
 - ``text.*``: control characters and lone surrogates in free text (descriptions,
   summaries, titles) and in any string no other rule reported (runs last).
 
 Warnings (severity ``warning``) do not stop generation: ``path.shadowed``,
 ``operation.method``, ``operation.body-type``, ``operation.auth-actor``,
-``actor.identity-not-unique``, ``actor.guest-password``, ``field.auto-type``,
-``dto.reserved-field``, ``schema.unknown-prisma-model``.
+``actor.identity-not-unique``, ``actor.guest-password``, ``access.ambiguous-owner``,
+``role.unsourced``, ``field.auto-type``, ``dto.reserved-field``, ``schema.unknown-prisma-model``.
 """
 
 from __future__ import annotations
 
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
 from autobe_core.spec.model import ProjectSpec
+from autobe_core.spec.validation.access import check_access
 from autobe_core.spec.validation.actors import check_actors
 from autobe_core.spec.validation.common import Report, Rule, sort_key
 from autobe_core.spec.validation.models import (
@@ -40,6 +43,7 @@ from autobe_core.spec.validation.models import (
 from autobe_core.spec.validation.names import check_duplicates, check_names
 from autobe_core.spec.validation.operations import check_operations
 from autobe_core.spec.validation.paths import check_paths
+from autobe_core.spec.validation.roles import check_roles
 from autobe_core.spec.validation.schemas import check_schemas
 from autobe_core.spec.validation.text import check_text
 from autobe_core.spec.validation.values import check_values
@@ -55,6 +59,8 @@ RULES: tuple[Rule, ...] = (
     check_actors,
     check_paths,
     check_operations,
+    check_access,
+    check_roles,
     check_schemas,
     check_text,
 )

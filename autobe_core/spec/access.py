@@ -1,0 +1,298 @@
+"""The access model: who may call each operation, and which rows are the caller's.
+
+Authorization is part of the spec's meaning, computed here once and consumed by the
+operation generator (the handlers enforce it), by the generated tests (derived from this
+model, not from the generated code), by the validator and by ``autobe access``.
+
+- :func:`callers`: who may call an operation. Login and refresh are public; the join of
+  a non-privileged actor is public; the join of a privileged actor needs a principal of
+  a privileged actor; any other operation needs a principal of its actor (none: public).
+  ``Operation.access.public`` overrides.
+- :func:`owner_key`: the field of a model that records which account of an actor owns a
+  row. The actor's own model: its primary key. Otherwise the REQUIRED foreign fields
+  targeting the actor's model: exactly one is it; several: the one whose field or
+  relation name means ownership (``author``, ``owner``, ``creator``, the actor's name,
+  ...), else none (ambiguous: :func:`owner_key_candidates` lets the validator warn).
+  A NULLABLE foreign field to the actor's model is an assignment (a reviewer, an
+  assignee), never ownership.
+- :func:`owner_chain`: the shortest path of required foreign fields from a model to a
+  model with an owner key (breadth first, ties by field order), ending with that key:
+  ``shopping_mall_order_payments.shopping_mall_order_id`` ->
+  ``shopping_mall_orders.shopping_mall_customer_id``.
+- :func:`operation_access`: both for one operation. Privileged actors (staff,
+  :func:`semantics.is_privileged`) are not owner-scoped; ``Operation.access.owner``
+  overrides the derived chain (``[]``: not owner-scoped). A path parameter bound to the
+  chain's first foreign field selects a parent the caller must own (checked up the
+  chain); a parent off the chain (the row records its own owner) must be the caller's
+  too unless the caller may read every such parent (:func:`visible`: a comment under
+  someone else's public article is fine, an item in someone else's list is not).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
+from autobe_core.spec.semantics import actor_for_model, is_privileged, param_bindings
+
+__all__ = [
+    "OWNERSHIP_WORDS",
+    "Callers",
+    "Hop",
+    "OperationAccess",
+    "OwnerChain",
+    "ParentCheck",
+    "callers",
+    "explicit_chain",
+    "operation_access",
+    "owner_chain",
+    "owner_key",
+    "owner_key_candidates",
+    "visible",
+]
+
+OWNERSHIP_WORDS = ("author", "owner", "creator", "member", "customer", "user")
+"""Words that, in a foreign field's or relation's name, mean "the row's owner"."""
+
+SCOPED_KINDS = ("create", "at", "index", "update", "erase")
+AUTH_KINDS = ("join", "login", "refresh")
+
+
+@dataclass(frozen=True)
+class Callers:
+    """Who may call an operation: anyone (``public``), or principals of ``actors``."""
+
+    public: bool
+    actors: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return "anyone" if self.public else " or ".join(self.actors)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One foreign field followed: ``model.field`` -> ``target``."""
+
+    model: str
+    field: str
+    target: str
+
+
+@dataclass(frozen=True)
+class OwnerChain:
+    """How a row of ``model`` belongs to an account of ``actor``.
+
+    ``hops`` lead from ``model`` to the actor's model; the last hop's field is the owner
+    key of the model it belongs to. No hops: ``model`` is the actor's model, the row is
+    the account itself (its primary key is the owner key).
+    """
+
+    actor: str
+    model: str
+    hops: tuple[Hop, ...]
+
+    @property
+    def direct(self) -> bool:
+        """The row records its owner itself (or is the account)."""
+        return len(self.hops) <= 1
+
+    def rest(self) -> OwnerChain:
+        """The chain of the first hop's target (the parent the row belongs through)."""
+        assert self.hops, "an account has no parent"
+        return OwnerChain(self.actor, self.hops[0].target, self.hops[1:])
+
+    def describe(self) -> str:
+        if not self.hops:
+            return f"{self.model}: the {self.actor}'s own account"
+        return " -> ".join(f"{h.model}.{h.field}" for h in self.hops) + f" -> {self.actor}"
+
+
+@dataclass(frozen=True)
+class ParentCheck:
+    """A path parameter bound to a foreign field of the operation's model."""
+
+    param: str
+    field: str
+    target: str
+    chain: OwnerChain | None
+    """When the parent is on the row's owner chain: the parent's own chain (it must
+    be the caller's: 404 otherwise). None: the parent must only exist."""
+
+
+@dataclass(frozen=True)
+class OperationAccess:
+    """Who may call one operation and which rows it checks."""
+
+    callers: Callers
+    chain: OwnerChain | None
+    """The target rows' owner chain for the caller; None: not owner-scoped."""
+    reason: str
+    """Why ``chain`` is what it is, in words (shown by ``autobe access``)."""
+    parents: tuple[ParentCheck, ...] = ()
+
+    @property
+    def scoped(self) -> bool:
+        return self.chain is not None
+
+
+# --------------------------------------------------------------------------- callers
+
+
+def callers(spec: ProjectSpec, op: Operation) -> Callers:
+    """Who may call ``op`` (see the module docstring)."""
+    override = op.access.public if op.access is not None else None
+    if override:
+        return Callers(public=True)
+    if op.kind in ("login", "refresh"):
+        return Callers(public=True)
+    if op.kind == "join":
+        model = spec.model(op.model) if op.model else None
+        actor = actor_for_model(spec, model) if model is not None else None
+        if actor is None or not is_privileged(actor):
+            return Callers(public=True)
+        return Callers(public=False,
+                       actors=tuple(a.name for a in spec.actors if is_privileged(a)))
+    if op.actor is None:
+        return Callers(public=True)
+    return Callers(public=False, actors=(op.actor,))
+
+
+# --------------------------------------------------------------------------- owner keys
+
+
+def _means_ownership(model: Model, field: str, actor: Actor, target: Model) -> bool:
+    foreign = model.foreign(field)
+    relation = foreign.relation.name.lower() if foreign is not None else ""
+    words = (*OWNERSHIP_WORDS, actor.name.lower(), _stem(target.name))
+    name = field.lower()
+    return any(w and (w in name or w in relation) for w in words)
+
+
+def _stem(table: str) -> str:
+    """``shopping_mall_customers`` -> ``customer``."""
+    last = table.rsplit("_", 1)[-1].lower()
+    return last[:-1] if last.endswith("s") else last
+
+
+def owner_key_candidates(model: Model, actor: Actor) -> list[str]:
+    """The required foreign fields of ``model`` that target ``actor``'s model."""
+    return [f.name for f in model.foreign_fields
+            if f.relation.target_model == actor.model and not f.nullable]
+
+
+def owner_key(spec: ProjectSpec, model: Model, actor: Actor) -> str | None:
+    """The field recording which account of ``actor`` owns a row of ``model``."""
+    if model.name == actor.model:
+        return model.primary_field.name
+    candidates = owner_key_candidates(model, actor)
+    if len(candidates) == 1:
+        return candidates[0]
+    target = spec.model(actor.model)
+    if target is None:
+        return None
+    named = [c for c in candidates if _means_ownership(model, c, actor, target)]
+    return named[0] if len(named) == 1 else None
+
+
+def owner_chain(spec: ProjectSpec, model: Model, actor: Actor) -> OwnerChain | None:
+    """The shortest chain of required foreign fields from ``model`` to an owner key."""
+    if model.name == actor.model:
+        return OwnerChain(actor.name, model.name, ())
+    queue: deque[tuple[Model, tuple[Hop, ...]]] = deque([(model, ())])
+    seen = {model.name}
+    while queue:
+        current, hops = queue.popleft()
+        key = owner_key(spec, current, actor)
+        if key is not None:
+            return OwnerChain(actor.name, model.name,
+                              (*hops, Hop(current.name, key, actor.model)))
+        for field in current.foreign_fields:
+            target = spec.model(field.relation.target_model)
+            if field.nullable or target is None or target.name in seen \
+                    or target.name == actor.model:
+                continue
+            seen.add(target.name)
+            queue.append((target, (*hops, Hop(current.name, field.name, target.name))))
+    return None
+
+
+def explicit_chain(
+    spec: ProjectSpec, model: Model, actor: Actor, fields: list[str]
+) -> OwnerChain | str:
+    """The chain an ``access.owner`` override names, or why it is not one."""
+    hops: list[Hop] = []
+    current = model
+    for index, name in enumerate(fields):
+        foreign = current.foreign(name)
+        if foreign is None:
+            return f"{current.name} has no foreign field {name!r}"
+        target = spec.model(foreign.relation.target_model)
+        if target is None:
+            return f"{current.name}.{name} targets unknown model {foreign.relation.target_model!r}"
+        hops.append(Hop(current.name, name, target.name))
+        if target.name == actor.model:
+            if index != len(fields) - 1:
+                return f"{current.name}.{name} already reaches {actor.name}'s model"
+            return OwnerChain(actor.name, model.name, tuple(hops))
+        current = target
+    return (f"the chain ends at {current.name}, not at {actor.model} "
+            f"(the accounts of {actor.name})")
+
+
+# --------------------------------------------------------------------------- operations
+
+
+def operation_access(spec: ProjectSpec, op: Operation) -> OperationAccess:
+    """Who may call ``op`` and the owner chain its rows are checked through."""
+    who = callers(spec, op)
+    model = spec.model(op.model) if op.model else None
+    actor = spec.actor(op.actor) if op.actor and op.kind not in AUTH_KINDS else None
+    if model is None or op.kind not in SCOPED_KINDS:
+        reason = "not implemented (501)" if op.kind == "custom" else "an account operation"
+        return OperationAccess(who, None, reason)
+    if actor is None or spec.model(actor.model) is None:
+        return OperationAccess(who, None, "public: not owner-scoped")
+    if is_privileged(actor):
+        return OperationAccess(who, None, f"{actor.name} is privileged (staff): every row")
+    chain: OwnerChain | None
+    if op.access is not None and op.access.owner is not None:
+        if not op.access.owner:
+            return OperationAccess(who, None, "access.owner is []: the role only")
+        found = explicit_chain(spec, model, actor, op.access.owner)
+        if isinstance(found, str):
+            return OperationAccess(who, None, f"invalid access.owner: {found}")
+        chain, reason = found, "access.owner (explicit)"
+    else:
+        chain = owner_chain(spec, model, actor)
+        reason = "derived" if chain is not None else \
+            f"no required foreign key leads from {model.name} to {actor.model}"
+    parents: list[ParentCheck] = []
+    if chain is not None:
+        for param, field in param_bindings(spec, op):
+            foreign = model.foreign(field)
+            parent = spec.model(foreign.relation.target_model) if foreign else None
+            if parent is None:
+                continue
+            parent_chain: OwnerChain | None = None
+            if chain.hops and chain.hops[0].field == field:
+                parent_chain = chain.rest()
+            elif not visible(spec, parent, actor):
+                parent_chain = owner_chain(spec, parent, actor)
+            parents.append(ParentCheck(param, field, parent.name, parent_chain))
+    return OperationAccess(who, chain, reason, tuple(parents))
+
+
+def visible(spec: ProjectSpec, model: Model, actor: Actor) -> bool:
+    """Whether ``actor``'s principals may read any row of ``model``: a public ``at`` or
+    ``index`` on it, or one of theirs with ``access.owner: []``. A row under a visible
+    parent may record its own owner (a comment under someone else's article); under an
+    invisible one, the parent must be the caller's (an item in someone else's list)."""
+    for op in spec.operations:
+        if op.model != model.name or op.kind not in ("at", "index"):
+            continue
+        if op.actor is None or (op.access is not None and op.access.public):
+            return True
+        if op.actor == actor.name and op.access is not None and op.access.owner == []:
+            return True
+    return False
