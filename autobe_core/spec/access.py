@@ -47,6 +47,7 @@ __all__ = [
     "explicit_chain",
     "operation_access",
     "owner_chain",
+    "owner_chain_walk",
     "owner_key",
     "owner_key_candidates",
     "visible",
@@ -197,24 +198,30 @@ def owner_key(spec: ProjectSpec, model: Model, actor: Actor) -> str | None:
 
 def owner_chain(spec: ProjectSpec, model: Model, actor: Actor) -> OwnerChain | None:
     """The shortest chain of required foreign fields from ``model`` to an owner key."""
+    return owner_chain_walk(spec, model, actor)[0]
+
+
+def owner_chain_walk(
+    spec: ProjectSpec, model: Model, actor: Actor
+) -> tuple[OwnerChain | None, set[str]]:
+    """:func:`owner_chain`, and the models it looked at (what the answer depends on)."""
     if model.name == actor.model:
-        return OwnerChain(actor.name, model.name, ())
+        return OwnerChain(actor.name, model.name, ()), {model.name}
     queue: deque[tuple[Model, tuple[Hop, ...]]] = deque([(model, ())])
-    seen = {model.name}
+    seen = {model.name, actor.model}
     while queue:
         current, hops = queue.popleft()
         key = owner_key(spec, current, actor)
         if key is not None:
             return OwnerChain(actor.name, model.name,
-                              (*hops, Hop(current.name, key, actor.model)))
+                              (*hops, Hop(current.name, key, actor.model))), seen
         for field in current.foreign_fields:
             target = spec.model(field.relation.target_model)
-            if field.nullable or target is None or target.name in seen \
-                    or target.name == actor.model:
+            if field.nullable or target is None or target.name in seen:
                 continue
             seen.add(target.name)
             queue.append((target, (*hops, Hop(current.name, field.name, target.name))))
-    return None
+    return None, seen
 
 
 def explicit_chain(
@@ -252,7 +259,7 @@ def operation_access(spec: ProjectSpec, op: Operation) -> OperationAccess:
         reason = "not implemented (501)" if op.kind == "custom" else "an account operation"
         return OperationAccess(who, None, reason)
     if actor is None or spec.model(actor.model) is None:
-        return OperationAccess(who, None, "public: not owner-scoped")
+        return OperationAccess(who, None, "public")
     if is_privileged(actor):
         return OperationAccess(who, None, f"{actor.name} is privileged (staff): every row")
     chain: OwnerChain | None

@@ -107,6 +107,11 @@ def exception_line(output: str) -> str | None:
 # --------------------------------------------------------------------------- junit
 
 
+CROSS_ACCOUNT_PREFIX = "test_cross_account_"
+"""The name the generated cross-account tests start with
+(:mod:`autobe_core.generate.kinds.test.access`)."""
+
+
 @dataclass
 class JUnitReport:
     passed: int = 0
@@ -115,14 +120,20 @@ class JUnitReport:
     skipped: int = 0
     failures: list[RungDiagnostic] = field(default_factory=list)
     """One per failed or erroring test case."""
+    cross_account: int = 0
+    """Passed cases named ``test_cross_account_*``: the generated tests of the access
+    model (another account's ids through every nested route are refused)."""
 
     @property
     def total(self) -> int:
         return self.passed + self.failed + self.errors + self.skipped
 
     def counts(self) -> dict[str, int]:
-        return {"passed": self.passed, "failed": self.failed, "errors": self.errors,
-                "skipped": self.skipped, "total": self.total}
+        counts = {"passed": self.passed, "failed": self.failed, "errors": self.errors,
+                  "skipped": self.skipped, "total": self.total}
+        if self.cross_account:
+            counts["cross_account"] = self.cross_account
+        return counts
 
 
 def parse_junit(xml_text: str, workspace: Path) -> JUnitReport:
@@ -142,6 +153,8 @@ def parse_junit(xml_text: str, workspace: Path) -> JUnitReport:
                 report.skipped += 1
             else:
                 report.passed += 1
+                if case.get("name", "").startswith(CROSS_ACCOUNT_PREFIX):
+                    report.cross_account += 1
             continue
         if failure is not None:
             report.failed += 1

@@ -292,7 +292,10 @@ def tests_rung(ctx: RungContext) -> RungResult:
             report = parse_junit(xml_text, ctx.workspace)
     code = completed.returncode
     counts = report.counts() if report else {}
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n and k != "total")
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()
+                        if n and k not in ("total", "cross_account"))
+    if counts.get("cross_account"):
+        summary += f" ({counts['cross_account']} cross-account)"
     if report is not None and (code == 0 or (code == 5 and not report.failures)):
         return RungResult("tests", "passed", completed.seconds,
                           summary or "no tests collected", counts=counts)

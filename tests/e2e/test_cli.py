@@ -179,6 +179,29 @@ def test_spec_round_trips(tmp_path: Path) -> None:
     assert load_spec(copy_yaml) == load_spec(BBS)
 
 
+def test_access_shows_callers_owner_chains_and_guarded_parents(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    run("init", project, "--from", BBS)
+    result = run("-C", project, "access", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row["endpoint"]: row for row in json.loads(result.output)}
+    tags = rows["POST /bbs/member/articles/{articleId}/tags"]
+    assert tags["callers"] == ["member"]
+    assert tags["chain"] == ("bbs_article_tags.bbs_article_id -> "
+                             "bbs_articles.bbs_member_id -> member")
+    assert tags["parents"] == [{"param": "articleId", "parent": "bbs_articles",
+                                "check": "bbs_articles.bbs_member_id -> member"}]
+    # the moderator queue is not filtered by the (nullable) reviewer column
+    queue = rows["PATCH /bbs/moderator/reports"]
+    assert queue["chain"] is None and "no required foreign key" in queue["reason"]
+    assert rows["POST /auth/admin/join"]["callers"] == ["admin"]
+    assert rows["POST /auth/member/join"]["callers"] == "anyone"
+    text = run("-C", project, "access").output
+    assert "POST /bbs/member/articles/{articleId}/comments (create)\n  callers: member\n" \
+           "  rows:    bbs_article_comments.bbs_member_id -> member\n" \
+           "  articleId: bbs_articles must exist\n" in text
+
+
 def test_graph_exports(tmp_path: Path) -> None:
     project = tmp_path / "p"
     run("init", project, "--from", TODO)

@@ -455,6 +455,8 @@ CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
      "field.format-type", "$.models[2].plainFields[0].format", ("string",)),
     ("auto-type", lambda d: models(d)[1]["plainFields"][2].update(type="string"),
      "field.auto-type", "$.models[1].plainFields[2].type", ("datetime",)),
+    ("schemes-type", lambda d: models(d)[1]["plainFields"][0].update(schemes=["https"]),
+     "field.schemes", "$.models[1].plainFields[0].schemes", ("remove schemes", "type: uri")),
     ("deleted-at-required", lambda d: _field(d, 1, name="deleted_at", type="datetime"),
      "field.deleted-at-required", "$.models[1].plainFields[3].nullable", ("nullable: true",)),
     # 5b. stored values: defaults, decimals
@@ -504,6 +506,22 @@ CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
         dtos={"create": {"exclude": ["quantity"]}}),
      "create.unfillable-field", "$.operations[5]",
      ("keep quantity in the create DTO", "make cart_items.quantity nullable")),
+    # 7b. access (Operation.access overrides, ambiguous owners)
+    ("access-public-with-actor", lambda d: ops(d)[3].update(access={"public": True}),
+     "access.public-with-actor", "$.operations[3].access.public",
+     ("public: false", "remove actor")),
+    ("access-owner-without-actor", lambda d: ops(d)[3].update(
+        actor=None, access={"owner": ["customer_id"]}),
+     "access.owner-without-actor", "$.operations[3].access.owner",
+     ("an actor", "remove access.owner")),
+    ("access-bad-owner-chain", lambda d: ops(d)[6].update(access={"owner": ["cart_id"]}),
+     "access.bad-owner-chain", "$.operations[6].access.owner", ("cart_id", "customer_id")),
+    ("access-ambiguous-owner", lambda d: models(d)[1]["foreignFields"].append(
+        {"name": "friend_id", "relation": {"name": "friend", "targetModel": "customers"}})
+     or models(d)[1]["foreignFields"][0]["relation"].update(name="buyer")
+     or models(d)[1]["foreignFields"][0].update(name="buyer_id"),
+     "access.ambiguous-owner", "$.operations[3]",
+     ("access: {owner: [buyer_id]}", "access: {owner: [friend_id]}", "access: {owner: []}")),
     # 8. actors
     ("actor-missing-password", lambda d: d["actors"][0].update(passwordField=None),
      "actor.missing-credentials", "$.actors[0].passwordField", ("email", "password_hash")),
@@ -556,7 +574,8 @@ CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
 
 WARNINGS = {
     "path.shadowed", "operation.method", "operation.body-type", "operation.auth-actor",
-    "actor.identity-not-unique", "actor.guest-password", "field.auto-type",
+    "actor.identity-not-unique", "actor.guest-password", "access.ambiguous-owner",
+    "field.auto-type",
     "dto.reserved-field", "schema.unknown-prisma-model",
 }
 
@@ -585,7 +604,7 @@ def test_every_code_has_a_case() -> None:
         for f in sorted((ROOT / "autobe_core" / "spec" / "validation").glob("*.py"))
     )
     codes = set(re.findall(r'"((?:name|dup|ref|path|param|operation|create|field|index|'
-                           r'dto|model|actor|schema)\.[a-z-]+)"', source))
+                           r'dto|model|actor|schema|access)\.[a-z-]+)"', source))
     tested = {case[2] for case in CASES} | {"dup.endpoint"}  # acceptance test
     assert codes - tested == set()
 

@@ -344,3 +344,22 @@ def test_parse_junit(tmp_path: Path) -> None:
     [failure] = report.failures
     assert (failure.file, failure.line) == ("tests/test_a.py", 9)
     assert failure.message == "tests.test_a.test_bad failed: assert 2 == 3"
+
+
+def test_parse_junit_counts_passed_cross_account_cases(tmp_path: Path) -> None:
+    """The generated tests of the access model are counted by the name the test
+    generator gives them (a failed one is a failure, not a cross-account case)."""
+    from autobe_core.verify.parsing import CROSS_ACCOUNT_PREFIX as PREFIX
+
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+    <testsuites><testsuite name="pytest" tests="3">
+      <testcase classname="tests.test_a" name="{PREFIX}at_is_404" time="0.1"/>
+      <testcase classname="tests.test_a" name="{PREFIX}erase_is_403" time="0.1">
+        <failure message="assert 204 == 403">tests/test_a.py:9: AssertionError</failure>
+      </testcase>
+      <testcase classname="tests.test_a" name="test_ok" time="0.1"/>
+    </testsuite></testsuites>"""
+    make_workspace(tmp_path, {"tests/test_a.py": ""})
+    report = parse_junit(xml, tmp_path)
+    assert report.counts() == {"passed": 2, "failed": 1, "errors": 0, "skipped": 0, "total": 3,
+                               "cross_account": 1}
