@@ -74,6 +74,7 @@ def change(
     )
     wanted = request if request is not None else edits_path
     assert wanted is not None
+    plan_shown = edits_path is None or dry_run
     if edits_path is not None and not dry_run:
         # Typed edits are not shown first: propose and apply in one unit of work.
         with build_progress() as progress, ladder_progress() as ladder:
@@ -93,7 +94,7 @@ def change(
             click.confirm("apply this change?", abort=True)
         with build_progress() as progress, ladder_progress() as ladder:
             outcome = service.apply(proposal, options, Hooks(build=progress, ladder=ladder))
-    render.change_outcome(outcome)
+    render.change_outcome(outcome, plan_shown=plan_shown)
     if outcome.rejected:
         sys.exit(1)
 

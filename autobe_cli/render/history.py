@@ -76,7 +76,9 @@ def dry_run() -> None:
     out.print("dry run: nothing was written")
 
 
-def change_outcome(o: ChangeOutcome) -> None:
+def change_outcome(o: ChangeOutcome, plan_shown: bool = True) -> None:
+    """What a change or rollback recorded; the database steps (destructive ones flagged)
+    when no plan showed them before (typed edits, rollbacks)."""
     for note in o.notes:
         err.print(plain(f"note: {note}"))
     if o.verification is not None and (o.rejected or not o.verification.ok):
@@ -102,7 +104,7 @@ def change_outcome(o: ChangeOutcome) -> None:
     )
     label = f"rollback to r{r.rolled_back_to}" if r.rolled_back_to else "change"
     out.print(f"revision {r.number} ({label}): {counts}; {verified}")
-    if o.plan is None:  # a rollback: its database steps were not shown before
+    if o.plan is None or not plan_shown:
         migration = LogEntry(r, ()).migration
         database_steps(migration.steps if migration is not None else ())
     if r.delta.get("migration"):

@@ -11,7 +11,9 @@ run, its result printed as one line ``AUTOBE-DB {json}``:
 - ``upgrade``: ``alembic upgrade head``; the migration before and after, and on failure
   the database's own message and the migration that failed (the migrations run in one
   transaction: a failure leaves the database as it was, which ``after`` shows);
-- ``sql FROM TO``: ``alembic upgrade FROM:TO --sql`` (FROM empty: from nothing), the SQL.
+- ``sql FROM TO``: ``alembic upgrade FROM:TO --sql`` (FROM empty: from nothing), the SQL;
+  on SQLite, whose batch mode needs live tables, the statements of a real upgrade of a
+  scratch database, recorded as they run.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ import io
 import json
 import os
 import sys
+import tempfile
 import traceback
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, make_url
+from sqlalchemy import create_engine, event, inspect, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 MARK = "AUTOBE-DB "
@@ -120,7 +124,9 @@ def upgrade(url: str) -> dict[str, Any]:
     return result
 
 
-def sql(start: str, end: str) -> dict[str, Any]:
+def sql(url: str, start: str, end: str) -> dict[str, Any]:
+    if make_url(url).get_backend_name() == "sqlite":
+        return sqlite_sql(start, end)
     buffer = io.StringIO()
     config = Config("alembic.ini", output_buffer=buffer)
     try:
@@ -128,6 +134,44 @@ def sql(start: str, end: str) -> dict[str, Any]:
     except Exception as exc:
         return {"error": _error("sql", exc)}
     return {"sql": buffer.getvalue()}
+
+
+SQLITE_HEADER = """\
+-- SQLite: the statements an upgrade ran on a scratch database, captured as they ran.
+-- SQLite alters a table by copying it (Alembic's batch mode), which needs the live
+-- table, so this is recorded from a real upgrade rather than written offline.
+"""
+
+
+def sqlite_sql(start: str, end: str) -> dict[str, Any]:
+    """The SQL of ``start``..``end`` on SQLite: a scratch database is upgraded to
+    ``start``, then every statement of the upgrade to ``end`` is recorded (reflection
+    queries left out)."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+               executemany: bool) -> None:
+        text = statement.strip()
+        if text.split(None, 1)[0].upper() in ("SELECT", "PRAGMA"):
+            return
+        if parameters:
+            text += f"  -- parameters: {parameters!r}"
+        statements.append(text + ";")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Config("alembic.ini")
+        config.set_main_option("sqlalchemy.url", f"sqlite:///{scratch}/review.db")
+        try:
+            if start:
+                command.upgrade(config, start)
+            event.listen(Engine, "before_cursor_execute", record)
+            try:
+                command.upgrade(config, end)
+            finally:
+                event.remove(Engine, "before_cursor_execute", record)
+        except Exception as exc:
+            return {"error": _error("sql", exc)}
+    return {"sql": SQLITE_HEADER + "\n".join(statements) + "\n"}
 
 
 def main(argv: list[str]) -> dict[str, Any]:
@@ -138,7 +182,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     if action == "upgrade":
         return upgrade(url)
     if action == "sql" and len(argv) == 3:
-        return sql(argv[1], argv[2])
+        return sql(url, argv[1], argv[2])
     return {"error": {"kind": "usage", "type": "usage", "message": f"unknown action {argv!r}"}}
 
 

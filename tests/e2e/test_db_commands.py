@@ -269,7 +269,13 @@ def test_serve_checks_the_database_then_answers_over_http(project: Path, tmp_pat
     assert "autobe db upgrade" in refused.output
 
     ok("-C", project, "db", "upgrade", "--url", url)
+    no_secret = CliRunner().invoke(
+        cli, ["-C", str(project), "serve", "--port", str(port), "--url", url],
+        env={**NO_DATABASE_ENV, "AUTOBE_JWT_SECRET": None})
+    assert no_secret.exit_code == 1 and "AUTOBE_JWT_SECRET is not set" in no_secret.output
+    assert "Traceback" not in no_secret.output
     env = {k: v for k, v in os.environ.items() if k != "AUTOBE_DATABASE_URL"}
+    env["AUTOBE_JWT_SECRET"] = "served-" + "s" * 32
     server = subprocess.Popen(
         [sys.executable, "-c", "from autobe_cli.main import main; main()", "-C", str(project),
          "serve", "--port", str(port), "--url", url],
@@ -295,3 +301,43 @@ def test_serve_checks_the_database_then_answers_over_http(project: Path, tmp_pat
     assert f"serving http://127.0.0.1:{port}" in output and "Shutting down" in output
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+def test_a_typed_change_shows_its_database_steps_and_flags_data_loss(
+    project: Path, tmp_path: Path
+) -> None:
+    """A change from --edits shows no plan before it is applied, so what it recorded for
+    the database is printed after it, and a step that loses data is a warning."""
+    edits = tmp_path / "drop.yaml"
+    edits.write_text(
+        "summary: drop the notes\nedits:\n  - {op: removeField, model: todo_items, field: notes}\n",
+        "utf-8",
+    )
+    result = ok("-C", project, "change", "--no-verify", "--edits", edits)
+    assert "database: 1 step(s)" in result.stdout
+    assert "drop column todo_items.notes" in result.stdout
+    assert "warning: drop column todo_items.notes" in result.stderr
+    assert "data can be lost" in result.stderr
+    assert "autobe db upgrade" in result.stdout
+
+
+def test_db_sql_for_sqlite_records_an_upgrade_that_copies_tables(
+    project: Path, tmp_path: Path
+) -> None:
+    """SQLite alters a table by copying it, which Alembic cannot write offline: the SQL
+    for a SQLite URL comes from a real upgrade of a scratch database, and the database
+    the URL names is not touched."""
+    edits = tmp_path / "drop.yaml"
+    edits.write_text(
+        "edits:\n  - {op: removeField, model: todo_items, field: notes}\n", "utf-8"
+    )
+    ok("-C", project, "change", "--no-verify", "--edits", edits)
+    target = tmp_path / "prod.sqlite"
+    review = ok("-C", project, "db", "sql", "--from", "1", "--url", f"sqlite:///{target}")
+    assert review.stdout.startswith("-- SQLite: the statements an upgrade ran")
+    assert "CREATE TABLE _alembic_tmp_todo_items" in review.stdout
+    assert "INSERT INTO _alembic_tmp_todo_items" in review.stdout
+    copy = review.stdout.split("CREATE TABLE _alembic_tmp_todo_items", 1)[1].split(";")[0]
+    assert "notes" not in copy and "title" in copy
+    assert "CREATE TABLE todo_users" not in review.stdout  # only revision 1..2
+    assert not target.exists()
