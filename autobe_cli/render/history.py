@@ -182,12 +182,12 @@ def rejections(items: list[Rejection]) -> None:
 def show(e: LogEntry) -> None:
     r = e.revision
     out.print(plain(f"revision {r.number} ({r.kind}) {r.timestamp}"))
-    out.print(
-        plain(
-            f"author:  {r.author}\nrequest: {r.text}\nplanner: {r.planner} "
-            f"(tokens {r.tokens}, tries {r.tries})"
-        )
-    )
+    if r.rolled_back_to is not None:  # no request, no planner: the files of an older one
+        what = f"author:  {r.author}\nrollback to revision {r.rolled_back_to}"
+    else:
+        what = (f"author:  {r.author}\nrequest: {r.text}\nplanner: {r.planner} "
+                f"(tokens {r.tokens}, tries {r.tries})")
+    out.print(plain(what))
     if e.tags:
         out.print(plain(f"tags:    {', '.join(e.tags)}"))
     out.print(plain(f"spec:    {r.spec_hash[:16]}  manifest: {r.manifest_hash[:16]}"))

@@ -181,6 +181,8 @@ def test_the_database_follows_changes_and_a_rollback(
     assert [c[0] for c in schema_picture(url)["todo_items"]["columns"]][-1] == "estimate"
 
     ok("-C", project, "rollback", "1")
+    shown = ok("-C", project, "show", "3").stdout
+    assert "rollback to revision 1" in shown and "request:" not in shown
     back = db_status(project, given)
     [undo] = back["pending"]
     assert undo["id"] == "r0003" and undo["revision"] == 3
