@@ -72,22 +72,24 @@ def test_module_ids_and_paths() -> None:
     assert modules["test:helpers"].path == "tests/helpers.py"
     assert modules["test:conftest"].path == "tests/conftest.py"
     assert modules["test:health"].path == "tests/test_health.py"
+    assert modules["test:errors"].path == "tests/test_errors.py"
     assert modules["test:factories"].path == "tests/factories/__init__.py"
     assert modules["test:factory:todo_items"].path == "tests/factories/todo_items.py"
     assert (modules["test:post_todo_user_lists_by_list_id_items"].path
             == "tests/test_post_todo_user_lists_by_list_id_items.py")
     assert len([m for m in modules if m.startswith("test:factory:")]) == 4
-    assert len(modules) == 5 + 4 + 15
+    assert len(modules) == 6 + 4 + 15
 
 
 def test_shared_modules_read_nothing() -> None:
     modules = by_id(todo())
     for module_id in ("test:package", "test:helpers", "test:conftest", "test:factories",
-                      "test:health"):
+                      "test:health", "test:errors"):
         assert modules[module_id].reads == frozenset()
     assert modules["test:conftest"].imports == {"app:db", "app:main", "app:models",
                                                 "app:settings"}
     assert modules["test:health"].imports == {"app:db", "test:conftest"}
+    assert modules["test:errors"].imports == {"app:errors", "app:main", "test:conftest"}
     assert modules["test:helpers"].imports == {"auth:security"}
 
 
@@ -117,7 +119,7 @@ def test_imports_are_declared() -> None:
     assert modules["test:post_auth_user_refresh"].imports == {
         "test:conftest", "test:helpers", "test:factory:todo_users", "auth:security",
     }
-    known = set(modules) | {"app:db", "app:main", "app:models", "app:settings",
+    known = set(modules) | {"app:db", "app:errors", "app:main", "app:models", "app:settings",
                             "auth:security"}
     known |= {f"model:{m.name}" for m in todo().models}
     for module in modules.values():

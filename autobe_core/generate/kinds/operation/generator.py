@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
 from autobe_core.generate.kinds.operation.render import imports_of, render
+from autobe_core.generate.kinds.operation.responses import can_conflict
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
 from autobe_core.spec.naming import operation_id, path_parameters, snake
@@ -27,8 +28,9 @@ from autobe_core.spec.semantics import (
 
 __all__ = ["GENERATOR_VERSION", "OperationSlice", "cut", "plan", "render"]
 
-GENERATOR_VERSION = "2"
-"""2: string path parameters refuse what a database cannot store (``Text``)."""
+GENERATOR_VERSION = "3"
+"""2: string path parameters refuse what a database cannot store (``Text``).
+3: error responses declared (``responses=``, :mod:`.responses`)."""
 
 AUTH_KINDS = ("join", "login", "refresh")
 PY_TYPES = {"uuid": "uuid.UUID", "string": "Text", "uri": "Text", "int": "int",
@@ -93,6 +95,8 @@ class OperationSlice(Slice):
     must equal it (only the caller's rows are listed); at / update / erase: the field
     that must equal the caller's id (403 otherwise)."""
     account: Account | None = None
+    conflicts: bool = False
+    """A write that can break a unique constraint or a foreign key (declares 409)."""
 
 
 def _param_type(model: Model | None, field: str | None, declared: str | None) -> str:
@@ -181,6 +185,7 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         actor=actor.name if actor is not None else None,
         owner=owner,
         account=account,
+        conflicts=can_conflict(spec, model, kind, soft_delete(model) if model else False),
     )
     return slice_, frozenset(reads)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from autobe_core.generate.common import import_block, safe_docstring
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation.responses import responses_argument
 from autobe_core.spec.naming import pascal
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def _import_lines(s: OperationSlice) -> list[str]:
         typing.add("Annotated")
         lines.append("from sqlalchemy.orm import Session")
         db = {"get_session"}
-        errors: set[str] = set()
+        errors: set[str] = {"error_responses"}
         dtos: set[str] = set()
         transformers: set[str] = set()
         collectors: set[str] = set()
@@ -144,7 +145,7 @@ def _import_lines(s: OperationSlice) -> list[str]:
             if names:
                 lines.append(f"from app.{module} import {', '.join(sorted(names))}")
     else:
-        lines.append("from app.errors import NotImplementedOperation")
+        lines.append("from app.errors import NotImplementedOperation, error_responses")
     lines[0] = f"from fastapi import {', '.join(sorted(fastapi))}"
     if common:
         lines.append(f"from app.dtos.common import {', '.join(sorted(common))}")
@@ -180,6 +181,7 @@ def _decorator(s: OperationSlice) -> str:
     if s.kind == "erase":
         args.append("response_class=Response")
     args.append(f"operation_id={py_str(s.operation_id)}")
+    args.append(responses_argument(s))
     if s.summary.strip():
         args.append(f"summary={py_str(s.summary)}")
     if s.description.strip():

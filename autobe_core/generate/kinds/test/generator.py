@@ -10,6 +10,8 @@ Modules (ids, paths):
   test: in-memory SQLite, or PostgreSQL when ``AUTOBE_TEST_DATABASE_URL`` is set), ``session``
   and ``client`` (TestClient, ``get_session`` overridden);
 - ``test:health`` ``tests/test_health.py``: ``GET /health`` answers 200;
+- ``test:errors`` ``tests/test_errors.py``: unknown routes, wrong methods and malformed
+  bodies answer the one error shape, which the OpenAPI document declares;
 - ``test:factories`` ``tests/factories/__init__.py`` and ``test:factory:<model>``
   ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
 - ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
@@ -96,6 +98,8 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
                     APP_SETTINGS_MODULE_ID}),
         plan_fixed("test:health", "test", "tests/test_health.py", GENERATOR_VERSION,
                    {"test:conftest", APP_DB_MODULE_ID}),
+        plan_fixed("test:errors", "test", "tests/test_errors.py", GENERATOR_VERSION,
+                   {"test:conftest", "app:errors", APP_MAIN_MODULE_ID}),
         _fixed("test:factories", "tests/factories/__init__.py", FACTORIES_INIT, set()),
     ]
     for model in spec.models:

@@ -1,0 +1,67 @@
+"""The error responses an operation declares in the OpenAPI document.
+
+Every operation declares the statuses it can answer besides its success, each with the one
+error schema (``app.errors.ErrorBody``, whose shape every error answer has):
+
+- 401 when it needs a principal (an actor's bearer token) or checks credentials (login,
+  refresh);
+- 403 when an actor's role is checked (a token of another actor, a row of another account);
+- 404 when it has path parameters (the row, or a parent the path names, may not exist);
+- 409 on writes that can break a unique constraint or a foreign key
+  (:func:`can_conflict`);
+- 422 always (a malformed body, path or query; it replaces FastAPI's ``HTTPValidationError``);
+- 501 when it is not realized yet (a custom operation: its handler answers 501).
+
+:func:`error_statuses` maps the operation's slice facts to the statuses;
+:func:`responses_argument` renders the route decorator's ``responses=`` argument.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from autobe_core.spec.model import Model, ProjectSpec
+
+if TYPE_CHECKING:
+    from autobe_core.generate.kinds.operation.generator import OperationSlice
+
+CREDENTIAL_KINDS = frozenset({"login", "refresh"})
+"""Operations that answer 401 for wrong credentials without needing a principal."""
+WRITE_KINDS = frozenset({"create", "update", "join"})
+
+
+def can_conflict(spec: ProjectSpec, model: Model | None, kind: str,
+                 soft_delete: bool = False) -> bool:
+    """Whether a ``kind`` operation on ``model`` can hit a unique constraint or a foreign
+    key: a create / update / join of a model with a unique index, a unique or any foreign
+    field; a hard erase of a row other models refer to."""
+    if model is None:
+        return False
+    if kind in WRITE_KINDS:
+        return bool(model.unique_indexes or model.foreign_fields)
+    if kind == "erase" and not soft_delete:
+        return any(f.relation.target_model == model.name
+                   for other in spec.models for f in other.foreign_fields)
+    return False
+
+
+def error_statuses(s: OperationSlice) -> tuple[int, ...]:
+    """The error statuses the operation of slice ``s`` declares, ascending."""
+    statuses = {422}
+    if s.actor is not None or s.kind in CREDENTIAL_KINDS:
+        statuses.add(401)
+    if s.actor is not None:
+        statuses.add(403)
+    if s.params:
+        statuses.add(404)
+    if s.conflicts or (s.account is not None and s.account.identity is not None
+                       and s.kind == "join"):
+        statuses.add(409)
+    if s.kind == "custom":
+        statuses.add(501)
+    return tuple(sorted(statuses))
+
+
+def responses_argument(s: OperationSlice) -> str:
+    """The route decorator's ``responses=...`` argument (``app.errors.error_responses``)."""
+    return f"responses=error_responses({', '.join(str(c) for c in error_statuses(s))})"
