@@ -135,3 +135,64 @@ def served(project: Path, directory: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def example_value(document: dict[str, Any], schema: dict[str, Any], name: str = "") -> Any:
+    """A valid value of JSON ``schema`` (of ``document``'s components): required properties
+    only, each the smallest value its type, format, enum and bounds allow; strings unique
+    (e-mails, names: an attacker joins many times)."""
+    if "$ref" in schema:
+        return example_value(document, resolve(document, schema), name)
+    if "anyOf" in schema or "oneOf" in schema:
+        options = [s for s in schema.get("anyOf", schema.get("oneOf", []))
+                   if s.get("type") != "null"]
+        return example_value(document, options[0], name) if options else None
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {key: example_value(document, value, key)
+                for key, value in schema.get("properties", {}).items()
+                if key in schema.get("required", [])}
+    if kind == "array":
+        return [example_value(document, schema["items"], name)
+                for _ in range(schema.get("minItems", 0))]
+    if kind == "integer":
+        return int(max(schema.get("minimum", 1), 1))
+    if kind == "number":
+        return float(max(schema.get("minimum", 1), 1))
+    if kind == "boolean":
+        return False
+    return example_string(schema, name)
+
+
+def example_string(schema: dict[str, Any], name: str) -> str:
+    token = secrets.token_hex(6)
+    text = {
+        "email": f"attacker.{token}@example.com",
+        "uuid": "00000000-0000-4000-8000-" + token,
+        "date-time": "2026-01-01T00:00:00Z",
+        "date": "2026-01-01",
+        "uri": f"https://example.com/{token}",
+    }.get(schema.get("format", ""))
+    if text is None:
+        text = "Passw0rd!" + token if "password" in name else f"{name or 'text'}-{token}"
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    text = text.ljust(low, "x")
+    return text[:high] if high is not None and schema.get("format") is None else text
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its ``$ref`` to ``#/components/schemas/...`` followed."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
+    return schema
+
+
+def request_schema(document: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+    """The JSON schema of the operation's request body (None: it takes none)."""
+    body = document["paths"][path][method].get("requestBody")
+    if body is None:
+        return None
+    schema: dict[str, Any] = body["content"]["application/json"]["schema"]
+    return schema

@@ -1,0 +1,212 @@
+"""The attack suite: attacks on live generated backends, every one refused.
+
+Each backend (todo and bbs from fixtures/; AutoBe's gpt-4.1 shopping and reddit imported,
+slow) is served by uvicorn on loopback from a SQLite file migrated by ``autobe db
+upgrade`` and attacked over real HTTP with httpx, as a client on the network would. The
+attacks are derived from the project's spec (who must call each operation) and from the
+backend's OpenAPI document (the bodies its routes take), never from the generated code.
+
+Refused so far, on every operation they apply to:
+- probing: unknown routes (404) and wrong methods (405) answer the one error shape and
+  leak nothing of the framework (no ``detail``, no traceback);
+- malformed input: a body that is not JSON answers 422 with the error shape;
+- no token, a garbage token, a token signed with another secret, an unsigned (``alg:
+  none``) token: 401 on every operation a principal must call;
+- a refresh token used as an access token: 401;
+- a real principal of one actor calling another actor's operation: 403.
+
+Issue 11's other attacks (owner chains, server-set fields, privileged join, revocation,
+login timing, case-variant e-mails, ``javascript:`` URLs) join this file as the features
+that refuse them land.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from autobe_core.service import ProjectService
+from autobe_core.spec.model import Operation, ProjectSpec
+from tests.e2e.backends import (
+    EXAMPLES,
+    build,
+    example_value,
+    openapi_document,
+    request_schema,
+    served,
+)
+
+AUTH_KINDS = ("join", "login", "refresh")
+EXAMPLE_MARKS = [pytest.mark.slow, pytest.mark.skipif(
+    not EXAMPLES.is_dir(), reason=f"the AutoBe examples are not at {EXAMPLES}")]
+BACKENDS = [
+    pytest.param("fixture:todo", id="todo", marks=pytest.mark.xdist_group("attack_todo")),
+    pytest.param("fixture:bbs", id="bbs", marks=pytest.mark.xdist_group("attack_bbs")),
+    pytest.param("example:openai__gpt-4.1/shopping", id="shopping",
+                 marks=[*EXAMPLE_MARKS, pytest.mark.xdist_group("attack_shopping")]),
+    pytest.param("example:openai__gpt-4.1/reddit", id="reddit",
+                 marks=[*EXAMPLE_MARKS, pytest.mark.xdist_group("attack_reddit")]),
+]
+
+
+@dataclass
+class Target:
+    """A live backend under attack."""
+
+    spec: ProjectSpec
+    document: dict[str, Any]
+    http: httpx.Client
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Actor -> the token pair of an account the attacker made by its public join."""
+
+    def guarded(self) -> list[Operation]:
+        """The operations a principal of their actor must call."""
+        return [op for op in self.spec.operations
+                if op.actor is not None and op.kind not in AUTH_KINDS]
+
+    def call(self, op: Operation, token: str | None = None,
+             body: Any = None) -> httpx.Response:
+        """``op`` on made-up path parameters (a fresh uuid each), with ``body`` (default:
+        an empty JSON object when it takes one) and ``token`` as its bearer."""
+        path = "/".join(str(uuid.uuid4()) if s.startswith("{") else s
+                        for s in op.path.split("/"))
+        headers = {"authorization": f"Bearer {token}"} if token is not None else {}
+        if body is None and request_schema(self.document, op.method, op.path) is not None:
+            body = {}
+        return self.http.request(op.method.upper(), path, headers=headers,
+                                 json=body if body is not None else None)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def target(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    source = str(request.param)
+    directory = tmp_path_factory.mktemp("attacks")
+    project = build(source, directory / source.replace(":", "/").rpartition("/")[2])
+    document = openapi_document(project)
+    spec = ProjectService.open(project).spec()
+    with served(project, directory) as base, httpx.Client(base_url=base, timeout=60) as http:
+        yield Target(spec=spec, document=document, http=http)
+
+
+def refused(response: httpx.Response, status: int, code: str | None = None) -> None:
+    """The attack got ``status`` with the one error shape, and nothing else leaked."""
+    assert response.status_code == status, (response.request.method, response.request.url,
+                                            response.status_code, response.text[:500])
+    body = response.json()
+    assert isinstance(body, dict) and set(body) <= {"code", "message", "details"}, body
+    assert isinstance(body.get("code"), str) and isinstance(body.get("message"), str), body
+    assert "Traceback" not in response.text
+    if code is not None:
+        assert body["code"] == code, body
+
+
+def public_join(target: Target, actor: str) -> dict[str, str] | None:
+    """The token pair of a new account of ``actor`` made by its public join (None: the
+    actor has no join anyone may call)."""
+    if actor in target.tokens:
+        return target.tokens[actor]
+    for op in target.spec.operations:
+        model = next(a.model for a in target.spec.actors if a.name == actor)
+        if op.kind != "join" or (op.actor or "") not in (actor, "") or op.model != model:
+            continue
+        schema = request_schema(target.document, op.method, op.path)
+        body = example_value(target.document, schema) if schema is not None else {}
+        answer = target.http.request(op.method.upper(), op.path, json=body)
+        if answer.status_code in (401, 403):
+            return None  # a privileged actor: nobody joins it publicly
+        assert answer.status_code == 201, (op.endpoint, body, answer.text[:500])
+        pair = answer.json()["token"]
+        target.tokens[actor] = {"access": pair["access"], "refresh": pair["refresh"]}
+        return target.tokens[actor]
+    return None
+
+
+# ------------------------------------------------------------------------ probing
+
+
+def test_unknown_routes_and_methods_answer_the_error_shape(target: Target) -> None:
+    refused(target.http.get("/no/such/route"), 404, "not_found")
+    refused(target.http.get("/../../etc/passwd"), 404, "not_found")
+    refused(target.http.get("/docs/../admin"), 404, "not_found")
+    refused(target.http.request("PURGE", "/health"), 405, "method_not_allowed")
+    refused(target.http.delete("/health"), 405, "method_not_allowed")
+
+
+def test_a_body_that_is_not_json_is_422_on_every_operation(target: Target) -> None:
+    for op in target.spec.operations:
+        if request_schema(target.document, op.method, op.path) is None:
+            continue
+        path = "/".join(str(uuid.uuid4()) if s.startswith("{") else s
+                        for s in op.path.split("/"))
+        answer = target.http.request(op.method.upper(), path, content=b'{"a": [1, 2',
+                                     headers={"content-type": "application/json"})
+        refused(answer, 422, "invalid_request")
+
+
+# ------------------------------------------------------------------------ tokens
+
+
+def forged(actor: str, secret: str | None) -> str:
+    """An access token for ``actor``'s made-up account, signed with ``secret`` (a secret
+    that is not the server's) or unsigned (``alg: none``) when ``secret`` is None."""
+    now = int(time.time())
+    claims = {"actor": actor, "sub": str(uuid.uuid4()), "type": "access", "kind": "access",
+              "iat": now, "exp": now + 3600, "ver": 0, "jti": uuid.uuid4().hex}
+    if secret is not None:
+        return jwt.encode(claims, secret, algorithm="HS256")
+
+    def part(data: dict[str, Any]) -> str:
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+def test_guarded_operations_refuse_missing_and_forged_tokens(target: Target) -> None:
+    guarded = target.guarded()
+    assert guarded, "the backend has no operation a principal must call"
+    for op in guarded:
+        assert op.actor is not None
+        refused(target.call(op), 401, "unauthorized")
+        for token in ("garbage", forged(op.actor, "not-the-server-secret-" + "x" * 20),
+                      forged(op.actor, None)):
+            refused(target.call(op, token), 401, "unauthorized")
+
+
+def test_a_refresh_token_is_not_an_access_token(target: Target) -> None:
+    attacked = 0
+    for actor in target.spec.actors:
+        tokens = public_join(target, actor.name)
+        if tokens is None:
+            continue
+        for op in target.guarded():
+            if op.actor == actor.name:
+                refused(target.call(op, tokens["refresh"]), 401, "unauthorized")
+                attacked += 1
+    assert attacked, "no actor with a public join calls a guarded operation"
+
+
+def test_a_principal_of_one_actor_cannot_call_another_actors_operations(
+    target: Target,
+) -> None:
+    attacked = 0
+    for actor in target.spec.actors:
+        tokens = public_join(target, actor.name)
+        if tokens is None:
+            continue
+        for op in target.guarded():
+            if op.actor != actor.name:
+                refused(target.call(op, tokens["access"]), 403, "forbidden")
+                attacked += 1
+    if len(target.spec.actors) > 1:
+        assert attacked, "no actor's principal was tried on another actor's operations"
