@@ -97,11 +97,16 @@ def test_reads_are_declared() -> None:
     modules = by_id(todo())
     assert modules["test:factory:todo_users"].reads == {"model:todo_users", "actor:user"}
     assert modules["test:factory:todo_items"].reads == {"model:todo_items"}
+    # the access model: the list the path selects must be the caller's unless they may
+    # read every list (the list operations), through the models its chain may follow
     assert modules["test:post_todo_user_lists_by_list_id_items"].reads == {
         "operation:post_todo_user_lists_by_list_id_items", "model:todo_items", "actor:user",
+        "model:todo_lists", "model:todo_users", "operation:get_todo_user_lists_by_list_id",
+        "operation:patch_todo_user_lists",
     }
     assert modules["test:put_todo_user_items_by_item_id"].reads == {
         "operation:put_todo_user_items_by_item_id", "model:todo_items", "actor:user",
+        "model:todo_users",
     }
     assert modules["test:post_auth_user_login"].reads == {
         "operation:post_auth_user_login", "model:todo_users", "actor:user",
@@ -172,28 +177,32 @@ def test_expected_tests_per_kind() -> None:
         "test_create_returns_201_and_the_row", "test_create_without_optional_fields",
         "test_create_accepts_max_length_strings", "test_create_invalid_body_is_422",
         "test_create_without_token_is_401", "test_create_under_unknown_parent_is_404",
+        "test_cross_account_create_under_their_parent_is_404",
     }
     assert "test_create_duplicate_is_409" in names("post_todo_user_labels")
     assert "test_create_duplicate_is_409" not in names("post_todo_user_lists")
     assert names("get_todo_user_items_by_item_id") == {
         "test_at_returns_the_row", "test_at_soft_deleted_row_is_404",
         "test_at_unknown_row_is_404", "test_at_malformed_id_is_422",
-        "test_at_without_token_is_401", "test_at_other_accounts_row_is_403",
+        "test_at_without_token_is_401", "test_at_other_accounts_row_is_404",
+        "test_cross_account_at_is_404",
     }
     assert "test_at_returns_the_addressed_row" in names("get_todo_user_lists_by_list_id")
     assert names("patch_todo_user_lists") == {
         "test_index_pages_through_rows", "test_index_page_past_the_end_is_empty",
         "test_index_limit_zero_is_422", "test_index_without_token_is_401",
+        "test_cross_account_index_hides_their_rows",
     }
     assert names("put_todo_user_lists_by_list_id") == {
         "test_update_changes_the_row", "test_update_empty_body_keeps_the_row",
         "test_update_unknown_row_is_404", "test_update_wrong_type_is_422",
         "test_update_without_token_is_401", "test_update_other_accounts_row_is_403",
+        "test_cross_account_update_is_403",
     }
     assert names("delete_todo_user_items_by_item_id") == {
         "test_erase_returns_204", "test_erase_twice_is_404", "test_erase_unknown_row_is_404",
         "test_erase_malformed_id_is_422", "test_erase_without_token_is_401",
-        "test_erase_other_accounts_row_is_403",
+        "test_erase_other_accounts_row_is_403", "test_cross_account_erase_is_403",
     }
     assert names("post_auth_user_join") == {
         "test_join_creates_the_account", "test_join_without_optional_fields",

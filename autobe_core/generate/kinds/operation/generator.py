@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
+from autobe_core.generate.kinds.operation.access import Scope, cut_scope
 from autobe_core.generate.kinds.operation.render import imports_of, render
 from autobe_core.generate.kinds.operation.responses import can_conflict
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
@@ -28,9 +29,10 @@ from autobe_core.spec.semantics import (
 
 __all__ = ["GENERATOR_VERSION", "OperationSlice", "cut", "plan", "render"]
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 """2: string path parameters refuse what a database cannot store (``Text``).
-3: error responses declared (``responses=``, :mod:`.responses`)."""
+3: error responses declared (``responses=``, :mod:`.responses`). 4: owner chains enforced
+(guarded parents, rows through their chain: :mod:`.access`)."""
 
 AUTH_KINDS = ("join", "login", "refresh")
 PY_TYPES = {"uuid": "uuid.UUID", "string": "Text", "uri": "Text", "int": "int",
@@ -94,6 +96,9 @@ class OperationSlice(Slice):
     """create: the foreign key filled with the caller's id; index: the foreign key that
     must equal it (only the caller's rows are listed); at / update / erase: the field
     that must equal the caller's id (403 otherwise)."""
+    scope: Scope | None = None
+    """Owner-scoped operations: the row's owner chain and the path's guarded parents
+    (:mod:`autobe_core.generate.kinds.operation.access`); None: role only."""
     account: Account | None = None
     conflicts: bool = False
     """A write that can break a unique constraint or a foreign key (declares 409)."""
@@ -158,14 +163,16 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
                                       class_name=ModelRef.of(target).class_name,
                                       soft_delete=soft_delete(target)))
     owner: str | None = None
+    scope: Scope | None = None
     account: Account | None = None
     if model is not None:
         reads.add(model_el(model.name))
         if actor is not None and kind in ("create", "at", "index", "update", "erase"):
-            owner = owner_field(spec, model, actor)
-            if kind in ("create", "index") and (owner is None or model.foreign(owner) is None
-                                                or owner in bindings.values()):
-                owner = None
+            scope, scope_reads = cut_scope(spec, op)
+            reads |= scope_reads
+            owner = scoped_owner(spec, op, model, actor, scope, kind, bindings)
+            guarded = {g.arg for g in scope.guards} if scope is not None else set()
+            parents = [p for p in parents if p.arg not in guarded]
         if auth_op:
             account, account_reads = _account(spec, op, model)
             reads |= account_reads
@@ -184,10 +191,30 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         parents=tuple(parents),
         actor=actor.name if actor is not None else None,
         owner=owner,
+        scope=scope,
         account=account,
         conflicts=can_conflict(spec, model, kind, soft_delete(model) if model else False),
     )
     return slice_, frozenset(reads)
+
+
+def scoped_owner(spec: ProjectSpec, op: Operation, model: Model, actor: Actor,
+                 scope: Scope | None, kind: str, bindings: dict[str, str]) -> str | None:
+    """The slice's ``owner``: create: the foreign key filled from the token (the
+    caller's key, :func:`semantics.owner_field`, unless the path binds it); update /
+    erase: the owner key the row must hold (403), index: the owner key listed rows hold,
+    when the row's owner chain is one link (longer chains: :mod:`.access`)."""
+    if kind == "create":
+        owner = owner_field(spec, model, actor)
+        if owner is None or model.foreign(owner) is None or owner in bindings.values():
+            return None
+        return owner
+    if scope is None or not scope.direct or kind == "at":
+        return None
+    key = scope.chain[0].field if scope.chain else model.primary_field.name
+    if kind == "index" and (not scope.chain or key in bindings.values()):
+        return None
+    return key
 
 
 def _render(slice_: BaseModel) -> str:

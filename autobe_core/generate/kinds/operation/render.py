@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING
 
 from autobe_core.generate.common import import_block, safe_docstring
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation.access import (
+    body_parent_check,
+    guard_lines,
+    index_filter,
+    row_check,
+    row_condition,
+    scope_imports,
+)
 from autobe_core.generate.kinds.operation.responses import responses_argument
 from autobe_core.spec.naming import pascal
 
@@ -58,7 +66,7 @@ def imported_module_ids(lines: Iterable[str]) -> frozenset[str]:
 
 
 def _uses_principal(s: OperationSlice) -> bool:
-    return s.actor is not None and s.owner is not None
+    return s.actor is not None and (s.owner is not None or s.scope is not None)
 
 
 def _import_lines(s: OperationSlice) -> list[str]:
@@ -136,6 +144,11 @@ def _import_lines(s: OperationSlice) -> list[str]:
             else:
                 dtos |= {m.dto(s.kind), m.dto("authorized")}
                 errors.add("UnauthorizedError")
+        scope_lines, scope_sa, scope_errors = scope_imports(s.scope, s.kind, m.name,
+                                                            m.class_name)
+        lines += scope_lines
+        sa |= scope_sa
+        errors |= scope_errors
         lines.append(f"from app.db import {', '.join(sorted(db))}")
         if sa:
             lines.append(f"from sqlalchemy import {', '.join(sorted(sa))}")
@@ -221,6 +234,9 @@ def _fetch_row(s: OperationSlice) -> str:
     conditions = [f"{C}.{p.field} == {p.arg}" for p in s.params if p.field]
     if s.soft_delete:
         conditions.append(f"{C}.deleted_at.is_(None)")
+    owned = row_condition(s.scope, C, s.primary) if s.kind == "at" else None
+    if owned is not None:
+        conditions.append(owned)
     query = f"select({C})"
     if conditions:
         query += ".where(\n" + "".join(f"            {c},\n" for c in conditions) + "        )"
@@ -242,8 +258,9 @@ def _body(s: OperationSlice) -> str:
     if m is None or s.kind == "custom":
         return (f"    raise NotImplementedOperation("
                 f"{py_str(f'{s.method.upper()} {s.path} is not implemented yet')})\n")
+    guards = guard_lines(s.scope)
     if s.kind == "create":
-        out = ""
+        out = guards
         for p in s.parents:
             if p.soft_delete:
                 var = f"{p.field}_row"
@@ -257,20 +274,24 @@ def _body(s: OperationSlice) -> str:
         if s.owner is not None:
             bound.append(f"{py_str(s.owner)}: principal.id")
         out += f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
-        return out + ("    row = collect_create(body, bound)\n    session.add(row)\n"
+        return out + ("    row = collect_create(body, bound)\n" + body_parent_check(s.scope)
+                      + "    session.add(row)\n"
                       "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
+    checks = guards + _fetch_row(s) + _owner_check(s)
+    if s.kind in ("update", "erase"):
+        checks += row_check(s.scope, m.class_name, s.primary, m.name)
     if s.kind == "at":
-        return _fetch_row(s) + _owner_check(s) + "    return to_read(row)\n"
+        return checks + "    return to_read(row)\n"
     if s.kind == "update":
-        return (_fetch_row(s) + _owner_check(s) + "    collect_update(row, body)\n"
+        return (checks + "    collect_update(row, body)\n"
                 "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     if s.kind == "erase":
         remove = ("    row.deleted_at = utcnow()\n" if s.soft_delete
                   else "    session.delete(row)\n")
-        return (_fetch_row(s) + _owner_check(s) + remove + "    commit(session)\n"
+        return (checks + remove + "    commit(session)\n"
                 "    return Response(status_code=204)\n")
     if s.kind == "index":
-        return _index_body(s)
+        return guards + _index_body(s)
     return _account_body(s)
 
 
@@ -281,7 +302,7 @@ def _index_body(s: OperationSlice) -> str:
     if s.owner is not None:
         bound.append(f"{py_str(s.owner)}: principal.id")
     out = (f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
-           "    stmt = collect_query(body, bound)\n")
+           "    stmt = collect_query(body, bound)\n") + index_filter(s.scope, C, s.primary)
     for p in s.params:
         if p.field and not p.key:
             out += f"    stmt = stmt.where({C}.{p.field} == {p.arg})\n"

@@ -8,6 +8,7 @@ a :class:`~autobe_core.generate.kinds.test.render.TestModule` (see the tests sec
 from __future__ import annotations
 
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.test.access_slice import ChainHop
 from autobe_core.generate.kinds.test.render import (
     TestModule,
     db_comparable,
@@ -77,21 +78,61 @@ def owner_override(m: TestModule, account: str) -> str:
     return ""
 
 
+def owned_row(m: TestModule, model: str, chain: tuple[ChainHop, ...], account: str,
+              name: str, overrides: str = "") -> list[str]:
+    """Lines making a row of ``model`` that belongs to ``account`` through ``chain`` (the
+    access model's owner chain): each parent up the chain is made first, the topmost
+    one holding the account's key."""
+    if not chain:
+        return [f"{name} = {account}"]
+    lines: list[str] = []
+    above = f"{m.helper('key_of')}({account})"
+    for index in range(len(chain) - 1, 0, -1):
+        var = f"{name}_up{index}"
+        lines.append(f"{var} = {m.factory(chain[index - 1].target_model)}"
+                     f"(session, {chain[index].field}={above})")
+        above = f"{m.helper('key_of')}({var})"
+    lines.append(f"{name} = {m.factory(model)}(session, {chain[0].field}={above}{overrides})")
+    return lines
+
+
 def make_row(m: TestModule, account: str | None, name: str = "row") -> str:
-    """A line making a row of the operation's model owned by ``account``."""
+    """:func:`make_rows` as one test-body line (its statements joined at the body's
+    indentation)."""
+    return "\n    ".join(make_rows(m, account, name))
+
+
+def make_rows(m: TestModule, account: str | None, name: str = "row") -> list[str]:
+    """Lines making a row of the operation's model owned by ``account`` (through its
+    owner chain when the operation is owner-scoped), under parents its path selects."""
     s = m.s
     assert s.model is not None
-    if account is not None and s.owner_field == s.model.primary:
-        return f"{name} = {account}"
-    override = owner_override(m, account) if account is not None else ""
+    access = s.access if account is not None else None
+    if account is not None and (s.owner_field == s.model.primary
+                                or (access is not None and not access.chain)):
+        return [f"{name} = {account}"]
+    lines: list[str] = []
+    override = owner_override(m, account) if account is not None and access is None else ""
+    chained = access.chain[0].field if access is not None and access.chain else None
+    guards = {g.param: g for g in access.guards} if access is not None else {}
     # a parent the path selects is made explicitly: a nullable foreign key would
     # otherwise stay None and the row could not be addressed by its path
-    for param in s.params:
-        if (param.field and param.target_model and param.field != s.model.primary
-                and (account is None or param.field != s.owner_field)):
+    for index, param in enumerate(s.params):
+        if not (param.field and param.target_model and param.field != s.model.primary):
+            continue
+        if param.field == chained or (access is None and account is not None
+                                      and param.field == s.owner_field):
+            continue
+        guard = guards.get(param.name)
+        if guard is not None and account is not None:
+            parent = f"{name}_parent_{index}"
+            lines += owned_row(m, param.target_model, guard.chain, account, parent)
+        else:
             parent = f"{m.factory(param.target_model)}(session)"
-            override += f", {param.field}={m.helper('key_of')}({parent})"
-    return f"{name} = {m.factory(s.model.name)}(session{override})"
+        override += f", {param.field}={m.helper('key_of')}({parent})"
+    if access is not None and account is not None:
+        return lines + owned_row(m, s.model.name, access.chain, account, name, override)
+    return [*lines, f"{name} = {m.factory(s.model.name)}(session{override})"]
 
 
 def row_url(m: TestModule, row: str) -> str:
@@ -120,8 +161,14 @@ def parent_setup(m: TestModule) -> tuple[list[str], list[str], dict[str, str]]:
     lines: list[str] = []
     args: list[str] = []
     bound: dict[str, str] = {}
+    access = m.s.access if m.s.caller is not None else None
+    guards = {g.param: g for g in access.guards} if access is not None else {}
     for index, param in enumerate(m.s.params):
-        if param.field and param.field == m.s.owner_field and m.s.caller is not None:
+        guard = guards.get(param.name)
+        if guard is not None and param.field and param.target_model:
+            lines += owned_row(m, param.target_model, guard.chain, "account", f"parent_{index}")
+            value = f"{m.helper('key_of')}(parent_{index})"
+        elif param.field and param.field == m.s.owner_field and m.s.caller is not None:
             value = f"{m.helper('key_of')}(account)"
         elif param.field and param.target_model:
             lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
@@ -132,6 +179,20 @@ def parent_setup(m: TestModule) -> tuple[list[str], list[str], dict[str, str]]:
         args.append(value)
         bound[param.field] = value
     return lines, args, bound
+
+
+def owned_body_parent(m: TestModule) -> list[str]:
+    """create: when the body names the parent the row belongs through (the owner
+    chain's first link, not bound by the path), lines making that parent the caller's
+    and putting it in ``body``."""
+    access = m.s.access if m.s.caller is not None else None
+    if access is None or access.direct or access.through_path:
+        return []
+    first = access.chain[0]
+    if first.field not in {f.name for f in m.s.body_fields}:
+        return []
+    return [*owned_row(m, first.target_model, access.chain[1:], "account", "owned_parent"),
+            f"body[{py_str(first.field)}] = str({m.helper('key_of')}(owned_parent))"]
 
 
 def compare_row(m: TestModule, row: str) -> list[str]:
@@ -165,7 +226,7 @@ def add_create(m: TestModule) -> None:
     valid_body_function(m, fields)
     setup, auth = caller_setup(m)
     parents, args, bound = parent_setup(m)
-    setup = setup + parents + ["body = valid_body(session)"]
+    setup = setup + parents + ["body = valid_body(session)"] + owned_body_parent(m)
     url = m.url(args)
     read_names = {f.name for f in s.read_fields}
     key = py_str(s.model.primary)
@@ -288,14 +349,29 @@ def add_index(m: TestModule) -> None:
     setup, auth = caller_setup(m)
     parents, args, bound = parent_setup(m)
     overrides = "".join(f", {name}={value}" for name, value in bound.items())
-    if auth and s.owner_field and s.owner_field != s.model.primary \
+    access = s.access if auth else None
+    # the caller lists only their rows: the rows the test lists hold the caller's key, or
+    # belong to a parent the caller owns (a chain of several links)
+    filtered = access is not None and bool(access.chain) and not access.through_path \
+        and access.chain[0].field not in bound
+    if access is not None and filtered and not access.direct:
+        chain = access.chain
+        parents += owned_row(m, chain[0].target_model, chain[1:], "account", "owned_parent")
+        overrides += f", {chain[0].field}={m.helper('key_of')}(owned_parent)"
+    elif access is not None and filtered:
+        overrides += f", {access.chain[0].field}={m.helper('key_of')}(account)"
+    elif access is None and auth and s.owner_field and s.owner_field != s.model.primary \
             and s.owner_field not in bound:
         overrides += owner_override(m, "account")
     make = f"{m.factory(s.model.name)}(session{overrides})"
     caller = s.caller
-    # a unique index over the path-bound and owner keys: one listable row at most
-    single = bool(s.unique_sets)
-    if single:
+    # a unique index over the path-bound and owner keys: one listable row at most; the
+    # caller's own account when the model is the caller's accounts
+    own_accounts = access is not None and not access.chain
+    single = bool(s.unique_sets) or own_accounts
+    if own_accounts:
+        rows = "rows = [account]"
+    elif single:
         rows = f"rows = [{make}]"
     elif caller is not None and caller.model == s.model.name and not bound:
         rows = f"rows = [account, {make}, {make}]"
@@ -312,8 +388,7 @@ def add_index(m: TestModule) -> None:
         # a row under other parents is not listed
         extra = owner_override(m, "account") if auth and s.owner_field not in bound else ""
         setup.append(f"{m.factory(s.model.name)}(session{extra})")
-    if auth and s.owner_field and s.owner_field != s.model.primary \
-            and s.owner_field not in bound:
+    if filtered or own_accounts:
         # nor is a row another account owns (the caller lists only their own rows)
         others = "".join(f", {name}={value}" for name, value in bound.items())
         setup.append(f"{m.factory(s.model.name)}(session{others})")
@@ -381,20 +456,31 @@ def add_index(m: TestModule) -> None:
 # --------------------------------------------------------------------------- ownership
 
 
+def refusal(m: TestModule, kind: str) -> int:
+    """What the access model answers a caller reaching another account's row: 404 on
+    reads and through a parent the path selects, 403 on writing the row itself."""
+    access = m.s.access
+    if kind in ("at", "index", "create") or (access is not None and access.through_path):
+        return 404
+    return 403
+
+
 def foreign_row_test(m: TestModule, kind: str, call: str, checks: list[str],
                       capture: str | None) -> None:
-    """403 on a row another account of the same actor owns (models with an owner key)."""
+    """A row another account of the same actor owns is refused (owner-scoped
+    operations: the access model's owner chain)."""
     s = m.s
     assert s.model is not None
-    if s.caller is None or s.owner_field is None:
+    if s.caller is None or s.access is None:
         return
     lines = [f"account = {m.factory(s.caller.model)}(session)",
-             f"owner = {m.factory(s.caller.model)}(session)", make_row(m, "owner"),
+             f"owner = {m.factory(s.caller.model)}(session)", *make_rows(m, "owner"),
              "session.commit()"]
     if capture:
         lines.append(capture)
-    lines += [call, *error(403, "forbidden"),
+    code = refusal(m, kind)
+    lines += [call, *error(code, "not_found" if code == 404 else "forbidden"),
               f"stored = {m.helper('reload')}(session, {m.orm_class()}, "
               f"row.{s.model.primary})", "assert stored is not None", *checks]
-    m.add(f"test_{kind}_other_accounts_row_is_403", "A row another account owns is refused.",
+    m.add(f"test_{kind}_other_accounts_row_is_{code}", "A row another account owns is refused.",
           lines)

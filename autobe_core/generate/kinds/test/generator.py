@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
-from autobe_core.generate.kinds.test import auth, crud, write
+from autobe_core.generate.kinds.test import access, auth, crud, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import (
@@ -43,11 +43,12 @@ from autobe_core.generate.kinds.test.slices import (
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.model import OperationKind, ProjectSpec
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 """2: one database and app per test run, emptied after each test; rows of row operations
 get the parents their path selects. 3: PostgreSQL when ``AUTOBE_TEST_DATABASE_URL`` is
 set (a fresh schema per run, built by the migrations); ``GET /health`` tested; fixed
-files keyed by their text's digest."""
+files keyed by their text's digest. 4: rows made along the access model's owner chains;
+cross-account cases (:mod:`.access`)."""
 
 APP_DB_MODULE_ID = "app:db"
 APP_MAIN_MODULE_ID = "app:main"
@@ -143,6 +144,7 @@ def _render_factory(slice_: BaseModel) -> str:
 def build_operation_module(s: OperationTestSlice) -> TestModule:
     module = TestModule(s)
     ADDERS[s.kind](module)
+    access.add_cross_account(module)
     return module
 
 

@@ -22,6 +22,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from autobe_core.generate.kinds.operation.access import access_reads
+from autobe_core.generate.kinds.test.access_slice import AccessShape, access_shape
 from autobe_core.schema import column_type
 from autobe_core.spec import naming, semantics
 from autobe_core.spec.model import (
@@ -195,6 +197,9 @@ class OperationTestSlice(Frozen):
     """index: rows of the listed model exist before the test makes its own (required
     parents of the caller's account or of a path-bound parent), so the test lists once
     first and counts relative to that."""
+    access: AccessShape | None = None
+    """Owner-scoped row operations: the rows' owner chain and the guarded path parents
+    (:mod:`.access_slice`, from the access model); None: the role alone decides."""
 
 
 def _digits(field: PlainField) -> dict[str, int | None]:
@@ -328,7 +333,12 @@ def operation_slice(
             if kind == "join":
                 password = account_actor.password_field
 
+    shape: AccessShape | None = None
+    if model is not None and actor is not None and kind in ROW_AND_LIST_KINDS:
+        shape = access_shape(spec, op)
+        reads |= access_reads(spec, op)
     slice_ = OperationTestSlice(
+        access=shape,
         operation_id=op_id, kind=kind, method=op.method, path=op.path,
         summary=op.summary, params=tuple(params), model=model_shape,
         caller=_account(actor), other=_account(other), owner_field=owner,
