@@ -1,7 +1,8 @@
 """Exports of the module graph: Graphviz DOT (for a picture) and JSON (for tools).
 
 Both list every node and every edge. DOT groups modules by kind in clusters and colours
-"reads" and "imports" edges differently; every label is quoted and escaped.
+"reads" and "imports" edges differently; every label is quoted and escaped. In JSON, an
+operation's element node carries its access (callers, owner chain, guarded parameters).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from typing import Any
 
 from autobe_core.graph.module_graph import IMPORTS, ModuleGraph
+from autobe_core.spec import ProjectSpec, operation_access
+from autobe_core.spec.naming import operation_id
 
 KIND_COLOURS = {
     "element": "#fff2cc",
@@ -25,14 +28,32 @@ KIND_COLOURS = {
 }
 
 
+def access_attributes(spec: ProjectSpec) -> dict[str, dict[str, Any]]:
+    """Element id (``operation:<id>``) -> who may call the operation and the owner chain
+    its rows are checked through (:mod:`autobe_core.spec.access`), for the JSON export."""
+    out: dict[str, dict[str, Any]] = {}
+    for op in spec.operations:
+        access = operation_access(spec, op)
+        out[f"operation:{operation_id(op)}"] = {
+            "callers": "anyone" if access.callers.public else list(access.callers.actors),
+            "ownerChain": [f"{h.model}.{h.field}" for h in access.chain.hops]
+            if access.chain is not None else None,
+            "guardedParameters": [p.param for p in access.parents if p.chain is not None],
+        }
+    return out
+
+
 def to_json(graph: ModuleGraph) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
+    access = access_attributes(graph.spec)
     for node_id, data in sorted(graph.graph.nodes(data=True)):
         entry: dict[str, Any] = {"id": node_id, "kind": data["kind"]}
         if data["kind"] == "module":
             entry.update(moduleKind=data["module_kind"], path=data["path"], key=data["key"])
         else:
             entry["hash"] = data["hash"]
+            if data.get("element") in access:
+                entry["access"] = access[data["element"]]
         nodes.append(entry)
     edges = [{"from": a, "to": b, "relation": rel} for a, b, rel in graph.edges()]
     return {

@@ -100,6 +100,17 @@ def test_json_export_lists_every_module_and_edge(spec: ProjectSpec) -> None:
     assert data["counts"]["edges"] == len(expected_edges)
 
 
+def test_json_export_carries_each_operations_access() -> None:
+    nodes = {n["id"]: n for n in to_json(ModuleGraph(BBS))["nodes"]}
+    tags = nodes["spec:operation:post_bbs_member_articles_by_article_id_tags"]["access"]
+    assert tags == {"callers": ["member"],
+                    "ownerChain": ["bbs_article_tags.bbs_article_id",
+                                   "bbs_articles.bbs_member_id"],
+                    "guardedParameters": ["articleId"]}
+    queue = nodes["spec:operation:patch_bbs_moderator_reports"]["access"]
+    assert queue["ownerChain"] is None and queue["callers"] == ["moderator"]
+
+
 @pytest.mark.parametrize("spec", [TODO, BBS], ids=["todo", "bbs"])
 def test_dot_export_lists_every_node_and_edge(spec: ProjectSpec) -> None:
     graph = ModuleGraph(spec)
