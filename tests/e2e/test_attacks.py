@@ -120,6 +120,8 @@ def public_join(target: Target, actor: str) -> dict[str, str] | None:
         if op.kind != "join" or (op.actor or "") not in (actor, "") or op.model != model:
             continue
         schema = request_schema(target.document, op.method, op.path)
+        if schema is not None and refers_to_rows(target.document, schema):
+            return None  # its join names other rows (reddit's moderator: a community)
         body = example_value(target.document, schema) if schema is not None else {}
         answer = target.http.request(op.method.upper(), op.path, json=body)
         if answer.status_code in (401, 403):
@@ -129,6 +131,15 @@ def public_join(target: Target, actor: str) -> dict[str, str] | None:
         target.tokens[actor] = {"access": pair["access"], "refresh": pair["refresh"]}
         return target.tokens[actor]
     return None
+
+
+def refers_to_rows(document: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """Whether a body must name existing rows (a required uuid): a made-up one is 409."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
+    required = set(schema.get("required", []))
+    return any(key in required and value.get("format") == "uuid"
+               for key, value in schema.get("properties", {}).items())
 
 
 # ------------------------------------------------------------------------ probing
