@@ -349,8 +349,10 @@ def test_parse_junit(tmp_path: Path) -> None:
 def test_parse_junit_counts_passed_cross_account_cases(tmp_path: Path) -> None:
     """The generated tests of the access model are counted by the name the test
     generator gives them (a failed one is a failure, not a cross-account case)."""
-    from autobe_core.verify.parsing import CROSS_ACCOUNT_PREFIX as PREFIX
+    from autobe_core.generate.kinds.test.access import PREFIX
+    from autobe_core.verify.parsing import CROSS_ACCOUNT_PREFIX
 
+    assert PREFIX == CROSS_ACCOUNT_PREFIX
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
     <testsuites><testsuite name="pytest" tests="3">
       <testcase classname="tests.test_a" name="{PREFIX}at_is_404" time="0.1"/>
