@@ -13,11 +13,16 @@ Refused so far, on every operation they apply to:
 - no token, a garbage token, a token signed with another secret, an unsigned (``alg:
   none``) token: 401 on every operation a principal must call;
 - a refresh token used as an access token: 401;
-- a real principal of one actor calling another actor's operation: 403.
+- a real principal of one actor calling another actor's operation: 403;
+- another account's rows: account A makes rows through the API (parents first), account B
+  of the same actor calls every owner-scoped operation (the access model's chain) on them,
+  directly or through the parent the path names: 403 / 404, or A's rows absent from a
+  list; A's own calls succeed (todo; bbs's articles need a category an administrator
+  makes).
 
-Issue 11's other attacks (owner chains, server-set fields, privileged join, revocation,
-login timing, case-variant e-mails, ``javascript:`` URLs) join this file as the features
-that refuse them land.
+Issue 11's other attacks (server-set fields, privileged join, revocation, login timing,
+case-variant e-mails, ``javascript:`` URLs) join this file as the features that refuse
+them land.
 """
 
 from __future__ import annotations
@@ -35,7 +40,10 @@ import jwt
 import pytest
 
 from autobe_core.service import ProjectService
-from autobe_core.spec.model import Operation, ProjectSpec
+from autobe_core.spec.access import operation_access, owner_chain
+from autobe_core.spec.model import Actor, Operation, ProjectSpec
+from autobe_core.spec.naming import path_parameters
+from autobe_core.spec.semantics import is_privileged, param_bindings
 from tests.e2e.backends import (
     EXAMPLES,
     build,
@@ -221,3 +229,150 @@ def test_a_principal_of_one_actor_cannot_call_another_actors_operations(
                 attacked += 1
     if len(target.spec.actors) > 1:
         assert attacked, "no actor's principal was tried on another actor's operations"
+
+
+# ------------------------------------------------------------------------ accounts
+
+
+@dataclass
+class Account:
+    """An account the attacker made by a public join: its login body and token pair."""
+
+    actor: str
+    credentials: dict[str, Any]
+    tokens: dict[str, str]
+
+
+def join_op(target: Target, actor: str, kind: str = "join") -> Operation | None:
+    model = next(a.model for a in target.spec.actors if a.name == actor)
+    return next((op for op in target.spec.operations if op.kind == kind
+                 and op.model == model and (op.actor or actor) == actor), None)
+
+
+def new_account(target: Target, actor: str, **overrides: Any) -> Account | None:
+    """A fresh account of ``actor`` by its public join (None: no public join)."""
+    op, login = join_op(target, actor), join_op(target, actor, "login")
+    if op is None or login is None:
+        return None
+    schema = request_schema(target.document, op.method, op.path)
+    if schema is not None and refers_to_rows(target.document, schema):
+        return None
+    body = {**(example_value(target.document, schema) if schema else {}), **overrides}
+    answer = target.http.request(op.method.upper(), op.path, json=body)
+    if answer.status_code in (401, 403):
+        return None
+    assert answer.status_code == 201, (op.endpoint, body, answer.text[:500])
+    login_schema = request_schema(target.document, login.method, login.path)
+    assert login_schema is not None
+    keys = set(resolve_properties(target.document, login_schema))
+    pair = answer.json()["token"]
+    return Account(actor, {k: v for k, v in body.items() if k in keys},
+                   {"access": pair["access"], "refresh": pair["refresh"]})
+
+
+def resolve_properties(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
+    properties: dict[str, Any] = schema.get("properties", {})
+    return properties
+
+
+# ------------------------------------------------------------------------ owner chains
+
+
+def param_models(spec: ProjectSpec, op: Operation) -> dict[str, str] | None:
+    """Path parameter -> the model whose row it selects (None: one cannot be told)."""
+    model = spec.model(op.model) if op.model else None
+    if model is None:
+        return None
+    result: dict[str, str] = {}
+    bindings = dict(param_bindings(spec, op))
+    for name in path_parameters(op.path):
+        field_name = bindings.get(name)
+        foreign = model.foreign(field_name) if field_name else None
+        if field_name == model.primary_field.name:
+            result[name] = model.name
+        elif foreign is not None:
+            result[name] = foreign.relation.target_model
+        else:
+            return None
+    return result
+
+
+def fill(path: str, rows: dict[str, str], models: dict[str, str]) -> str | None:
+    """``path`` with each parameter replaced by the id of a row of its model (None: a
+    model has no row)."""
+    for name, model in models.items():
+        if model not in rows:
+            return None
+        path = path.replace("{" + name + "}", rows[model])
+    return path
+
+
+def make_rows(target: Target, account: Account, actor: str) -> dict[str, str]:
+    """Rows ``account`` makes through ``actor``'s create operations, parents first:
+    model -> the id of one row (a create whose body names other rows is left out)."""
+    rows: dict[str, str] = {}
+    bearer = {"authorization": f"Bearer {account.tokens['access']}"}
+    creates = [op for op in target.guarded() if op.actor == actor and op.kind == "create"]
+    for _ in range(3):  # parents before children
+        for op in creates:
+            models = param_models(target.spec, op)
+            path = fill(op.path, rows, models) if models is not None else None
+            if path is None or op.model in rows:
+                continue
+            schema = request_schema(target.document, op.method, op.path)
+            if schema is None or refers_to_rows(target.document, schema):
+                continue
+            answer = target.http.post(path, json=example_value(target.document, schema),
+                                      headers=bearer)
+            if answer.status_code == 201 and op.model is not None:
+                rows[op.model] = str(answer.json()["id"])
+    return rows
+
+
+def owned(spec: ProjectSpec, model_name: str, actor: Actor) -> bool:
+    """Whether rows of the model belong to accounts of ``actor`` (shared data and staff
+    rows do not)."""
+    model = spec.model(model_name)
+    return (model is not None and not is_privileged(actor)
+            and owner_chain(spec, model, actor) is not None)
+
+
+def test_nobody_reaches_another_accounts_rows_through_any_route(target: Target) -> None:
+    """A makes rows through the API (parents first); B, of the same actor, calls every
+    operation of that actor on A's rows, directly or through the parent the path names:
+    refused (403 / 404), or, for a list, none of A's rows shown. A's own calls succeed,
+    so each refusal is about ownership, not a broken request."""
+    attacked, made = 0, set()
+    for actor in target.spec.actors:
+        owner, intruder = new_account(target, actor.name), new_account(target, actor.name)
+        if owner is None or intruder is None:
+            continue
+        rows = make_rows(target, owner, actor.name)
+        made |= {m for m in rows if owned(target.spec, m, actor)}
+        for op in target.guarded():
+            models = param_models(target.spec, op) if op.actor == actor.name else None
+            path = fill(op.path, rows, models) if models else None
+            if path is None or op.kind not in ("at", "index", "update", "create"):
+                continue
+            access = operation_access(target.spec, op)
+            if access.chain is None:
+                continue  # not owner-scoped: any principal of the actor may (shared data)
+            if op.kind == "create" and all(p.chain is None for p in access.parents):
+                continue  # under a parent anyone may read (a comment on another's article)
+            schema = request_schema(target.document, op.method, op.path)
+            body = ({} if op.kind in ("index", "update") or schema is None
+                    else example_value(target.document, schema))
+            answer = target.http.request(
+                op.method.upper(), path, json=body if schema is not None else None,
+                headers={"authorization": f"Bearer {intruder.tokens['access']}"})
+            if op.kind == "index" and answer.status_code == 200:
+                shown = {str(row.get("id")) for row in answer.json()["data"]}
+                assert rows.get(op.model or "") not in shown, (op.endpoint, answer.text[:300])
+            else:
+                assert answer.status_code in (403, 404), (op.endpoint, answer.text[:300])
+                refused(answer, answer.status_code)
+            attacked += 1
+    if made:
+        assert attacked, f"rows of {sorted(made)} were made but no route reaches them"
