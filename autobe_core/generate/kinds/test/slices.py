@@ -337,6 +337,10 @@ def operation_slice(
     if model is not None and actor is not None and kind in ROW_AND_LIST_KINDS:
         shape = access_shape(spec, op)
         reads |= access_reads(spec, op)
+        if model is not None and shape is not None and kind == "index" \
+                and not shape.direct and not shape.through_path:
+            unique_sets = _controlled_unique_sets(spec, model, op, False,
+                                                  frozenset({shape.chain[0].field}))
     slice_ = OperationTestSlice(
         access=shape,
         operation_id=op_id, kind=kind, method=op.method, path=op.path,
@@ -371,12 +375,14 @@ def required_ancestors(spec: ProjectSpec, roots: list[str]) -> tuple[set[str], s
 
 
 def _controlled_unique_sets(
-    spec: ProjectSpec, model: Model, op: Operation, with_body: bool
+    spec: ProjectSpec, model: Model, op: Operation, with_body: bool,
+    extra: frozenset[str] = frozenset(),
 ) -> tuple[tuple[str, ...], ...]:
     """Unique indexes whose every field a request decides: the create body's fields (with
-    ``with_body``), the foreign keys this operation's path binds, and the owner key filled
-    from the caller."""
-    controlled: set[str] = set()
+    ``with_body``), the foreign keys this operation's path binds, the owner key filled
+    from the caller, and ``extra`` (fields the test fixes: the one parent of the caller's
+    that listed rows of a chain of several links are made under)."""
+    controlled: set[str] = set(extra)
     if with_body:
         controlled |= {f.source for f in semantics.model_dto_fields(spec, model, "create")}
     controlled |= {f for _, f in semantics.param_bindings(spec, op) if model.foreign(f)}
