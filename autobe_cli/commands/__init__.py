@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from autobe_cli.commands.access import access
+from autobe_cli.commands.admin import admin
 from autobe_cli.commands.database import db, serve
 from autobe_cli.commands.history import blame, change, checkout, diff, log, rollback, show, tag
 from autobe_cli.commands.importing import import_command
@@ -14,5 +15,5 @@ COMMANDS: tuple[click.Command, ...] = (
     init, build, check, graph, spec, access, status,
     change, log, show, diff, blame, rollback, checkout, tag,
     import_command,
-    db, serve,
+    db, serve, admin,
 )

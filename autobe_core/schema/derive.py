@@ -12,6 +12,12 @@ point at the target's primary key, and every one is indexed (``ix_<table>_<colum
 unless an index or unique constraint already starts with its column. A unique foreign
 field is a named unique constraint. Descriptions are not stored in the database: editing
 one is not a schema change.
+
+The table of an actor's model (its rows are accounts) also holds two columns the spec does
+not list, read by the generated app's token checks (:data:`ACCOUNT_COLUMNS`):
+``token_version`` (int, default 0: logout, a password change and deleting the account
+raise it, refusing every token issued before) and ``refresh_token_id`` (nullable: the id of
+the one refresh token the account may use next). Both can be added to a table with rows.
 """
 
 from __future__ import annotations
@@ -30,6 +36,31 @@ from autobe_core.spec.model import ForeignField, Model, PlainField, ProjectSpec
 DEFAULT_URI_LENGTH = 2048
 DEFAULT_PRECISION = 18
 DEFAULT_SCALE = 2
+
+TOKEN_VERSION = "token_version"
+REFRESH_TOKEN_ID = "refresh_token_id"
+REFRESH_TOKEN_ID_LENGTH = 64
+ACCOUNT_COLUMNS = (
+    Column(name=TOKEN_VERSION, type=ColumnType(kind="int"), default=0),
+    Column(name=REFRESH_TOKEN_ID, type=ColumnType(kind="string", length=REFRESH_TOKEN_ID_LENGTH),
+           nullable=True),
+)
+"""The columns every actor model's table gets (after its own fields)."""
+
+
+def account_models(spec: ProjectSpec) -> frozenset[str]:
+    """The models whose rows are accounts of an actor."""
+    return frozenset(a.model for a in spec.actors)
+
+
+def account_columns(spec: ProjectSpec, model: Model) -> tuple[Column, ...]:
+    """:data:`ACCOUNT_COLUMNS` when ``model`` holds an actor's accounts (a field of the
+    same name the spec declares wins), else none."""
+    if model.name not in account_models(spec):
+        return ()
+    taken = {model.primary_field.name} | {f.name for f in model.foreign_fields} | {
+        f.name for f in model.plain_fields}
+    return tuple(c for c in ACCOUNT_COLUMNS if c.name not in taken)
 
 
 def column_type(field: PlainField) -> ColumnType:
@@ -83,6 +114,7 @@ def table_of(spec: ProjectSpec, model: Model) -> Table:
     ]
     columns += [foreign_column(spec, name, f) for f in model.foreign_fields]
     columns += [plain_column(name, f) for f in model.plain_fields]
+    columns += account_columns(spec, model)
 
     uniques = [
         Index(name=unique_name(name, tuple(i.field_names)), columns=tuple(i.field_names),

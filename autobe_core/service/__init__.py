@@ -8,6 +8,7 @@ and what they share
 ``hooks``, ``layout``, ``locking``, ``test_scope``).
 """
 
+from autobe_core.service.accounts import AccountCreated, AccountRefused
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome, HeadMoved
 from autobe_core.service.creation import ImportOutcome, InitResult
 from autobe_core.service.database import (
@@ -32,7 +33,7 @@ from autobe_core.service.locking import ProjectBusy
 from autobe_core.service.project_service import ProjectService
 from autobe_core.service.proposals import ChangePlan, ChangeRequest, Proposal, Request
 from autobe_core.service.queries import BlameEntry, FileDiff, LogEntry, RevisionDiff
-from autobe_core.service.serving import ServeCommand
+from autobe_core.service.serving import SecretMissing, ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.staging import SaveFailed, Synced, UserEditsConflict
 from autobe_core.service.storage import (
@@ -50,6 +51,8 @@ __all__ = [
     "PAUSE_ENV",
     "REVIEW_SOURCE",
     "STORE_URL_ENV",
+    "AccountCreated",
+    "AccountRefused",
     "BlameEntry",
     "BuildOutcome",
     "BuildProgress",
@@ -82,6 +85,7 @@ __all__ = [
     "Request",
     "RevisionDiff",
     "SaveFailed",
+    "SecretMissing",
     "ServeCommand",
     "SqlScript",
     "Status",

@@ -10,7 +10,7 @@ read the head / history    :meth:`spec`, :meth:`graph`, :meth:`status`, :meth:`l
                            :meth:`rejections`, :meth:`show`, :meth:`diff`, :meth:`blame`
 the workspace              :meth:`build`, :meth:`check`, :meth:`checkout`
 the database               :meth:`database_status`, :meth:`database_upgrade`,
-                           :meth:`database_sql`, :meth:`serve`
+                           :meth:`database_sql`, :meth:`serve`, :meth:`create_account`
 change it                  :meth:`propose` -> :meth:`apply` (or :meth:`change`),
                            :meth:`rollback`, :meth:`tag`
 =========================  ======================================================
@@ -21,7 +21,7 @@ project's storage URL; :class:`MemoryStorage` for tests and tools).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from autobe_core.generate import MigrationSlice
@@ -29,6 +29,7 @@ from autobe_core.graph import ModuleGraph, to_dot, to_json_text
 from autobe_core.history import Rejection
 from autobe_core.planning.base import PlannerChain
 from autobe_core.service import (
+    accounts,
     changes,
     creation,
     database,
@@ -38,6 +39,7 @@ from autobe_core.service import (
     serving,
     workspace,
 )
+from autobe_core.service.accounts import AccountCreated
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome
 from autobe_core.service.creation import ImportOutcome, InitResult
 from autobe_core.service.database import DatabaseStatus, SqlScript, UpgradeOutcome
@@ -259,6 +261,25 @@ class ProjectService:
         if ready is not None:
             ready(command)
         return serving.run_server(command)
+
+    def create_account(
+        self,
+        actor: str,
+        email: str,
+        password: Callable[[], str],
+        fields: Mapping[str, str] | None = None,
+        url: str | None = None,
+    ) -> AccountCreated:
+        """Make an account of a privileged actor with the backend's ``app/admin.py`` on the
+        database (``url``, else AUTOBE_DATABASE_URL, else the backend's default), which
+        must be at the head's migration (AccountRefused says why it was not made);
+        ``password()`` is asked once the checks pass."""
+        with self.session() as session:
+            project = session.project()
+            spec = session.spec_at(project, project.head)
+            found = database.status(session, url)
+        return accounts.create(self.layout.workspace, spec, found, actor, email, password,
+                               fields or {})
 
     # -- changing the project
 

@@ -1,10 +1,11 @@
 """Serving the generated backend: ``python -m uvicorn app.main:app`` in ``backend/``.
 
 The same as running ``uvicorn app.main:app`` in ``backend/`` by hand, after checking the
-database is at the head's migration (:func:`serve_command` refuses otherwise, saying
-what to run). The server runs as a child process in its own session; SIGINT (Ctrl-C),
-SIGTERM and SIGHUP sent to autobe are passed on to it, so it shuts down cleanly (a
-second Ctrl-C makes uvicorn stop at once), and autobe exits with its status.
+database is at the head's migration and that ``AUTOBE_JWT_SECRET`` is set (the backend
+refuses to start without it; :func:`serve_command` refuses first, saying what to do).
+The server runs as a child process in its own session; SIGINT (Ctrl-C), SIGTERM and
+SIGHUP sent to autobe are passed on to it, so it shuts down cleanly (a second Ctrl-C makes
+uvicorn stop at once), and autobe exits with its status.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from autobe_core.errors import NotBuilt
+from autobe_core.errors import AutobeError, NotBuilt
 from autobe_core.service.database import (
     DATABASE_URL_ENV,
     UPGRADE_HINT,
@@ -29,6 +30,30 @@ from autobe_core.service.database import (
     DatabaseUrl,
     behind_message,
 )
+
+JWT_SECRET_ENV = "AUTOBE_JWT_SECRET"
+MIN_SECRET_LENGTH = 32
+"""As the generated ``app/settings.py`` requires: the backend does not start otherwise."""
+SECRET_HINT = (f"set {JWT_SECRET_ENV} to a random string of at least {MIN_SECRET_LENGTH} "
+               "characters, e.g. export AUTOBE_JWT_SECRET=\"$(python -c 'import secrets; "
+               "print(secrets.token_urlsafe(48))')\" (keep it: changing it signs everyone out)")
+
+
+class SecretMissing(AutobeError):
+    """The backend's token signing secret is not set, or too short: it would not start."""
+
+
+def check_secret(environ: Mapping[str, str]) -> None:
+    """:class:`SecretMissing` unless ``AUTOBE_JWT_SECRET`` is usable (the backend's own
+    start-up check, made before the server starts so the message is autobe's)."""
+    secret = environ.get(JWT_SECRET_ENV, "")
+    if not secret.strip():
+        raise SecretMissing(f"{JWT_SECRET_ENV} is not set: the backend signs bearer tokens "
+                            "with it and does not start without one", SECRET_HINT)
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SecretMissing(f"{JWT_SECRET_ENV} has {len(secret)} characters: the backend "
+                            f"needs at least {MIN_SECRET_LENGTH}", SECRET_HINT)
+
 
 FORWARDED = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -60,6 +85,7 @@ def serve_command(workspace: Path, found: DatabaseStatus, host: str, port: int) 
     behind = behind_message(found)
     if behind is not None:
         raise DatabaseBehind(f"{behind}: refusing to serve", UPGRADE_HINT)
+    check_secret(os.environ)
     argv = (sys.executable, "-m", "uvicorn", "app.main:app", "--host", host,
             "--port", str(port))
     env = {**os.environ, DATABASE_URL_ENV: found.url.url}

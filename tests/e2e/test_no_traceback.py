@@ -176,11 +176,17 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "serve": (
         "-C", "{project}", "serve", "--url", "sqlite:///{tmp}/never-upgraded.db", "--port", "0"
     ),
+    "admin create": (
+        "-C", "{project}", "admin", "create", "--actor", "admin", "--email", "a@example.com",
+        "--password-stdin", "--url", "sqlite:///{tmp}/never-upgraded.db",
+    ),
 }
 SERVES = frozenset({"serve"})
 """Run as a real process with a timeout (a server that started would never return); over
 a database without tables it must refuse."""
 SERVE_REFUSES = "autobe db upgrade"
+EMPTY_DATABASE = SERVES | {"admin create"}
+"""They refuse a database without tables (never upgraded) even when the project is fine."""
 DB = frozenset({"db sql", "db status", "db upgrade"})
 """They read the workspace's manifest (which migrations it holds); ``db upgrade`` writes
 the backend's database, not the project."""
@@ -327,7 +333,7 @@ class State:
 
 EXISTS = {"init": "already holds an autobe project", "import": "already holds an autobe project"}
 NOT_BUILT = READ_ONLY | {"tag"}
-EVERY = frozenset(COMMANDS) - SERVES
+EVERY = frozenset(COMMANDS) - EMPTY_DATABASE
 
 STATES: dict[str, State] = {
     "no project": State(_no_project, "no autobe project", frozenset({"init", "import"})),
@@ -369,7 +375,7 @@ STATES: dict[str, State] = {
     ),
     "workspace behind the head": State(
         _behind_the_head, "revision 1", EVERY - {"init", "import", "check"} - DB,
-        {**EXISTS, **dict.fromkeys(DB | SERVES, "autobe build")},
+        {**EXISTS, **dict.fromkeys(DB | EMPTY_DATABASE, "autobe build")},
     ),
 }
 
@@ -410,7 +416,7 @@ def check_state(base: Path, paths: Paths, name: str, state: State) -> list[str]:
         state.setup(paths.project)
         before = snapshot(paths.project)
         expected = state.messages.get(command, state.message)
-        if command in SERVES and state.works >= DB:
+        if command in EMPTY_DATABASE and state.works >= DB:
             expected = SERVE_REFUSES  # the project is fine: the empty database is not
         code, wrong = attempt(command, paths.fill(args), expected)
         if command in state.works:
@@ -449,7 +455,7 @@ def test_every_command_while_another_process_holds_the_project(
         for command, args in COMMANDS.items():
             before = snapshot(paths.project)
             expected = EXISTS.get(command, "another autobe process")
-            if command in SERVES:
+            if command in EMPTY_DATABASE:
                 expected = SERVE_REFUSES
             code, wrong = attempt(command, paths.fill(args), expected)
             if command in READ_ONLY | {"check"}:
@@ -571,6 +577,10 @@ BAD: dict[str, tuple[tuple[str, ...], str]] = {
     "-C a file": (("-C", "{files}/a-file", "status"), USAGE),
     "-C a missing directory": (("-C", "{files}/nope", "status"), "no autobe project"),
     "an unknown command": (("frobnicate",), USAGE),
+    "admin create --set without =": (
+        ("-C", "{project}", "admin", "create", "--actor", "admin", "--email", "a@example.com",
+         "--set", "nickname", "--password-stdin"), USAGE,
+    ),
 }
 
 

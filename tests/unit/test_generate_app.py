@@ -366,12 +366,15 @@ def test_planners_cover_every_model_and_operation(kitchen: ProjectSpec) -> None:
     assert pyproject["tool"]["mypy"]["strict"] is True
     assert "pythonpath" in pyproject["tool"]["pytest"]["ini_options"]
     actors = auth.render_actors(auth.ActorsSlice(actors=(
-        auth.ActorEntry(name="staff", description='Says """hi""" \\'),
-        auth.ActorEntry(name="visitor"),
+        auth.ActorEntry(name="staff", description='Says """hi""" \\', model="staff",
+                        class_name="Staff", privileged=True),
+        auth.ActorEntry(name="visitor", model="visitors", class_name="Visitor",
+                        soft_delete=True),
     )))
     compile(actors, "actors.py", "exec")
-    assert {"StaffPrincipal", "require_staff", "VisitorPrincipal", "require_visitor"} <= \
-        _top_names(actors)
+    assert {"StaffPrincipal", "require_staff", "VisitorPrincipal", "require_visitor",
+            "load_staff", "load_visitor", "require_privileged"} <= _top_names(actors)
+    assert "row is None or row.deleted_at is not None" in actors
 
 
 # --------------------------------------------------------------------------- whole backend
@@ -433,6 +436,18 @@ SMOKE = textwrap.dedent('''
     assert r.status_code == 201, r.text
     r = c.post("/todo/user/labels", json={"name": "red", "color": "#f00"}, headers=auth)
     assert r.status_code == 409 and r.json()["code"] == "conflict", r.text
+    # tokens: e-mails are case-insensitive; refresh rotates; logout revokes
+    variant = {"email": "A@Example.COM", "password": "secret123"}
+    assert c.post("/auth/user/join", json=variant).status_code == 409
+    r = c.post("/auth/user/login", json=variant)
+    assert r.status_code == 200 and r.json()["id"] == account["id"], r.text
+    assert c.post("/auth/user/refresh", json=refresh).status_code == 401  # reused
+    assert c.patch("/todo/user/lists", json={}, headers=auth).status_code == 401  # revoked
+    auth = {"Authorization": "Bearer " + c.post("/auth/user/login", json=variant).json()[
+        "token"]["access"]}
+    assert c.patch("/todo/user/lists", json={}, headers=auth).status_code == 200
+    assert c.post("/auth/user/logout", headers=auth).status_code == 204
+    assert c.patch("/todo/user/lists", json={}, headers=auth).status_code == 401
     print("smoke ok")
 ''')
 
@@ -457,7 +472,8 @@ def test_todo_backend_type_checks_and_works(tmp_path: Path, todo: ProjectSpec) -
     assert result.returncode == 0, result.stdout + result.stderr
     smoke = subprocess.run([sys.executable, "-c", SMOKE], cwd=tmp_path, capture_output=True,
                            text=True, timeout=120,
-                           env={**os.environ, "PYTHONPATH": str(tmp_path)})
+                           env={**os.environ, "PYTHONPATH": str(tmp_path),
+                                "AUTOBE_JWT_SECRET": "s" * 32})
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
     assert "smoke ok" in smoke.stdout
 

@@ -159,7 +159,8 @@ def _run(workspace: Path, script: str, url: str) -> Any:
     completed = subprocess.run(
         [sys.executable, "-c", script], cwd=workspace, capture_output=True, text=True,
         timeout=300, check=False,
-        env={**os.environ, "AUTOBE_DATABASE_URL": url, "PYTHONPATH": str(workspace)},
+        env={**os.environ, "AUTOBE_DATABASE_URL": url, "PYTHONPATH": str(workspace),
+             "AUTOBE_JWT_SECRET": "test-secret-" + "x" * 32},
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-4000:]
     line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))

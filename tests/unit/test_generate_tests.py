@@ -78,19 +78,21 @@ def test_module_ids_and_paths() -> None:
     assert (modules["test:post_todo_user_lists_by_list_id_items"].path
             == "tests/test_post_todo_user_lists_by_list_id_items.py")
     assert len([m for m in modules if m.startswith("test:factory:")]) == 4
-    assert len(modules) == 6 + 4 + 15
+    assert modules["test:settings"].path == "tests/test_settings.py"
+    assert len(modules) == 7 + 4 + 15
 
 
 def test_shared_modules_read_nothing() -> None:
     modules = by_id(todo())
     for module_id in ("test:package", "test:helpers", "test:conftest", "test:factories",
-                      "test:health", "test:errors"):
+                      "test:health", "test:errors", "test:settings"):
         assert modules[module_id].reads == frozenset()
     assert modules["test:conftest"].imports == {"app:db", "app:main", "app:models",
                                                 "app:settings"}
     assert modules["test:health"].imports == {"app:db", "test:conftest"}
     assert modules["test:errors"].imports == {"app:errors", "app:main", "test:conftest"}
-    assert modules["test:helpers"].imports == {"auth:security"}
+    assert modules["test:helpers"].imports == {"auth:security", "app:dtos_common"}
+    assert modules["test:settings"].imports == {"app:main", "app:settings", "test:conftest"}
 
 
 def test_reads_are_declared() -> None:
@@ -125,7 +127,7 @@ def test_imports_are_declared() -> None:
         "test:conftest", "test:helpers", "test:factory:todo_users", "auth:security",
     }
     known = set(modules) | {"app:db", "app:errors", "app:main", "app:models", "app:settings",
-                            "auth:security"}
+                            "auth:security", "app:dtos_common"}
     known |= {f"model:{m.name}" for m in todo().models}
     for module in modules.values():
         assert module.imports <= known, module.id
@@ -207,17 +209,20 @@ def test_expected_tests_per_kind() -> None:
     assert names("post_auth_user_join") == {
         "test_join_creates_the_account", "test_join_without_optional_fields",
         "test_join_accepts_minimum_length_password", "test_join_duplicate_identity_is_409",
-        "test_join_invalid_body_is_422",
+        "test_join_invalid_body_is_422", "test_join_stores_identity_lowercased",
+        "test_join_case_variant_identity_is_409",
     }
     assert names("post_auth_user_login") == {
         "test_login_returns_tokens", "test_login_password_is_case_sensitive",
         "test_login_wrong_password_is_401", "test_login_unknown_identity_is_401",
-        "test_login_without_password_is_422",
+        "test_login_without_password_is_422", "test_login_identity_is_case_insensitive",
+        "test_logout_revokes_the_tokens", "test_logout_without_token_is_401",
+        "test_deleted_account_token_is_401",
     }
     assert names("post_auth_user_refresh") == {
         "test_refresh_returns_new_tokens", "test_refresh_tokens_belong_to_the_account",
         "test_refresh_garbage_token_is_401", "test_refresh_with_access_token_is_401",
-        "test_refresh_without_token_is_422",
+        "test_refresh_without_token_is_422", "test_refresh_reused_token_is_401",
     }
 
 

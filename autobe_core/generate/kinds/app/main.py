@@ -20,8 +20,9 @@ from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import operation_id
 
-GENERATOR_VERSION = "2"
-"""2: the database is checked before serving (``prepare_database``); ``GET /health``."""
+GENERATOR_VERSION = "3"
+"""2: the database is checked before serving (``prepare_database``); ``GET /health``.
+3: no start without a token signing secret (``prepare_auth``)."""
 
 
 class MainSlice(Slice):
@@ -56,7 +57,7 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
         render=_render,
         generator_version=GENERATOR_VERSION,
         reads=frozenset({"project"} | {operation_el(op) for op in spec.operations}),
-        imports=frozenset({"app:db", "app:errors", "app:health", "app:models"}
+        imports=frozenset({"app:db", "app:errors", "app:health", "app:models", "auth:security"}
                           | {f"operation:{o}" for o in slice_.operations}),
     )]
 
@@ -72,6 +73,7 @@ def render(s: MainSlice) -> str:
         "from contextlib import asynccontextmanager",
         "from fastapi import APIRouter, FastAPI",
         "from app import models  # noqa: F401  (registers every ORM class)",
+        "from app.auth.security import prepare_auth",
         "from app.db import prepare_database",
         "from app.errors import install_error_handlers",
         "from app.health import router as health_router",
@@ -90,9 +92,11 @@ def render(s: MainSlice) -> str:
 
 @asynccontextmanager
 async def lifespan(application: FastAPI) -> AsyncIterator[None]:
-    """Before serving, check that the database is at this backend's head migration:
+    """Before serving, check that ``AUTOBE_JWT_SECRET`` is set (``SettingsError`` says what
+    to set) and that the database is at this backend's head migration:
     ``DatabaseNotReady`` (what to run) stops the start-up otherwise. An in-memory SQLite
     database gets every table from the models instead."""
+    prepare_auth()
     prepare_database()
     yield
 

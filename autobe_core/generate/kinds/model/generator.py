@@ -30,7 +30,14 @@ from autobe_core.generate.columns import (
     python_type,
     sa_type,
 )
-from autobe_core.generate.common import Slice, import_block, model_el, safe_docstring, wrap_call
+from autobe_core.generate.common import (
+    Slice,
+    actor_el,
+    import_block,
+    model_el,
+    safe_docstring,
+    wrap_call,
+)
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.schema import Column, Table, table_of
@@ -60,6 +67,8 @@ class ModelSlice(Slice):
 
 def cut(spec: ProjectSpec, model: Model) -> tuple[ModelSlice, frozenset[str]]:
     reads = {model_el(model.name)}
+    # an actor's model gets the account columns (schema.account_columns)
+    reads |= {actor_el(a.name) for a in spec.actors if a.model == model.name}
     relations: list[RelationSlice] = []
     for field in model.foreign_fields:
         target = spec.model(field.relation.target_model)

@@ -17,10 +17,11 @@ from autobe_core.generate.kinds.operation.access import Scope, cut_scope
 from autobe_core.generate.kinds.operation.render import imports_of, render
 from autobe_core.generate.kinds.operation.responses import can_conflict
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
-from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
+from autobe_core.spec.model import Actor, Model, Operation, PlainField, ProjectSpec
 from autobe_core.spec.naming import operation_id, path_parameters, snake
 from autobe_core.spec.semantics import (
     actor_for_model,
+    is_privileged,
     model_dto_fields,
     owner_field,
     param_bindings,
@@ -75,6 +76,15 @@ class Account(Slice):
     """The identity field when a join body carries it (taken -> 409) / login uses it."""
     password: str | None = None
     password_nullable: bool = False
+    identity_optional: bool = False
+    """join: the body may leave the identity out (None)."""
+    lowercase: bool = False
+    """The identity is an e-mail: stored lowercased, compared case-insensitively."""
+    privileged: bool = False
+    """join: the actor is privileged; a privileged principal must call it."""
+    logout: str | None = None
+    """login: the path of the logout route this module serves too (None: none)."""
+    logout_id: str | None = None
 
 
 class OperationSlice(Slice):
@@ -125,13 +135,50 @@ def _account(spec: ProjectSpec, op: Operation, model: Model) -> tuple[Account | 
     }:
         identity = None
     password = model.plain(actor.password_field) if actor.password_field else None
+    identity_field = model.plain(identity) if identity is not None else None
+    join_fields = {f.source: f for f in model_dto_fields(spec, model, "create")}
     account = Account(
         actor=actor.name,
         identity=identity if op.kind in ("join", "login") else None,
         password=password.name if password is not None and op.kind == "login" else None,
         password_nullable=bool(password and password.nullable and op.kind == "login"),
+        identity_optional=bool(op.kind == "join" and identity is not None
+                               and not join_fields[identity].required),
+        lowercase=identity_field is not None and is_email(identity_field),
+        privileged=op.kind == "join" and is_privileged(actor),
+        **_logout(spec, op, actor),
     )
     return account, {actor_el(actor.name)}
+
+
+def is_email(field: PlainField) -> bool:
+    """Whether an identity field holds e-mail addresses (compared case-insensitively)."""
+    return field.format == "email" or "email" in field.name.lower()
+
+
+def logout_path(spec: ProjectSpec, op: Operation, actor: Actor) -> str | None:
+    """login: the logout route its module serves (``<login path's parent>/logout``) when
+    the actor logs in with an identity and a password, this is its first login operation
+    and no operation has that route; None otherwise."""
+    model = spec.model(actor.model)
+    if (op.kind != "login" or model is None or actor.kind == "guest"
+            or not (actor.identity_field and model.plain(actor.identity_field))
+            or not (actor.password_field and model.plain(actor.password_field))):
+        return None
+    first = next(o for o in spec.operations if o.kind == "login" and o.model == op.model)
+    path = op.path.rstrip("/").rpartition("/")[0] + "/logout"
+    if first is not op or any(o.method == "post" and o.path == path
+                              for o in spec.operations):
+        return None
+    return path
+
+
+def _logout(spec: ProjectSpec, op: Operation, actor: Actor) -> dict[str, str]:
+    path = logout_path(spec, op, actor)
+    if path is None:
+        return {}
+    logout = Operation(path=path, method="post", name="logout", kind="custom")
+    return {"logout": path, "logout_id": operation_id(logout)}
 
 
 def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str]]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from autobe_core.generate.common import import_block, safe_docstring
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation import account
 from autobe_core.generate.kinds.operation.access import (
     body_parent_check,
     guard_lines,
@@ -132,18 +133,15 @@ def _import_lines(s: OperationSlice) -> list[str]:
             if any(p.field and not p.key for p in s.params):
                 lines.append(f"from app.models.{m.name} import {m.class_name}")
         else:
-            lines.append(_account_imports(s))
-            transformers.add("to_authorized")
-            lines.append(f"from app.models.{m.name} import {m.class_name}")
-            if s.kind == "join":
-                db.add("commit")
-                dtos |= {m.dto("join"), m.dto("authorized")}
-                collectors.add("collect_join")
-                if s.account is not None and s.account.identity is not None:
-                    errors.add("ConflictError")
-            else:
-                dtos |= {m.dto(s.kind), m.dto("authorized")}
-                errors.add("UnauthorizedError")
+            needs = account.needs(s)
+            fastapi |= needs.fastapi
+            db |= needs.db
+            sa |= needs.sa
+            errors |= needs.errors
+            dtos |= needs.dtos
+            collectors |= needs.collectors
+            transformers |= needs.transformers
+            lines += needs.lines
         scope_lines, scope_sa, scope_errors = scope_imports(s.scope, s.kind, m.name,
                                                             m.class_name)
         lines += scope_lines
@@ -165,14 +163,6 @@ def _import_lines(s: OperationSlice) -> list[str]:
     if typing:
         lines.append(f"from typing import {', '.join(sorted(typing))}")
     return lines
-
-
-def _account_imports(s: OperationSlice) -> str:
-    if s.kind == "refresh":
-        return "from app.auth.security import decode_token, issue_tokens"
-    if s.kind == "login":
-        return "from app.auth.security import issue_tokens, verify_password"
-    return "from app.auth.security import issue_tokens"
 
 
 def imports_of(s: OperationSlice) -> frozenset[str]:
@@ -201,6 +191,7 @@ def _decorator(s: OperationSlice) -> str:
         args.append(f"description={py_str(s.description)}")
     if s.actor is not None and not _uses_principal(s):
         args.append(f"dependencies=[Depends(require_{s.actor})]")
+    args += account.dependencies(s)
     return f"@router.{s.method}(\n" + "".join(f"    {a},\n" for a in args) + ")\n"
 
 
@@ -292,7 +283,7 @@ def _body(s: OperationSlice) -> str:
                 "    return Response(status_code=204)\n")
     if s.kind == "index":
         return guards + _index_body(s)
-    return _account_body(s)
+    return account.body(s)
 
 
 def _index_body(s: OperationSlice) -> str:
@@ -319,45 +310,6 @@ def _index_body(s: OperationSlice) -> str:
     )
 
 
-def _account_body(s: OperationSlice) -> str:
-    assert s.model is not None
-    C = s.model.class_name
-    account = s.account
-    if account is None:
-        raise ValueError(f"{s.operation_id}: no actor authenticates against {s.model.name}")
-    actor = py_str(account.actor)
-    live = f", {C}.deleted_at.is_(None)" if s.soft_delete else ""
-    tokens = f"    return to_authorized(row, issue_tokens({actor}, row.{s.primary}))\n"
-    if s.kind == "join":
-        out = ""
-        if account.identity is not None:
-            field = account.identity
-            out += (f"    taken = select({C}.{s.primary}).where({C}.{field} == body.{field})\n"
-                    "    if session.scalars(taken).first() is not None:\n"
-                    f"        raise ConflictError({py_str(f'this {field} is already taken')})\n")
-        return out + ("    row = collect_join(body)\n    session.add(row)\n"
-                      "    commit(session)\n    session.refresh(row)\n") + tokens
-    if s.kind == "login":
-        identity, password = account.identity, account.password
-        if identity is None or password is None:
-            raise ValueError(f"{s.operation_id}: actor {account.actor} cannot log in")
-        missing = f"row.{password} is None or " if account.password_nullable else ""
-        return (f"    row = session.scalars(\n"
-                f"        select({C}).where({C}.{identity} == body.{identity}{live})\n"
-                "    ).first()\n"
-                f"    if row is None or {missing}not verify_password(body.password, "
-                f"row.{password}):\n"
-                "        raise UnauthorizedError('wrong identity or password')\n" + tokens)
-    return ("    actor, subject = decode_token(body.refresh_token, 'refresh')\n"
-            f"    if actor != {actor}:\n"
-            "        raise UnauthorizedError('the token belongs to another actor')\n"
-            "    row = session.scalars(\n"
-            f"        select({C}).where({C}.{s.primary} == subject{live})\n"
-            "    ).first()\n"
-            "    if row is None:\n"
-            "        raise UnauthorizedError('the account does not exist')\n" + tokens)
-
-
 def purpose(s: OperationSlice) -> str:
     """What the handler does, in words (its docstring when the spec gives none)."""
     table = s.model.name if s.model is not None else ""
@@ -380,4 +332,4 @@ def render(s: OperationSlice) -> str:
     out += "\nfrom __future__ import annotations\n\n" + import_block(_import_lines(s))
     out += "\nrouter = APIRouter()\n\n\n" + _decorator(s) + _signature(s)
     out += safe_docstring(s.description or purpose(s), "    ") + _body(s)
-    return out
+    return out + account.logout_route(s)

@@ -48,9 +48,10 @@ def can_conflict(spec: ProjectSpec, model: Model | None, kind: str,
 def error_statuses(s: OperationSlice) -> tuple[int, ...]:
     """The error statuses the operation of slice ``s`` declares, ascending."""
     statuses = {422}
-    if s.actor is not None or s.kind in CREDENTIAL_KINDS:
+    guarded = s.account is not None and s.account.privileged  # a privileged actor's join
+    if s.actor is not None or s.kind in CREDENTIAL_KINDS or guarded:
         statuses.add(401)
-    if s.actor is not None:
+    if s.actor is not None or guarded:
         statuses.add(403)
     if s.params:
         statuses.add(404)

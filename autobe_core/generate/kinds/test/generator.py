@@ -12,6 +12,8 @@ Modules (ids, paths):
 - ``test:health`` ``tests/test_health.py``: ``GET /health`` answers 200;
 - ``test:errors`` ``tests/test_errors.py``: unknown routes, wrong methods and malformed
   bodies answer the one error shape, which the OpenAPI document declares;
+- ``test:settings`` ``tests/test_settings.py``: the app does not start without a usable
+  ``AUTOBE_JWT_SECRET``;
 - ``test:factories`` ``tests/factories/__init__.py`` and ``test:factory:<model>``
   ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
 - ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
@@ -93,7 +95,9 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
     modules = [
         _fixed("test:package", "tests/__init__.py", PACKAGE_INIT, set()),
         plan_fixed("test:helpers", "test", "tests/helpers.py", GENERATOR_VERSION,
-                   {SECURITY_MODULE_ID}),
+                   {SECURITY_MODULE_ID, "app:dtos_common"}),
+        plan_fixed("test:settings", "test", "tests/test_settings.py", GENERATOR_VERSION,
+                   {"test:conftest", APP_MAIN_MODULE_ID, APP_SETTINGS_MODULE_ID}),
         plan_fixed("test:conftest", "test", "tests/conftest.py", GENERATOR_VERSION,
                    {APP_DB_MODULE_ID, APP_MAIN_MODULE_ID, APP_MODELS_MODULE_ID,
                     APP_SETTINGS_MODULE_ID}),

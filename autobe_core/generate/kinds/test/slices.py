@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from autobe_core.generate.kinds.operation.access import access_reads
 from autobe_core.generate.kinds.test.access_slice import AccessShape, access_shape
+from autobe_core.generate.kinds.test.token_facts import TokenFacts, token_facts
 from autobe_core.schema import column_type
 from autobe_core.spec import naming, semantics
 from autobe_core.spec.model import (
@@ -200,6 +201,15 @@ class OperationTestSlice(Frozen):
     access: AccessShape | None = None
     """Owner-scoped row operations: the rows' owner chain and the guarded path parents
     (:mod:`.access_slice`, from the access model); None: the role alone decides."""
+    lowercase: bool = False
+    """join / login: the identity is an e-mail, stored lowercased and compared
+    case-insensitively."""
+    logout: str | None = None
+    """login: the path of the actor's logout route (served by the login module)."""
+    staff: AccountRef | None = None
+    """join of a privileged actor: a privileged actor whose principal may call it."""
+    outsider: AccountRef | None = None
+    """join of a privileged actor: an actor that is not privileged (refused, 403)."""
 
 
 def _digits(field: PlainField) -> dict[str, int | None]:
@@ -333,6 +343,8 @@ def operation_slice(
             if kind == "join":
                 password = account_actor.password_field
 
+    facts = token_facts(spec, op, model) if model is not None and account else TokenFacts()
+    reads |= facts.reads
     shape: AccessShape | None = None
     if model is not None and actor is not None and kind in ROW_AND_LIST_KINDS:
         shape = access_shape(spec, op)
@@ -343,6 +355,8 @@ def operation_slice(
                                                   frozenset({shape.chain[0].field}))
     slice_ = OperationTestSlice(
         access=shape,
+        lowercase=facts.lowercase, logout=facts.logout, staff=_account(facts.staff),
+        outsider=_account(facts.outsider),
         operation_id=op_id, kind=kind, method=op.method, path=op.path,
         summary=op.summary, params=tuple(params), model=model_shape,
         caller=_account(actor), other=_account(other), owner_field=owner,

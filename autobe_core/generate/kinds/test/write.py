@@ -107,9 +107,15 @@ def add_erase(m: TestModule) -> None:
         doc = "The row is deleted."
     m.add("test_erase_returns_204", doc,
           [*setup, request(m, url, auth=auth), status(204), *gone])
-    m.add("test_erase_twice_is_404", "An erased row is no longer found.",
-          [*setup, request(m, url, auth=auth), status(204), request(m, url, auth=auth),
-           *error(404, "not_found")])
+    if account is not None and make_row(m, account) == f"row = {account}":
+        # the row is the caller's own account: once erased, its token is refused
+        m.add("test_erase_twice_is_401", "An erased account's token is refused.",
+              [*setup, request(m, url, auth=auth), status(204), request(m, url, auth=auth),
+               *error(401, "unauthorized")])
+    else:
+        m.add("test_erase_twice_is_404", "An erased row is no longer found.",
+              [*setup, request(m, url, auth=auth), status(204), request(m, url, auth=auth),
+               *error(404, "not_found")])
     m.add("test_erase_unknown_row_is_404", "An id that selects nothing is not found.",
           [*setup, request(m, missing_url(m), auth=auth), *error(404, "not_found")])
     malformed = malformed_url(m, "row")

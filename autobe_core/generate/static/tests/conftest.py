@@ -10,6 +10,8 @@ tests them too. Each test runs inside one transaction that is rolled back after 
 test's session and the app's sessions share its connection, their commits ending
 SAVEPOINTs, so rows committed in a test are seen by the app and gone after the test.
 
+The run signs tokens with its own ``AUTOBE_JWT_SECRET``, random per run.
+
 Either way the app's own engine (``app.db.engine``) is the test database: the app never
 touches the database ``AUTOBE_DATABASE_URL`` names outside the tests.
 """
@@ -17,6 +19,7 @@ touches the database ``AUTOBE_DATABASE_URL`` names outside the tests.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +43,9 @@ def schema_url(url: str, schema: str) -> str:
     return with_path.render_as_string(hide_password=False)
 
 
+# The tests sign their tokens with a secret of their own, random per run (the app has no
+# default and does not start without one).
+os.environ["AUTOBE_JWT_SECRET"] = secrets.token_urlsafe(48)
 # The app must never touch a real database while the tests run: its engine is the tests'.
 os.environ["AUTOBE_DATABASE_URL"] = (
     schema_url(TEST_DATABASE_URL, SCHEMA) if TEST_DATABASE_URL else "sqlite://"

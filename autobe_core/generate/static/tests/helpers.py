@@ -6,12 +6,13 @@ import itertools
 import uuid
 from datetime import UTC, datetime
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from app.auth.security import hash_password, issue_tokens
+from app.auth.security import hash_password, issue_tokens, new_token_id
+from app.dtos.common import IAuthorizationToken
 
 T = TypeVar("T")
 
@@ -73,10 +74,26 @@ def key_of(row: object) -> uuid.UUID:
     return value
 
 
+def token_version(account: Any) -> int:
+    """The account row's ``token_version`` (every actor's model has one)."""
+    version = account.token_version
+    assert isinstance(version, int), "flush the row first"
+    return version
+
+
+def tokens_of(actor: str, account: Any) -> IAuthorizationToken:
+    """A token pair for ``account`` (a flushed row) in the role ``actor``, as a login would
+    issue it: the account's refresh token id is set to the new refresh token's (commit
+    the session before using it)."""
+    refresh_id = new_token_id()
+    account.refresh_token_id = refresh_id
+    return issue_tokens(actor, key_of(account), token_version(account), refresh_id)
+
+
 def bearer(actor: str, account: object) -> dict[str, str]:
     """Headers authenticating as ``account`` (a flushed row) in the role ``actor``."""
-    token = issue_tokens(actor, key_of(account)).access
-    return {"Authorization": f"Bearer {token}"}
+    token = issue_tokens(actor, key_of(account), token_version(account), new_token_id())
+    return {"Authorization": f"Bearer {token.access}"}
 
 
 def reload(session: Session, cls: type[T], key: object) -> T | None:
