@@ -4,8 +4,9 @@ todo and bbs (fixtures/) are built, AutoBe's gpt-4.1 shopping example imported (
 backend's ``create_app().openapi()`` is made in a subprocess inside its workspace and
 validated by openapi-spec-validator (a maintained validator of OpenAPI 3.0 / 3.1
 documents). What it must declare is read from the project's spec, not from the generated
-code: every operation a principal must call declares 401 and 403, every operation with
-path parameters 404, every create / update of a model with a unique index 409, every
+code: every operation a principal must call (the access model's ``callers``: a privileged
+actor's join too) declares 401 and 403, login and refresh 401, every operation with path
+parameters 404, every create / update of a model with a unique index 409, every
 operation 422 and every unrealized one 501, all with the one error schema ``ErrorBody``;
 FastAPI's ``HTTPValidationError`` is gone. Over real HTTP (uvicorn on loopback), an
 unknown route, a wrong method, a malformed body and a malformed path parameter answer
@@ -22,12 +23,12 @@ import pytest
 from openapi_spec_validator import validate
 
 from autobe_core.service import ProjectService
+from autobe_core.spec.access import callers
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import path_parameters
 from tests.e2e.backends import EXAMPLES, build, openapi_document, served
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
-AUTH_KINDS = ("join", "login", "refresh")
 SHOPPING = "example:openai__gpt-4.1/shopping"
 
 SOURCES = [
@@ -55,8 +56,10 @@ def document(project: Path) -> dict[str, Any]:
 def expected_errors(spec: ProjectSpec, op: Operation) -> set[str]:
     """The error statuses ``op`` must declare, from the spec's meaning."""
     expected = {"422"}
-    if op.actor is not None and op.kind not in AUTH_KINDS:
+    if not callers(spec, op).public:  # a principal must call it (a privileged join too)
         expected |= {"401", "403"}
+    elif op.kind in ("login", "refresh"):  # credentials checked
+        expected.add("401")
     if path_parameters(op.path):
         expected.add("404")
     model = spec.model(op.model) if op.model else None
