@@ -21,6 +21,7 @@ from autobe_core.spec.naming import (
     operation_id,
     python_dto_name,
 )
+from autobe_core.spec.roles import role_reads
 
 
 class Slice(BaseModel):
@@ -85,8 +86,9 @@ def bound_reads(spec: ProjectSpec, model: Model) -> set[str]:
 
 
 def dto_shape_reads(spec: ProjectSpec, model: Model) -> set[str]:
-    """What every ``semantics.model_dto_fields`` kind of one model reads."""
-    return model_actor_reads(spec, model) | bound_reads(spec, model)
+    """What every ``semantics.model_dto_fields`` kind of one model reads (field roles
+    included: ``roles.role_reads``)."""
+    return model_actor_reads(spec, model) | bound_reads(spec, model) | role_reads(spec, model)
 
 
 def import_block(lines: Iterable[str]) -> str:

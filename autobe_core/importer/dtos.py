@@ -35,6 +35,7 @@ from autobe_core.spec.semantics import (
     dto_candidates,
     is_auto,
     model_dto_fields,
+    server_set_fields,
 )
 
 CONSTRAINT_SOURCES = ("ICreate", "IJoin", "IUpdate", "", "ISummary")
@@ -314,11 +315,14 @@ def _create_fields(
         f for f in dto_candidates(spec, model, "create", pw)
         if f.role != "primary" and not is_auto(model, f.source) and f.name not in bound
     ]
+    server = server_set_fields(spec, model, "create")  # filled by the server (roles)
     wanted: list[str] = []
     added: list[str] = []
     for f in pool:
         if f.name in props:
             wanted.append(f.name)
+        elif f.source in server and f.role != "password":
+            continue
         elif f.role == "password" or (not f.nullable and f.role in ("plain", "foreign")):
             wanted.append(f.name)
             if f.role != "password":

@@ -1,9 +1,9 @@
 """The import, end to end: source files -> a valid spec and its report.
 
 read (shape + references, diagnostics) -> models -> DTO type links -> field constraints
--> actors -> operations (or derived CRUD without document.json) -> settle against the
-validator (DTO overrides, approximations) -> report. Pure: nothing is written; the
-service records the result as a project's revision 1.
+-> actors -> operations (or derived CRUD without document.json) -> field roles from the
+create DTOs -> settle against the validator (DTO overrides, approximations) -> report.
+Pure: nothing is written; the service records the result as a project's revision 1.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from autobe_core.importer.dtos import apply_constraints, apply_overrides
 from autobe_core.importer.links import TypeLinks, link_types, set_dto_names
 from autobe_core.importer.models import ModelMap, map_models
 from autobe_core.importer.operations import OperationMap, map_operations
-from autobe_core.importer.report import DtoFigures, ImportReport, Notes, UnrealizedOperation
+from autobe_core.importer.report import (
+    DtoFigures,
+    ImportReport,
+    Notes,
+    RoleChoice,
+    UnrealizedOperation,
+)
+from autobe_core.importer.roles import map_roles
 from autobe_core.importer.schemas import BUILT_IN, parse_type_name
 from autobe_core.importer.settle import settle
 from autobe_core.importer.source import AUTOBE_DIR, AutobeSource, locate, read_source
@@ -82,6 +89,9 @@ def map_source(source: AutobeSource, name: str | None = None) -> Imported:
         models=models.models,
         operations=ops.operations,
     )
+    choices: list[RoleChoice] = []
+    if doc is not None:
+        spec, choices = map_roles(spec, links, models, notes)
     overrides = [0]
 
     def finish(current: ProjectSpec, round_notes: Notes) -> ProjectSpec:
@@ -96,6 +106,7 @@ def map_source(source: AutobeSource, name: str | None = None) -> Imported:
     settled = settle(spec, ops.sources, ops.reasons, notes, finish, model_sources)
     report = _report(source, settled.spec, settled.sources, settled.reasons, links,
                      constraints, overrides[0], notes)
+    report.roles = choices
     return Imported(settled.spec, report)
 
 

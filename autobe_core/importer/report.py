@@ -68,6 +68,21 @@ class MoneyField:
         return self.type != "double"
 
 
+@dataclass(frozen=True)
+class RoleChoice:
+    """One field's role as imported from AutoBe's create DTO, and why (issue 11)."""
+
+    subject: str
+    """``shopping_mall_orders.status``."""
+    role: str
+    """``server`` or ``client``."""
+    source: str
+    """How a create fills it (a ``roles.Source`` kind), or ``body``."""
+    reason: str
+    schema: str
+    """AutoBe's create DTO the decision read (``IShoppingMallOrder.ICreate``)."""
+
+
 @dataclass
 class Notes:
     """Collects notes while mapping; the mappers share one."""
@@ -129,6 +144,12 @@ class ImportReport:
     """Double fields whose name says money: mapped to decimal, or kept (and why)."""
     derived_operations: bool = False
     """No document.json: the operations are the standard CRUD set derived from models."""
+    roles: list[RoleChoice] = field(default_factory=list)
+    """Field roles read from AutoBe's create DTOs (:mod:`autobe_core.importer.roles`)."""
+
+    @property
+    def server_roles(self) -> list[RoleChoice]:
+        return [r for r in self.roles if r.role == "server"]
 
     @property
     def operations(self) -> int:
@@ -174,6 +195,11 @@ class ImportReport:
                 "decimal": [asdict(m) for m in self.money if m.decimal],
                 "keptDouble": [asdict(m) for m in self.money if not m.decimal],
             },
+            "roles": {
+                "server": len(self.server_roles),
+                "client": len(self.roles) - len(self.server_roles),
+                "decisions": [asdict(r) for r in self.roles],
+            },
             "noteCounts": self.note_counts(),
             "notes": [asdict(n) for n in self.notes],
         }
@@ -207,6 +233,11 @@ class ImportReport:
             f"money: {len(self.decimals)} double field(s) mapped to decimal"
             + (f", {kept} kept double (not amounts)" if kept else "")
         )
+        if self.roles:
+            kept = len(self.roles) - len(self.server_roles)
+            lines.append(
+                f"field roles: {len(self.server_roles)} server-set field(s) read from "
+                f"AutoBe's create DTOs, {kept} kept client (no value a create could give)")
         counts = self.note_counts()
         lines.append("notes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         if not details:
@@ -235,6 +266,9 @@ class ImportReport:
                 lines.append(f"  {n.subject}: {n.message}")
                 if n.source:
                     lines.append(f"    at {n.source}")
+        if self.roles:
+            lines += ["", f"field roles ({len(self.roles)}):"]
+            lines += [f"  {r.role} {r.subject} ({r.source}): {r.reason}" for r in self.roles]
         if self.dtos.unmapped:
             lines += ["", f"schemas with no place in the spec ({len(self.dtos.unmapped)}):"]
             lines += [f"  {name}" for name in self.dtos.unmapped]

@@ -131,7 +131,7 @@ def _state(model: Model, field: PlainField) -> str | None:
         return "a status / state field"
     if parts and parts[0] in ("is", "has"):
         parts = parts[1:]
-    if parts and parts[-1] in FLAG_WORDS:
+    if field.type == "boolean" and parts and parts[-1] in FLAG_WORDS:
         return f"a {parts[-1]} flag (moderation / verification)"
     return None
 
@@ -207,7 +207,7 @@ def _copy(spec: ProjectSpec, model: Model, field: PlainField) -> Source | None:
 # --------------------------------------------------------------------------- sources
 
 
-def _plain_source(field: PlainField, kind: ServerKind | None) -> Source | None:
+def plain_source(field: PlainField, kind: ServerKind | None) -> Source | None:
     if field.default is not None:
         return Source("default", field.default)
     if field.nullable:
@@ -271,7 +271,7 @@ def _plain_decision(spec: ProjectSpec, model: Model, field: PlainField) -> RoleD
             if found is not None:
                 kind, reason = rule_kind, found
                 break
-    source = copy or _plain_source(field, kind)
+    source = copy or plain_source(field, kind)
     if field.role is not None:
         return _explicit(field.name, field.role, source)
     if kind is None:
@@ -330,14 +330,17 @@ def update_writable(spec: ProjectSpec, model: Model) -> set[str]:
 
 def role_reads(spec: ProjectSpec, model: Model) -> set[str]:
     """The spec elements :func:`field_roles` and :func:`update_writable` read beyond the
-    model itself: every actor (which models are accounts, who is privileged), the parent
-    models a price may be copied from, and the update operations with their actors."""
+    model itself: every actor (which models are accounts, who is privileged); the parent
+    models a price may be copied from (when the model has a price); the update operations
+    with their actors (when a state or event field is server-set)."""
     reads = {f"actor:{a.name}" for a in spec.actors}
-    reads |= {f"model:{f.relation.target_model}" for f in model.foreign_fields
-              if not f.nullable and spec.model(f.relation.target_model) is not None}
-    for op in spec.operations:
-        if op.kind == "update" and op.model == model.name:
-            reads.add(f"operation:{operation_id(op)}")
+    if any(PRICE_WORD in words(p.name) for p in model.plain_fields):
+        reads |= {f"model:{f.relation.target_model}" for f in model.foreign_fields
+                  if not f.nullable and spec.model(f.relation.target_model) is not None}
+    if any(d.server and d.server_kind in ("state", "event", "spec")
+           for d in field_roles(spec, model).values()):
+        reads |= {f"operation:{operation_id(op)}" for op in spec.operations
+                  if op.kind == "update" and op.model == model.name}
     return reads
 
 

@@ -209,19 +209,36 @@ def model_dto_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> list[Dto
       for fields named like bodies) - kept simple: read minus nullable strings with no
       max length;
     - create: writable fields (no primary key, no auto fields, no server-bound foreign
-      keys); an actor model takes ``password`` instead of its hash;
-    - update: the create fields, all optional, without foreign keys or the password;
+      keys, no server-set field: :mod:`roles`); an actor model takes ``password``
+      instead of its hash;
+    - update: the create fields, all optional, without foreign keys or the password
+      (and without server-set fields, but those staff may set: ``roles.update_writable``);
     - request: filterable fields (boolean, enum strings, foreign keys, int), optional.
     """
     pw = password_field(spec, model)
     fields = _default_fields(spec, model, kind, pw)
     override = model.dtos.get(kind)
-    if override is None:
-        return fields
-    by_name = {f.name: f for f in dto_candidates(spec, model, kind, pw)}
-    if override.include is not None:
-        fields = [by_name[n] for n in override.include if n in by_name]
-    return [f for f in fields if f.name not in set(override.exclude)]
+    if override is not None:
+        by_name = {f.name: f for f in dto_candidates(spec, model, kind, pw)}
+        if override.include is not None:
+            fields = [by_name[n] for n in override.include if n in by_name]
+        fields = [f for f in fields if f.name not in set(override.exclude)]
+    if kind in ("create", "update"):
+        # field roles win over overrides: a server-set field is never read from a body
+        server = server_set_fields(spec, model, kind)
+        fields = [f for f in fields if f.source not in server or f.role == "password"]
+    return fields
+
+
+def server_set_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str]:
+    """Fields a ``kind`` body may not carry: server-set fields (``roles.field_roles``),
+    less those an update by staff may set (``roles.update_writable``)."""
+    from autobe_core.spec import roles  # roles reads this module's facts
+
+    server = {d.field for d in roles.field_roles(spec, model).values() if d.server}
+    if kind == "update":
+        server -= roles.update_writable(spec, model)
+    return server
 
 
 def dto_candidates(
@@ -246,6 +263,8 @@ def dto_candidates(
                 f.name, "uuid", f.nullable, required and not f.nullable, f.name, role="foreign"
             )
         )
+    from autobe_core.spec.roles import default_minimum  # roles reads this module's facts
+
     for p in model.plain_fields:
         if p.name == pw:
             if kind == "create":
@@ -273,7 +292,7 @@ def dto_candidates(
                 tuple(p.enum) if p.enum else None,
                 p.min_length,
                 p.max_length,
-                p.minimum,
+                default_minimum(p),
                 p.maximum,
             )
         )

@@ -179,6 +179,8 @@ def test_expected_tests_per_kind() -> None:
         "test_create_returns_201_and_the_row", "test_create_without_optional_fields",
         "test_create_accepts_max_length_strings", "test_create_invalid_body_is_422",
         "test_create_without_token_is_401", "test_create_under_unknown_parent_is_404",
+        # field roles: the owner key is the server's; priority has a lower bound
+        "test_server_field_todo_user_id_is_refused", "test_create_below_minimum_is_422",
         "test_cross_account_create_under_their_parent_is_404",
     }
     assert "test_create_duplicate_is_409" in names("post_todo_user_labels")

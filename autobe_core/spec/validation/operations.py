@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from autobe_core.spec.model import Model, Operation, OperationKind, ProjectSpec
 from autobe_core.spec.naming import dto_type_names, known_type_names, path_parameters
+from autobe_core.spec.roles import server_fields
 from autobe_core.spec.semantics import (
     BODIES,
     ROW_KINDS,
@@ -278,8 +279,10 @@ def _check_fillable(
             "parameter and not the caller's owner key",
             [*can, f"make {model.name}.{f.name} nullable", f"bind {f.name} with a path parameter"],
         )
+    filled = {d.field for d in server_fields(spec, model)}  # server-set, from a source
     for p in model.plain_fields:
-        if p.nullable or is_auto(model, p.name) or p.name in sources or p.name in bound:
+        if (p.nullable or is_auto(model, p.name) or p.name in sources or p.name in bound
+                or p.name in filled):
             continue
         report.error(
             base,

@@ -5,6 +5,10 @@ no mapping code: ``collect_create``, ``collect_update``, ``collect_query`` and, 
 models, ``collect_join``. The slice holds the create / update / request DTO shapes, the
 server-bound foreign keys, the search and sort fields and the automatic timestamps; it
 reads what those derive from (the model, its actors, its create operations and theirs).
+
+Server-set fields (``roles.server_fields``) are never read from a body: a create or a
+join sets each from its source (the default, now, 0 / false / the first enum value, null,
+a fresh number, or the parent row's value as a SQL subquery evaluated by the INSERT).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from autobe_core.generate.common import (
 )
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
-from autobe_core.spec.model import DtoKind, Model, ProjectSpec
+from autobe_core.schema import INT32_MAX
+from autobe_core.spec.model import DefaultValue, DtoKind, FieldType, Model, ProjectSpec
+from autobe_core.spec.naming import class_name
+from autobe_core.spec.roles import server_fields
 from autobe_core.spec.semantics import (
     REQUEST_EXTRAS,
     actor_for_model,
@@ -31,7 +38,8 @@ from autobe_core.spec.semantics import (
     string_search_fields,
 )
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""2: server-set fields filled from their source (issue 11)."""
 
 
 class Assign(Slice):
@@ -45,6 +53,23 @@ class Assign(Slice):
     """Stored as aware UTC (``as_utc``): an offset the client sends is not dropped."""
 
 
+class ServerSet(Slice):
+    """``row.<field> = <its source>`` at create (``roles.Source``; bound keys excluded)."""
+
+    field: str
+    kind: str
+    type: FieldType
+    value: DefaultValue | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    parent: str | None = None
+    """copy: the foreign field of the row that selects the parent."""
+    parent_model: str | None = None
+    parent_class: str | None = None
+    parent_primary: str | None = None
+    parent_field: str | None = None
+
+
 class Bound(Slice):
     field: str
     nullable: bool = False
@@ -55,6 +80,7 @@ class CollectorSlice(Slice):
     primary: str
     create: tuple[Assign, ...]
     bound: tuple[Bound, ...]
+    server: tuple[ServerSet, ...] = ()
     update: tuple[Assign, ...]
     filters: tuple[Assign, ...]
     bindable: tuple[str, ...]
@@ -88,6 +114,7 @@ def cut(spec: ProjectSpec, model: Model) -> CollectorSlice:
             for name in create_bound_fields(spec, model)
             for f in [model.foreign(name)]
         ),
+        server=server_sets(spec, model),
         update=assigns("update"),
         filters=assigns("request"),
         bindable=tuple([model.primary_field.name] + [f.name for f in model.foreign_fields]),
@@ -98,6 +125,25 @@ def cut(spec: ProjectSpec, model: Model) -> CollectorSlice:
         soft_delete=soft_delete(model),
         join=actor_for_model(spec, model) is not None,
     )
+
+
+def server_sets(spec: ProjectSpec, model: Model) -> tuple[ServerSet, ...]:
+    out: list[ServerSet] = []
+    for decision in server_fields(spec, model):
+        source = decision.source
+        plain = model.plain(decision.field)
+        if source is None or source.kind == "bound" or plain is None:
+            continue  # foreign keys: bound ones come with ``bound``, the others stay null
+        parent = spec.model(source.parent_model) if source.parent_model else None
+        out.append(ServerSet(
+            field=plain.name, kind=source.kind, type=plain.type, value=source.value,
+            min_length=plain.min_length, max_length=plain.max_length,
+            parent=source.parent, parent_model=source.parent_model,
+            parent_class=class_name(parent) if parent else None,
+            parent_primary=parent.primary_field.name if parent else None,
+            parent_field=source.parent_field,
+        ))
+    return tuple(out)
 
 
 def plan(spec: ProjectSpec) -> list[PlannedModule]:
@@ -119,7 +165,7 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
 
 def _db_names(s: CollectorSlice) -> list[str]:
     return sorted(
-        (["utcnow"] if s.created_at or s.updated_at else [])
+        (["utcnow"] if s.created_at or s.updated_at or _needs_now(s) else [])
         + (["like_pattern"] if s.search else [])
         + (["as_utc"] if any(a.datetime for a in s.create + s.update) else [])
     )
@@ -131,7 +177,46 @@ def imports_of(s: CollectorSlice) -> frozenset[str]:
         ids.add("app:db")
     if _hashes(s):
         ids.add("auth:security")
+    ids |= {f"model:{v.parent_model}" for v in s.server if v.parent_model}
     return frozenset(ids)
+
+
+def _needs_now(s: CollectorSlice) -> bool:
+    return any(v.kind == "now" or (v.kind == "default" and v.value == "now")
+               for v in s.server)
+
+
+def _server_value(v: ServerSet) -> str:
+    """The Python expression of a server-set field's source."""
+    if v.kind == "copy":
+        return (f"select({v.parent_class}.{v.parent_field}).where("
+                f"{v.parent_class}.{v.parent_primary} == row.{v.parent}).scalar_subquery()")
+    if v.kind == "null":
+        return "None"
+    if v.kind == "now" or (v.kind == "default" and v.type == "datetime" and v.value == "now"):
+        return "utcnow()"
+    if v.kind == "zero":
+        return {"int": "0", "double": "0.0"}.get(v.type, "decimal.Decimal(0)")
+    if v.kind == "false":
+        return "False"
+    if v.kind == "generated":
+        if v.type == "int":
+            return f"uuid.uuid4().int % {INT32_MAX} + 1"
+        size = min(32, v.max_length or 32)
+        text = f"uuid.uuid4().hex[:{size}].upper()"
+        if v.min_length is not None and v.min_length > size:
+            text = f"{text}.ljust({v.min_length}, '0')"
+        return text
+    assert v.value is not None  # default / first
+    if v.type == "decimal" and not isinstance(v.value, bool | str):
+        return f"decimal.Decimal({py_str(str(v.value))})"
+    if v.type == "datetime" and isinstance(v.value, str):
+        return f"datetime.datetime.fromisoformat({py_str(v.value)})"
+    return py_str(v.value) if isinstance(v.value, str) else repr(v.value)
+
+
+def _server_lines(s: CollectorSlice) -> str:
+    return "".join(f"    row.{v.field} = {_server_value(v)}\n" for v in s.server)
 
 
 def _hashes(s: CollectorSlice) -> bool:
@@ -173,6 +258,7 @@ def _create_function(s: CollectorSlice, name: str, dto: str, with_bound: bool) -
                      else f"bound[{py_str(b.field)}]")
             out += f"    row.{b.field} = {value}\n"
     out += _assign_lines(s, "body")
+    out += _server_lines(s)
     if s.created_at or s.updated_at:
         out += "    now = utcnow()\n"
         if s.created_at:
@@ -247,9 +333,12 @@ def render(s: CollectorSlice) -> str:
         dtos.append(m.dto("join"))
     sa_names = ["Select", "select"] + (["or_"] if s.search else [])
     db_names = _db_names(s)
+    values = [_server_value(v) for v in s.server]
     imports = [
         "import uuid",
         "from collections.abc import Mapping",
+        *(["import decimal"] if any("decimal." in v for v in values) else []),
+        *(["import datetime"] if any("datetime." in v for v in values) else []),
         f"from sqlalchemy import {', '.join(sa_names)}",
         f"from app.dtos.{m.name} import {', '.join(sorted(dtos))}",
         f"from app.models.{m.name} import {m.class_name}",
@@ -258,6 +347,9 @@ def render(s: CollectorSlice) -> str:
         imports.append(f"from app.db import {', '.join(db_names)}")
     if _hashes(s):
         imports.append("from app.auth.security import hash_password")
+    for v in s.server:
+        if v.parent_model and v.parent_model != m.name:
+            imports.append(f"from app.models.{v.parent_model} import {v.parent_class}")
     out = f'"""Collectors of {m.name}: request DTOs -> ORM rows and queries."""\n'
     out += "\nfrom __future__ import annotations\n\n" + import_block(imports)
     bindable = ", ".join(py_str(f) for f in s.bindable)

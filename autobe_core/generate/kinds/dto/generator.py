@@ -12,11 +12,18 @@ no lone surrogate) and datetimes ``Timestamp`` (``app.dtos.common``); integers l
 the column's range (int32) unless the spec is narrower; doubles are finite; decimals have
 at most ``precision`` digits, ``scale`` of them after the point. A field with a default
 is optional in the create DTO, with that default.
+
+Issue 11: input DTOs forbid unknown fields (``extra="forbid"``: a server-set field a
+client sends answers 422, never silently dropped); numeric fields get the lower bounds
+``roles.default_minimum`` derives (quantities >= 1, money and counts >= 0) unless the spec
+gives its own; URL fields accept the schemes ``roles.url_schemes`` allows (http and https
+unless the spec says otherwise), so ``javascript:`` URLs answer 422.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from pydantic import BaseModel
 
@@ -34,6 +41,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
 from autobe_core.schema import INT32_MAX, INT32_MIN, column_type
 from autobe_core.spec.model import DefaultValue, DtoKind, Model, ProjectSpec
+from autobe_core.spec.roles import url_schemes
 from autobe_core.spec.semantics import (
     REQUEST_EXTRAS,
     DtoField,
@@ -42,11 +50,19 @@ from autobe_core.spec.semantics import (
     sortable_fields,
 )
 
-GENERATOR_VERSION = "2"
-"""2: input values bounded to what the database stores; decimals; create defaults."""
+GENERATOR_VERSION = "3"
+"""2: input values bounded to what the database stores; decimals; create defaults.
+3: unknown fields forbidden; derived numeric bounds; URL schemes."""
 
-URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"
-"""A URI: a scheme, a colon, no whitespace (RFC 3986 in spirit, kept permissive)."""
+FORBID_EXTRA = '    model_config = ConfigDict(extra="forbid")\n'
+"""The first line of every input DTO: a field it does not declare answers 422."""
+
+
+def uri_pattern(schemes: tuple[str, ...]) -> str:
+    """A URL of one of ``schemes`` (any letter case), a colon, then no whitespace."""
+    def insensitive(scheme: str) -> str:
+        return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in scheme)
+    return "^(?:" + "|".join(insensitive(s.lower()) for s in schemes) + r"):[^\s]+$"
 
 
 class FieldSlice(Slice):
@@ -71,6 +87,8 @@ class FieldSlice(Slice):
     default: DefaultValue | None = None
     """create / join: the field's default (the field is optional, with this default)."""
     description: str = ""
+    schemes: tuple[str, ...] | None = None
+    """``uri``: the URL schemes a request may send."""
 
     @classmethod
     def of(cls, model: Model, field: DtoField, with_default: bool = False) -> FieldSlice:
@@ -97,6 +115,7 @@ class FieldSlice(Slice):
             scale=scale,
             default=default,
             description=field_description(model, field.source),
+            schemes=url_schemes(plain) if plain is not None and plain.type == "uri" else None,
         )
 
 
@@ -275,7 +294,7 @@ def field_line(field: FieldSlice, style: Style) -> str:
             if field.max_length is not None:
                 args.append(f"max_length={field.max_length}")
         if field.type == "uri":
-            args.append(f"pattern={py_str(URI_PATTERN)}")
+            args.append(f"pattern={py_str(uri_pattern(field.schemes or ('http', 'https')))}")
     if style != "output":
         args += _bounds(field, style)
     text = " ".join(field.description.split())
@@ -289,8 +308,10 @@ def field_line(field: FieldSlice, style: Style) -> str:
     return wrap_call(f"{field.name}: {annotation} = Field", args, "    ")
 
 
-def class_block(name: str, doc: str, lines: list[str]) -> str:
+def class_block(name: str, doc: str, lines: list[str], forbid: bool = False) -> str:
     body = safe_docstring(doc, "    ")
+    if forbid:
+        lines = [FORBID_EXTRA, *lines]
     if lines:
         body += ("\n" if body else "") + "".join(lines)
     if not body:
@@ -308,7 +329,7 @@ def render(s: DtoSlice) -> str:
     all_fields = s.read + s.summary + s.create + s.update + s.request
     if s.actor is not None and s.actor.identity is not None:
         all_fields += (s.actor.identity,)
-    pydantic = {"BaseModel", "Field"}
+    pydantic = {"BaseModel", "ConfigDict", "Field"}
     common = {"IPageIPagination", "Text"}
     types = {f.type for f in all_fields}
     imports: list[str] = []
@@ -341,10 +362,10 @@ def render(s: DtoSlice) -> str:
     out += class_block(m.dto("summary"), f"A {table} row in a list.",
                        _lines(s.summary, "output"))
     out += class_block(m.dto("create"), f"Body of a request that creates a {table} row.",
-                       _lines(s.create, "input"))
+                       _lines(s.create, "input"), forbid=True)
     out += class_block(m.dto("update"),
                        f"Body of a request that updates a {table} row; only the fields sent "
-                       "are changed.", _lines(s.update, "input"))
+                       "are changed.", _lines(s.update, "input"), forbid=True)
     request = [
         *_lines(s.request, "filter"),
         f"    page: int = Field(default=1, ge=1, le={INT32_MAX})\n",
@@ -362,7 +383,7 @@ def render(s: DtoSlice) -> str:
         request.append("    sort: None = None\n")
     out += class_block(m.dto("request"),
                        f"Filters, search text, sort order and page of a {table} listing.",
-                       request)
+                       request, forbid=True)
     out += class_block(m.dto("page"), f"One page of {table} summaries.", [
         "    pagination: IPageIPagination\n",
         f"    data: list[{m.dto('summary')}]\n",
@@ -375,14 +396,14 @@ def render(s: DtoSlice) -> str:
 def _actor_classes(s: DtoSlice, actor: ActorDtos) -> str:
     m = s.model
     out = class_block(m.dto("join"), f"Body of a request that registers a {actor.actor}.",
-                      _lines(s.create, "input"))
+                      _lines(s.create, "input"), forbid=True)
     if actor.identity is not None:
         out += class_block(m.dto("login"), f"Credentials of a {actor.actor}.", [
             field_line(actor.identity, "input"),
             "    password: Text\n",
-        ])
+        ], forbid=True)
     out += class_block(m.dto("refresh"), "A refresh token to exchange for new tokens.",
-                       ["    refresh_token: str\n"])
+                       ["    refresh_token: str\n"], forbid=True)
     out += class_block(m.dto("authorized"), f"A signed-in {actor.actor} and its tokens.", [
         "    id: uuid.UUID\n",
         "    token: IAuthorizationToken\n",

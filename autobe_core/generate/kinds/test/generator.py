@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
-from autobe_core.generate.kinds.test import access, auth, crud, write
+from autobe_core.generate.kinds.test import access, auth, crud, roles, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import (
@@ -148,6 +148,7 @@ def _render_factory(slice_: BaseModel) -> str:
 def build_operation_module(s: OperationTestSlice) -> TestModule:
     module = TestModule(s)
     ADDERS[s.kind](module)
+    roles.add_role_tests(module)
     access.add_cross_account(module)
     return module
 

@@ -24,9 +24,10 @@ from pydantic import BaseModel, ConfigDict
 
 from autobe_core.generate.kinds.operation.access import access_reads
 from autobe_core.generate.kinds.test.access_slice import AccessShape, access_shape
+from autobe_core.generate.kinds.test.role_facts import ServerFieldShape, server_field_shapes
 from autobe_core.generate.kinds.test.token_facts import TokenFacts, token_facts
 from autobe_core.schema import column_type
-from autobe_core.spec import naming, semantics
+from autobe_core.spec import naming, roles, semantics
 from autobe_core.spec.model import (
     Actor,
     DefaultValue,
@@ -201,6 +202,9 @@ class OperationTestSlice(Frozen):
     access: AccessShape | None = None
     """Owner-scoped row operations: the rows' owner chain and the guarded path parents
     (:mod:`.access_slice`, from the access model); None: the role alone decides."""
+    server_fields: tuple[ServerFieldShape, ...] = ()
+    """create / join / update: the server-set fields the body refuses (issue 11,
+    :mod:`role_facts`)."""
     lowercase: bool = False
     """join / login: the identity is an e-mail, stored lowercased and compared
     case-insensitively."""
@@ -248,6 +252,8 @@ def dto_reads(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str]:
     """The spec elements ``semantics.model_dto_fields(spec, model, kind)`` depends on."""
     reads = {f"model:{model.name}"}
     reads |= {f"actor:{a.name}" for a in spec.actors if a.model == model.name}
+    if kind in ("create", "update"):
+        reads |= roles.role_reads(spec, model)  # server fields; derived bounds
     if kind == "create":
         # create_bound_fields: the model's create operations and their actors (the other
         # kinds keep or drop foreign keys regardless of which ones the server binds)
@@ -353,7 +359,9 @@ def operation_slice(
                 and not shape.direct and not shape.through_path:
             unique_sets = _controlled_unique_sets(spec, model, op, False,
                                                   frozenset({shape.chain[0].field}))
+    server = server_field_shapes(spec, model, kind) if model is not None else ()
     slice_ = OperationTestSlice(
+        server_fields=server,
         access=shape,
         lowercase=facts.lowercase, logout=facts.logout, staff=_account(facts.staff),
         outsider=_account(facts.outsider),
