@@ -23,11 +23,13 @@ Refused so far, on every operation they apply to:
   (403);
 - after logout, the account's access and refresh tokens (401); a refresh token used twice
   (401);
-- an e-mail differing only in case joins again (409) and signs in to the same account.
+- an e-mail differing only in case joins again (409) and signs in to the same account;
+- ``javascript:`` and ``data:`` URLs in URL fields (422);
+- values for fields the server owns (field roles) on every public join and create: 422,
+  or the row does not hold them.
 
-Not here yet: server-owned fields and ``javascript:`` URLs (with the field roles), login
-timing, a missing secret, a deleted account's token, and the named shopping attacks (an
-order's payment, another's cart).
+Not here yet: login timing, a missing secret, a deleted account's token, and the named
+shopping attacks (an order's payment, another's cart).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from autobe_core.service import ProjectService
 from autobe_core.spec.access import operation_access, owner_chain
 from autobe_core.spec.model import Actor, Operation, ProjectSpec
 from autobe_core.spec.naming import path_parameters
+from autobe_core.spec.roles import field_roles
 from autobe_core.spec.semantics import is_privileged, param_bindings
 from tests.e2e.backends import (
     EXAMPLES,
@@ -472,3 +475,90 @@ def test_nobody_reaches_another_accounts_rows_through_any_route(target: Target) 
             attacked += 1
     if made:
         assert attacked, f"rows of {sorted(made)} were made but no route reaches them"
+
+
+# ------------------------------------------------------------------------ field values
+
+
+def own_writes(target: Target, actor: Actor) -> list[Operation]:
+    """``actor``'s join and its creates that name no parent in the path."""
+    return [op for op in target.spec.operations if "{" not in op.path and (
+        (op.kind == "join" and op.model == actor.model)
+        or (op.kind == "create" and op.actor == actor.name))]
+
+
+def uri_fields(spec: ProjectSpec, model_name: str | None) -> list[str]:
+    model = spec.model(model_name) if model_name else None
+    return [f.name for f in model.plain_fields if f.type == "uri"] if model else []
+
+
+def test_url_fields_refuse_javascript_and_data_urls(target: Target) -> None:
+    """Every join and create whose body takes a URL field refuses ``javascript:`` and
+    ``data:`` URLs (422): http(s) only unless the spec says otherwise."""
+    if not any(uri_fields(target.spec, m.name) for m in target.spec.models):
+        pytest.skip("the backend has no URL field")
+    attacked = 0
+    for actor in target.spec.actors:
+        account = new_account(target, actor.name)
+        ops = own_writes(target, actor)
+        for op in ops:
+            schema = request_schema(target.document, op.method, op.path)
+            if schema is None or refers_to_rows(target.document, schema):
+                continue
+            if account is None:  # no public join: nobody outside gets this far
+                continue
+            keys = set(resolve_properties(target.document, schema))
+            headers = ({"authorization": f"Bearer {account.tokens['access']}"}
+                       if op.kind == "create" else {})
+            for name in (n for n in uri_fields(target.spec, op.model) if n in keys):
+                for url in ("javascript:alert(document.cookie)", "data:text/html,<script>"):
+                    body = {**example_value(target.document, schema), name: url}
+                    answer = target.http.post(op.path, json=body, headers=headers)
+                    refused(answer, 422, "invalid_request")
+                    attacked += 1
+    assert attacked, "the spec has URL fields but no public join or create took one"
+
+
+def forced_value(spec: ProjectSpec, model_name: str, field_name: str) -> Any:
+    """A value a client would like to force into a server-owned field."""
+    model = spec.model(model_name)
+    assert model is not None
+    plain = model.plain(field_name)
+    if plain is None:
+        return str(uuid.uuid4())  # a key: someone else's account, a made-up row
+    if plain.enum:
+        return plain.enum[-1]
+    return {"boolean": True, "int": 999999, "double": 999999.0, "decimal": "999999",
+            "datetime": "2000-01-01T00:00:00Z", "uuid": str(uuid.uuid4())}.get(
+        plain.type, "forced-by-the-client")
+
+
+def test_clients_cannot_set_server_owned_fields(target: Target) -> None:
+    """Every public join and every create a fresh account may call, given a value for a
+    field the server owns (field roles: status and verification flags, counters, totals,
+    owner keys, timestamps, the primary key): refused 422, or the row does not hold it."""
+    attacked = 0
+    for actor in target.spec.actors:
+        account = new_account(target, actor.name)
+        ops = [op for op in own_writes(target, actor) if op.model is not None]
+        for op in ops:
+            model = target.spec.model(op.model or "")
+            schema = request_schema(target.document, op.method, op.path)
+            if model is None or schema is None or refers_to_rows(target.document, schema):
+                continue
+            if account is None:  # no public join: nobody outside gets this far
+                continue
+            headers = ({"authorization": f"Bearer {account.tokens['access']}"}
+                       if op.kind == "create" else {})
+            decisions = field_roles(target.spec, model)
+            for name in (n for n, d in decisions.items() if d.role != "client"):
+                forced = forced_value(target.spec, model.name, name)
+                body = {**example_value(target.document, schema), name: forced}
+                answer = target.http.post(op.path, json=body, headers=headers)
+                if answer.status_code == 201:
+                    row = answer.json()
+                    assert str(row.get(name, "absent")) != str(forced), (op.endpoint, name)
+                else:
+                    refused(answer, 422, "invalid_request")
+                attacked += 1
+    assert attacked, "no public join or create could be given a server-owned field"
