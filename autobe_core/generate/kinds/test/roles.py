@@ -1,6 +1,6 @@
 """Tests of field roles and numeric bounds, derived from the spec's meaning (issue 11).
 
-For a create, from :mod:`autobe_core.spec.roles`:
+For a create (and the public join of an actor), from :mod:`autobe_core.spec.roles`:
 
 - ``test_server_field_<name>_is_refused``: the body with a client's value for a
   server-set field answers 422 (input DTOs forbid unknown fields) and creates nothing;
@@ -95,7 +95,7 @@ def stored_check(m: TestModule, field: ServerFieldShape) -> list[str]:
 
 
 def add_role_tests(m: TestModule) -> None:
-    """Field-role and bound cases of a create or update module."""
+    """Field-role and bound cases of a create, public join or update module."""
     s = m.s
     if s.model is None:
         return
@@ -105,6 +105,9 @@ def add_role_tests(m: TestModule) -> None:
         # the body as the create tests make it (a parent it names is the caller's)
         body = ["body = valid_body(session)", *owned_body_parent(m)]
         _create_cases(m, [*setup, *parents], body, m.url(args), auth, "create", 201)
+    elif s.kind == "join" and s.staff is None:
+        # a public join (a privileged one needs a staff token: the token tests' setup)
+        _create_cases(m, [], ["body = valid_body(session)"], "url()", None, "join", 201)
     elif s.kind == "update":
         _update_cases(m)
 
@@ -128,7 +131,7 @@ def _create_cases(m: TestModule, setup: list[str], body: list[str], url: str,
     for field in s.server_fields:
         checks += stored_check(m, field)
     if checks:
-        key = py_str(s.model.primary)
+        key = py_str("id" if kind == "join" else s.model.primary)  # join: IAuthorized
         m.add(f"test_{kind}_sets_server_fields",
               "Server-set fields hold the server's value, never a client's.",
               [*setup, *body, "session.commit()", call,
