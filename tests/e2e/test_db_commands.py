@@ -343,3 +343,37 @@ def test_db_sql_for_sqlite_records_an_upgrade_that_copies_tables(
     assert "notes" not in copy and "title" in copy
     assert "CREATE TABLE todo_users" not in review.stdout  # only revision 1..2
     assert not target.exists()
+
+
+def test_a_required_field_without_default_is_refused_and_nothing_changes(
+    project: Path, tmp_path: Path
+) -> None:
+    """Rows already in the table would have no value: the change is refused with the
+    diagnostic and what is allowed, and the head, the workspace (the user's own file
+    included) and the database are exactly as they were."""
+    ok("-C", project, "db", "upgrade")
+    database = project / "backend" / "app.db"
+    mine = project / "backend" / "notes.txt"
+    mine.write_text("my own file\n", "utf-8")
+    before_tree = {p.relative_to(project).as_posix(): p.read_bytes()
+                   for p in sorted(project.rglob("*"))
+                   if p.is_file() and ".autobe" not in p.parts and "__pycache__" not in p.parts}
+    before_log = ok("-C", project, "log", "--json").stdout
+    edits = tmp_path / "required.yaml"
+    edits.write_text(
+        "edits:\n  - {op: addField, model: todo_items, field: {name: weight, type: int}}\n",
+        "utf-8",
+    )
+    result = run("-C", project, "change", "--no-verify", "--edits", edits)
+    assert result.exit_code == 1
+    assert "migration.required-without-default" in result.output
+    assert "todo_items.weight" in result.output and "default" in result.output
+    assert "Traceback" not in result.output
+    after_tree = {p.relative_to(project).as_posix(): p.read_bytes()
+                  for p in sorted(project.rglob("*"))
+                  if p.is_file() and ".autobe" not in p.parts and "__pycache__" not in p.parts}
+    assert after_tree == before_tree  # backend files, the user's file and app.db
+    assert database.as_posix().removeprefix(project.as_posix() + "/") in after_tree
+    assert ok("-C", project, "log", "--json").stdout == before_log
+    status = db_status(project, [])
+    assert not status.get("pending"), status
