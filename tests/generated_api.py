@@ -37,6 +37,8 @@ from autobe_core.spec.semantics import actor_for_model, model_dto_fields, param_
 PASSWORD = "correct-horse-battery-staple"
 DEFAULT_SPAN = 10_000
 """The range of an unbounded int (from its minimum, or 0)."""
+SECRET = "living-database-" + "s" * 32
+"""The signing secret the generated app must have (it has no default)."""
 INT32_MAX = 2**31 - 1
 
 Value = str | int | float | bool | None | dict[str, str]
@@ -318,7 +320,8 @@ def write(client):
         if kind in ("orm", "account"):
             refs[model] = through_orm(entry)
             if kind == "account":
-                tokens[entry["actor"]] = issue_tokens(entry["actor"], uuid.UUID(refs[model])).access
+                tokens[entry["actor"]] = issue_tokens(
+                    entry["actor"], uuid.UUID(refs[model]), 0, "living-db").access
             written.append({"model": model, "via": "orm", "id": refs[model]})
             continue
         headers = {}
@@ -357,7 +360,7 @@ def run_driver(workspace: Path, url: str, writes: list[dict[str, Any]],
     """Run :data:`DRIVER` in ``workspace`` on the database at ``url``; its report."""
     plan = scratch / f"writes-{uuid.uuid4().hex[:8]}.json"
     plan.write_text(json.dumps({"writes": writes}), encoding="utf-8")
-    env = {**os.environ, "AUTOBE_DATABASE_URL": url}
+    env = {**os.environ, "AUTOBE_DATABASE_URL": url, "AUTOBE_JWT_SECRET": SECRET}
     completed = subprocess.run([sys.executable, "-c", DRIVER, str(plan)], cwd=workspace,
                                capture_output=True, text=True, env=env, timeout=600,
                                check=False)

@@ -77,7 +77,7 @@ from autobe_core.spec.semantics import AUTO_FIELDS
 from tests import changeset_strategies as cs
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 from tests.databases import fresh_database
-from tests.generated_api import run_driver, write_plan
+from tests.generated_api import SECRET, run_driver, write_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = ChangeOptions(author="test", verify=False)
@@ -119,7 +119,7 @@ def picture(url: str) -> dict[str, Any]:
 
 def upgrade_checkout(checkout: Path, url: str) -> None:
     """``alembic upgrade head`` in a checked-out revision's backend."""
-    env = {**os.environ, "AUTOBE_DATABASE_URL": url}
+    env = {**os.environ, "AUTOBE_DATABASE_URL": url, "AUTOBE_JWT_SECRET": SECRET}
     completed = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"],
                                cwd=checkout, env=env, capture_output=True, text=True,
                                timeout=600, check=False)
@@ -143,13 +143,15 @@ class Tracker:
 
     def reconcile(self, spec: ProjectSpec) -> None:
         """Names the spec no longer has are gone; new names are new identities."""
+        schema = schema_of(spec).by_name()  # the spec's fields, and derived columns
         models = {m.name: m for m in spec.models}
         for name in [n for n in self.tables if n not in models]:
             del self.columns[self.tables.pop(name)]
         for name, model in models.items():
             table = self.tables.setdefault(name, next(IDS))
             columns = self.columns.setdefault(table, {})
-            names = model.field_names()
+            names = [*model.field_names(),
+                     *(c.name for c in schema[name].columns if c.name not in model.field_names())]
             for gone in [c for c in columns if c not in names]:
                 del columns[gone]
             for new in names:
