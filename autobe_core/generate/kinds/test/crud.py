@@ -458,9 +458,12 @@ def add_index(m: TestModule) -> None:
 
 def refusal(m: TestModule, kind: str) -> int:
     """What the access model answers a caller reaching another account's row: 404 on
-    reads and through a parent the path selects, 403 on writing the row itself."""
+    reads and through a parent the path selects (the owner chain's first hop, or a parent
+    the caller must own because it cannot read it: a guard, checked first), 403 on writing
+    the row itself."""
     access = m.s.access
-    if kind in ("at", "index", "create") or (access is not None and access.through_path):
+    if kind in ("at", "index", "create") or (
+            access is not None and (access.through_path or bool(access.guards))):
         return 404
     return 403
 
