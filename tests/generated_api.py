@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from autobe_core.spec.model import Model, Operation, PlainField, ProjectSpec
-from autobe_core.spec.semantics import actor_for_model, model_dto_fields, param_bindings
+from autobe_core.spec.semantics import (
+    actor_for_model,
+    is_privileged,
+    model_dto_fields,
+    param_bindings,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 DEFAULT_SPAN = 10_000
@@ -191,7 +196,7 @@ def write_plan(spec: ProjectSpec, n: int) -> list[dict[str, Any]]:
         if actor is not None:
             join = next((op for op in spec.operations
                          if op.kind == "join" and op.model == model.name), None)
-            if join is not None:
+            if join is not None and not is_privileged(actor):  # staff never join publicly
                 entries.append({"kind": "join", "model": model.name, "actor": actor.name,
                                 "method": join.method, "path": join.path,
                                 "body": _body(spec, model, n, done)})
