@@ -1,5 +1,7 @@
 """Databases for tests of generated backends, and what PostgreSQL asks of their schema.
 
+- :func:`postgres_schema`: a fresh schema on the PostgreSQL server as a URL, dropped
+  afterwards;
 - :func:`fresh_database`: an empty SQLite file, or a fresh schema on the PostgreSQL
   server ``AUTOBE_TEST_POSTGRES_URL`` names (dropped afterwards), as a URL the generated
   backend and autobe's ``db`` commands take;
@@ -35,16 +37,13 @@ def postgres_test_env() -> dict[str, str]:
 
 
 @contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file under ``directory``, or a fresh schema on
-    the PostgreSQL server (first on the search path, ``public`` after it for pg_trgm),
-    dropped afterwards. Skips the test when PostgreSQL is asked for and not there."""
-    if backend == "sqlite":
-        yield f"sqlite:///{(directory / f'db-{uuid.uuid4().hex[:8]}.sqlite').as_posix()}"
-        return
+def postgres_schema(prefix: str = "autobe_s") -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server (first on the search path, ``public``
+    after it for pg_trgm), as a URL; dropped afterwards. Skips the test when no server
+    is there."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
-    schema = f"autobe_s_{uuid.uuid4().hex[:16]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = sa.create_engine(sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"))
     with admin.begin() as connection:
         connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
@@ -55,6 +54,17 @@ def fresh_database(backend: str, directory: Path) -> Iterator[str]:
         with admin.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file under ``directory``, or a fresh schema on
+    the PostgreSQL server (:func:`postgres_schema`)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{(directory / f'db-{uuid.uuid4().hex[:8]}.sqlite').as_posix()}"
+        return
+    with postgres_schema() as url:
+        yield url
 
 
 def declared_names(spec: ProjectSpec) -> dict[str, set[str]]:

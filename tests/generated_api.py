@@ -23,6 +23,7 @@ start-up checks the database revision), and dumps again. :func:`run_driver` runs
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -38,6 +39,7 @@ from autobe_core.spec.semantics import (
     model_dto_fields,
     param_bindings,
 )
+from tests import row_values
 
 PASSWORD = "correct-horse-battery-staple"
 DEFAULT_SPAN = 10_000
@@ -222,7 +224,7 @@ def write_plan(spec: ProjectSpec, n: int) -> list[dict[str, Any]]:
 
 MARK = "LIVING-DB "
 
-DRIVER = r'''
+DRIVER = inspect.getsource(row_values) + r'''
 import datetime, decimal, json, os, sys, traceback, uuid
 
 import sqlalchemy as sa
@@ -244,18 +246,6 @@ metadata = Base.metadata
 engine = sa.create_engine(url, poolclass=NullPool)
 
 
-def normal(value):
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    return value
-
-
 def dump():
     out = {}
     with engine.connect() as connection:
@@ -270,21 +260,6 @@ def differences():
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return [repr(d) for d in compare_metadata(context, metadata)]
-
-
-def convert(column, value):
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, sa.Uuid):
-        return uuid.UUID(value)
-    if isinstance(kind, sa.DateTime):
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(kind, sa.Float):
-        return float(value)
-    if isinstance(kind, sa.Numeric):
-        return decimal.Decimal(str(value))
-    return value
 
 
 def orm_class(table_name):

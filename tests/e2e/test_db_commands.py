@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
-from tests.conftest import NO_POSTGRES, POSTGRES_URL
+from tests.databases import postgres_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
@@ -63,20 +63,8 @@ def database(request: pytest.FixtureRequest, project: Path) -> Iterator[tuple[st
     if request.param == "sqlite":
         yield f"sqlite:///{(project / 'backend' / 'app.db').as_posix()}", []
         return
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    schema = f"autobe_db_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = admin.url.update_query_dict({"options": f"-csearch_path={schema},public"})
-        text = url.render_as_string(hide_password=False)
-        yield text, ["--url", text]
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with postgres_schema("autobe_db") as url:
+        yield url, ["--url", url]
 
 
 def schema_picture(url: str) -> dict[str, Any]:

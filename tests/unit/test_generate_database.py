@@ -21,19 +21,18 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from autobe_core.generate import MigrationSlice, generate_files, migration_id
 from autobe_core.schema import plan_migration
 from autobe_core.spec import AddField, ChangeSet, PlainField, ProjectSpec, apply, creation
 from autobe_core.spec.io import load_spec, parse_spec
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
+from tests.databases import postgres_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -174,19 +173,8 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    schema = f"autobe_g_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"))
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = admin.url.update_query_dict({"options": f"-csearch_path={schema},public"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with postgres_schema("autobe_g") as url:
+        yield url
 
 
 @pytest.mark.parametrize("backend_kind", [

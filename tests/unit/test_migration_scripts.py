@@ -26,6 +26,7 @@ schema, a self-reference, composite uniques) is marked slow.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import os
@@ -38,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from autobe_core.generate import MigrationSlice, migration_id, plan_modules
 from autobe_core.schema import Column, Schema, Table, plan_migration, schema_of
@@ -61,7 +61,9 @@ from autobe_core.spec import (
     invert,
 )
 from autobe_core.spec.io import load_spec
+from tests import row_values
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
+from tests.databases import postgres_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -348,7 +350,7 @@ def _primary(table: Table) -> str:
 
 # --------------------------------------------------------------------------- the walk
 
-DRIVER = r'''
+DRIVER = inspect.getsource(row_values) + r'''
 import datetime, decimal, importlib, json, os, sys, uuid
 from pathlib import Path
 
@@ -391,33 +393,6 @@ def diffs(metadata):
         found = [repr(d) for d in compare_metadata(context, metadata)]
     db.dispose()
     return found
-
-
-def convert(column, value):
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, sa.Uuid):
-        return uuid.UUID(value)
-    if isinstance(kind, sa.DateTime):
-        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-    if isinstance(kind, sa.Float):
-        return float(value)
-    if isinstance(kind, sa.Numeric):
-        return decimal.Decimal(str(value))
-    return value
-
-
-def normal(value):
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    return value
 
 
 def insert(metadata, rows):
@@ -571,21 +546,8 @@ def test_migrations_walk_on_sqlite(name: str, tmp_path: Path) -> None:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh schema on the PostgreSQL server (first on the search path, ``public``
-    after it for pg_trgm), dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    schema = f"autobe_m_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"))
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        url = admin.url.update_query_dict({"options": f"-csearch_path={schema},public"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with postgres_schema("autobe_m") as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", [
