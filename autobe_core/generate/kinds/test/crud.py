@@ -53,6 +53,13 @@ def caller_setup(m: TestModule) -> tuple[list[str], str | None]:
             f"{m.helper('bearer')}(ACTOR, account)")
 
 
+def row_setup(m: TestModule) -> tuple[list[str], str | None]:
+    """Lines making the caller's account and one ``row`` of the model it may reach
+    (committed), and the headers expression (None: public)."""
+    setup, auth = caller_setup(m)
+    return [*setup, make_row(m, "account" if auth else None), "session.commit()"], auth
+
+
 def auth_error_tests(m: TestModule, kind: str, setup: list[str], url: str,
                      json: str | None) -> None:
     """401 without a token; 403 with another actor's token."""

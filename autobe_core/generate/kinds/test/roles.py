@@ -23,10 +23,10 @@ import decimal
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.test.crud import (
     caller_setup,
-    make_row,
     owned_body_parent,
     parent_setup,
     request,
+    row_setup,
     row_url,
     status,
 )
@@ -163,9 +163,7 @@ def _bounds_case(m: TestModule, before: list[str], each: list[str], call: str,
 def _update_cases(m: TestModule) -> None:
     s = m.s
     assert s.model is not None
-    setup, auth = caller_setup(m)
-    account = "account" if auth else None
-    setup = [*setup, make_row(m, account), "session.commit()"]
+    setup, auth = row_setup(m)
     url = row_url(m, "row")
     for field in s.server_fields:
         value = client_value(m, field)

@@ -13,6 +13,7 @@ from autobe_core.generate.kinds.test.crud import (
     malformed_url,
     missing_url,
     request,
+    row_setup,
     row_url,
     status,
 )
@@ -45,9 +46,7 @@ def _change_field(fields: tuple[FieldShape, ...]) -> FieldShape | None:
 def add_update(m: TestModule) -> None:
     s = m.s
     assert s.model is not None
-    setup, auth = caller_setup(m)
-    account = "account" if auth else None
-    setup = [*setup, make_row(m, account), "session.commit()"]
+    setup, auth = row_setup(m)
     url = row_url(m, "row")
     key = py_str(s.model.primary)
     change = _change_field(s.body_fields)
