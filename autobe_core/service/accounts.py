@@ -13,7 +13,6 @@ through the join route by a privileged principal.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from autobe_core.service.database import (
     DatabaseStatus,
     DatabaseUrl,
     behind_message,
+    last_error,
+    marked_result,
 )
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.semantics import is_privileged
@@ -95,26 +96,13 @@ def create(workspace: Path, spec: ProjectSpec, found: DatabaseStatus, actor: str
     except subprocess.TimeoutExpired:
         raise AccountRefused(f"the backend did not answer within {TIMEOUT:g} s",
                              "check that the database is reachable") from None
-    outcome = _outcome(done.stdout)
+    outcome = marked_result(done.stdout, MARK)
     if outcome is None:
         raise AccountRefused(f"the backend stopped before it could answer: "
-                             f"{_last_line(done.stderr)}",
+                             f"{last_error(done.stderr)}",
                              "run `autobe check` to see what is wrong with the backend")
     error = outcome.get("error")
     if isinstance(error, dict):
         raise AccountRefused(f"no {actor} account made: {error.get('message')}")
     return AccountCreated(actor, str(outcome.get("id")), str(outcome.get("identity")),
                           found.url)
-
-
-def _outcome(stdout: str) -> dict[str, object] | None:
-    for line in reversed(stdout.splitlines()):
-        if line.startswith(MARK):
-            data = json.loads(line.removeprefix(MARK))
-            return data if isinstance(data, dict) else None
-    return None
-
-
-def _last_line(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"

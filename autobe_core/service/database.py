@@ -247,17 +247,27 @@ def run_script(workspace: Path, url: DatabaseUrl, *args: str,
         raise DatabaseUnreachable(
             f"the database at {url.shown} did not answer within {timeout:g} s",
             "check that the server is running and reachable from here") from None
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(MARK):
-            data = json.loads(line.removeprefix(MARK))
-            if isinstance(data, dict):
-                return data
+    data = marked_result(done.stdout, MARK)
+    if data is not None:
+        return data
     raise DatabaseError(
-        f"Alembic stopped in {workspace} before it could answer: {_last_error(done.stderr)}",
+        f"Alembic stopped in {workspace} before it could answer: {last_error(done.stderr)}",
         "run `autobe check` to see what is wrong with the backend")
 
 
-def _last_error(output: str) -> str:
+def marked_result(stdout: str, mark: str) -> dict[str, Any] | None:
+    """The JSON object a script in the backend printed on its last line starting with
+    ``mark`` (None: it stopped before it could answer)."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(mark):
+            data = json.loads(line.removeprefix(mark))
+            return data if isinstance(data, dict) else None
+    return None
+
+
+def last_error(output: str) -> str:
+    """What a process that stopped said last: the exception line of its last traceback,
+    else its last line."""
     lines = [line.rstrip() for line in output.splitlines() if line.strip()]
     start = max((i for i, line in enumerate(lines) if line.startswith("Traceback ")), default=-1)
     if start >= 0:
