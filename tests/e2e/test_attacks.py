@@ -278,6 +278,14 @@ def new_account(target: Target, actor: str, **overrides: Any) -> Account | None:
                    {"access": pair["access"], "refresh": pair["refresh"]})
 
 
+def fresh_accounts(target: Target) -> Iterator[tuple[Actor, Account]]:
+    """Each actor with a public join, and a fresh account of it."""
+    for actor in target.spec.actors:
+        account = new_account(target, actor.name)
+        if account is not None:
+            yield actor, account
+
+
 def resolve_properties(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
@@ -316,13 +324,12 @@ def test_privileged_actors_cannot_join_publicly(target: Target) -> None:
 
 def test_logout_revokes_every_token_of_the_account(target: Target) -> None:
     attacked = 0
-    for actor in target.spec.actors:
-        account = new_account(target, actor.name)
+    for actor, account in fresh_accounts(target):
         call = an_allowed_call(target, actor.name)
         logout = next((p for p, item in target.document["paths"].items()
                        if p.endswith("/logout") and f"/{actor.name}/" in p and "post" in item),
                       None)
-        if account is None or call is None or logout is None:
+        if call is None or logout is None:
             continue
         bearer = {"authorization": f"Bearer {account.tokens['access']}"}
         assert target.call(call, account.tokens["access"]).status_code == 200
@@ -339,10 +346,9 @@ def test_logout_revokes_every_token_of_the_account(target: Target) -> None:
 
 def test_a_refresh_token_works_once(target: Target) -> None:
     attacked = 0
-    for actor in target.spec.actors:
-        account = new_account(target, actor.name)
+    for actor, account in fresh_accounts(target):
         refresh = join_op(target, actor.name, "refresh")
-        if account is None or refresh is None:
+        if refresh is None:
             continue
         body = {"refresh_token": account.tokens["refresh"]}
         assert target.http.post(refresh.path, json=body).status_code == 200
@@ -353,10 +359,7 @@ def test_a_refresh_token_works_once(target: Target) -> None:
 
 def test_emails_differing_in_case_are_one_account(target: Target) -> None:
     attacked = 0
-    for actor in target.spec.actors:
-        account = new_account(target, actor.name)
-        if account is None:
-            continue
+    for actor, account in fresh_accounts(target):
         emails = [k for k, v in account.credentials.items()
                   if isinstance(v, str) and "@" in v and k != "password"]
         if not emails:
@@ -498,14 +501,10 @@ def test_url_fields_refuse_javascript_and_data_urls(target: Target) -> None:
     if not any(uri_fields(target.spec, m.name) for m in target.spec.models):
         pytest.skip("the backend has no URL field")
     attacked = 0
-    for actor in target.spec.actors:
-        account = new_account(target, actor.name)
-        ops = own_writes(target, actor)
-        for op in ops:
+    for actor, account in fresh_accounts(target):  # no public join: nobody outside
+        for op in own_writes(target, actor):
             schema = request_schema(target.document, op.method, op.path)
             if schema is None or refers_to_rows(target.document, schema):
-                continue
-            if account is None:  # no public join: nobody outside gets this far
                 continue
             keys = set(resolve_properties(target.document, schema))
             headers = ({"authorization": f"Bearer {account.tokens['access']}"}
@@ -538,15 +537,11 @@ def test_clients_cannot_set_server_owned_fields(target: Target) -> None:
     field the server owns (field roles: status and verification flags, counters, totals,
     owner keys, timestamps, the primary key): refused 422, or the row does not hold it."""
     attacked = 0
-    for actor in target.spec.actors:
-        account = new_account(target, actor.name)
-        ops = [op for op in own_writes(target, actor) if op.model is not None]
-        for op in ops:
+    for actor, account in fresh_accounts(target):  # no public join: nobody outside
+        for op in (op for op in own_writes(target, actor) if op.model is not None):
             model = target.spec.model(op.model or "")
             schema = request_schema(target.document, op.method, op.path)
             if model is None or schema is None or refers_to_rows(target.document, schema):
-                continue
-            if account is None:  # no public join: nobody outside gets this far
                 continue
             headers = ({"authorization": f"Bearer {account.tokens['access']}"}
                        if op.kind == "create" else {})
