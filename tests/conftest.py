@@ -8,6 +8,7 @@ dropped afterwards, so tests never see each other's tables and may run in parall
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,14 @@ NO_POSTGRES = (
     f"PostgreSQL tests need {POSTGRES_ENV}=postgresql://USER:PASSWORD@HOST:PORT/DB "
     '(start a local server with: eval "$(.ci/postgres.sh)")'
 )
+
+_SCRIPT = Path(sys.executable).with_name("autobe")
+AUTOBE = (
+    [str(_SCRIPT)]
+    if _SCRIPT.is_file()
+    else [sys.executable, "-c", "from autobe_cli.main import main; main()"]
+)
+"""The real ``autobe`` executable, for tests that run it as a user would."""
 
 requires_postgres = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=requires_postgres)]

@@ -28,7 +28,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -41,16 +40,11 @@ from click.testing import CliRunner, Result
 from autobe_cli.main import cli
 from autobe_core.build import MANIFEST_NAME
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV
+from tests.conftest import AUTOBE
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
 NOTES = ROOT / "tests" / "data" / "autobe" / "notes"
-_SCRIPT = Path(sys.executable).with_name("autobe")
-AUTOBE = (
-    [str(_SCRIPT)]
-    if _SCRIPT.is_file()
-    else [sys.executable, "-c", "from autobe_cli.main import main; main()"]
-)
 HAND_EDITED = "app/operations/patch_todo_user_labels.py"
 VOLATILE = {"lock", "autobe.db-wal", "autobe.db-shm", "autobe.db-journal"}
 """State files a command may touch without changing anything (the lock's holder line,

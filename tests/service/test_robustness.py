@@ -24,7 +24,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,16 +34,11 @@ from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV, ProjectLayout, ProjectService
+from tests.conftest import AUTOBE
 from tests.trees import app_part, migration_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
-_SCRIPT = Path(sys.executable).with_name("autobe")
-AUTOBE = (
-    [str(_SCRIPT)]
-    if _SCRIPT.is_file()
-    else [sys.executable, "-c", "from autobe_cli.main import main; main()"]
-)
 
 USER_OPERATION = "app/operations/get_todo_user_items_by_item_id.py"
 """An operation module: reused when todo_items' fields change (it holds no field list)."""

@@ -8,6 +8,7 @@ Every plan here is also applied (``apply`` validates the result), so "plans" mea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from autobe_core.planning.base import NotUnderstood, Plan, PlannerChain
 from autobe_core.planning.rules import NothingToDo, RulePlanner
 from autobe_core.planning.rules.adapt import Conventions
 from autobe_core.planning.rules.catalog import CATALOG, find_feature
-from autobe_core.planning.rules.catalog.base import Ctx
+from autobe_core.planning.rules.catalog.base import Ctx, Feature, Parts
 from autobe_core.planning.rules.catalog.engine import feature_parts
 from autobe_core.planning.rules.fields import parse_field
 from autobe_core.planning.rules.words import normalize
@@ -671,6 +672,19 @@ def test_every_feature_migrates_an_existing_database(fixture: str, feature: str)
     assert not migration.destructive
 
 
+def every_feature_parts(spec: ProjectSpec) -> Iterator[tuple[Feature, Parts]]:
+    """What every catalog feature makes on every model it can attach to (and on whole
+    scopes) of ``spec``."""
+    conv = Conventions.of(spec)
+    for feature in CATALOG:
+        for target in [None, *spec.models]:
+            try:
+                parts = feature_parts(feature, Ctx(conv, target, None))
+            except (ValueError, NotUnderstood):
+                continue
+            yield feature, parts
+
+
 @pytest.mark.parametrize("fixture", ["todo", "bbs", "kitchen", "notes"])
 def test_fields_a_feature_adds_to_existing_models_are_nullable_or_defaulted(
     fixture: str,
@@ -679,19 +693,13 @@ def test_fields_a_feature_adds_to_existing_models_are_nullable_or_defaulted(
     on models that exist are nullable or have a default; counters, flags, statuses and
     timestamps get a neutral default."""
     spec = spec_of(fixture)
-    conv = Conventions.of(spec)
     checked = 0
-    for feature in CATALOG:
-        for target in [None, *spec.models]:
-            try:
-                parts = feature_parts(feature, Ctx(conv, target, None))
-            except (ValueError, NotUnderstood):
-                continue
-            for model_name, f in parts.fields:
-                assert spec.model(model_name) is not None
-                defaulted = isinstance(f, PlainField) and f.default is not None
-                assert f.nullable or defaulted, (feature.key, model_name, f.name)
-                checked += 1
+    for feature, parts in every_feature_parts(spec):
+        for model_name, f in parts.fields:
+            assert spec.model(model_name) is not None
+            defaulted = isinstance(f, PlainField) and f.default is not None
+            assert f.nullable or defaulted, (feature.key, model_name, f.name)
+            checked += 1
     assert checked
 
 
@@ -702,19 +710,13 @@ def test_money_the_catalog_creates_is_decimal(fixture: str) -> None:
     from autobe_core.importer import is_money
 
     spec = spec_of(fixture)
-    conv = Conventions.of(spec)
-    for feature in CATALOG:
-        for target in [None, *spec.models]:
-            try:
-                parts = feature_parts(feature, Ctx(conv, target, None))
-            except (ValueError, NotUnderstood):
-                continue
-            plain = [f for m in parts.models for f in m.plain_fields]
-            plain += [f for _, f in parts.fields if isinstance(f, PlainField)]
-            for f in plain:
-                assert f.type != "double" or not is_money(f.name), (feature.key, f.name)
-                if f.type == "decimal":
-                    assert (f.precision, f.scale) == (18, 2), (feature.key, f.name)
+    for feature, parts in every_feature_parts(spec):
+        plain = [f for m in parts.models for f in m.plain_fields]
+        plain += [f for _, f in parts.fields if isinstance(f, PlainField)]
+        for f in plain:
+            assert f.type != "double" or not is_money(f.name), (feature.key, f.name)
+            if f.type == "decimal":
+                assert (f.precision, f.scale) == (18, 2), (feature.key, f.name)
 
 
 def test_remove_after_other_changes_removes_exactly_the_feature() -> None:
