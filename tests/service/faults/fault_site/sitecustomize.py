@@ -1,4 +1,4 @@
-"""Fault injection for ``tests/service/test_fault_injection.py``: put this directory on
+"""Fault injection for ``tests/service/faults/``: put this directory on
 the ``PYTHONPATH`` of an ``autobe`` child process and Python imports this module at
 start-up, before autobe.
 
