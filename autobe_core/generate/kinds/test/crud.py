@@ -465,12 +465,11 @@ def add_index(m: TestModule) -> None:
 
 def refusal(m: TestModule, kind: str) -> int:
     """What the access model answers a caller reaching another account's row: 404 on
-    reads and through a parent the path selects (the owner chain's first hop, or a parent
-    the caller must own because it cannot read it: a guard, checked first), 403 on writing
-    the row itself."""
+    reads and whenever the path names a parent the caller must own (a guard, checked
+    before the row: the owner chain's first hop, or a parent the caller cannot read), 403
+    on writing the row itself."""
     access = m.s.access
-    if kind in ("at", "index", "create") or (
-            access is not None and (access.through_path or bool(access.guards))):
+    if kind in ("at", "index", "create") or (access is not None and access.guards):
         return 404
     return 403
 
