@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation.responses import responses_argument, route_statuses
 from autobe_core.spec.naming import pascal
 
 if TYPE_CHECKING:
     from autobe_core.generate.kinds.operation.generator import OperationSlice
 
-LOGOUT_STATUSES = "401, 403, 422"
 
 
 @dataclass
@@ -205,7 +205,7 @@ def logout_route(s: OperationSlice) -> str:
         f"\n\n@router.post(\n    {py_str(account.logout)},\n    status_code=204,\n"
         "    response_class=Response,\n"
         f"    operation_id={py_str(handler)},\n"
-        f"    responses=error_responses({LOGOUT_STATUSES}),\n"
+        f"    {responses_argument(route_statuses(principal=True))},\n"
         f"    summary={py_str(f'Sign the calling {actor} out everywhere.')},\n)\n"
         f"def {handler}(\n"
         f"    principal: Annotated[{principal(actor)}, Depends(require_{actor})],\n"

@@ -20,7 +20,7 @@ from autobe_core.generate.kinds.operation.access import (
     row_condition,
     scope_imports,
 )
-from autobe_core.generate.kinds.operation.responses import responses_argument
+from autobe_core.generate.kinds.operation.responses import error_statuses, responses_argument
 from autobe_core.spec.naming import pascal
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def _decorator(s: OperationSlice) -> str:
     if s.kind == "erase":
         args.append("response_class=Response")
     args.append(f"operation_id={py_str(s.operation_id)}")
-    args.append(responses_argument(s))
+    args.append(responses_argument(error_statuses(s)))
     if s.summary.strip():
         args.append(f"summary={py_str(s.summary)}")
     if s.description.strip():

@@ -12,7 +12,8 @@ error schema (``app.errors.ErrorBody``, whose shape every error answer has):
 - 422 always (a malformed body, path or query; it replaces FastAPI's ``HTTPValidationError``);
 - 501 when it is not realized yet (a custom operation: its handler answers 501).
 
-:func:`error_statuses` maps the operation's slice facts to the statuses;
+:func:`route_statuses` is the rule for any route (the logout route a login module
+serves too); :func:`error_statuses` applies it to an operation's slice;
 :func:`responses_argument` renders the route decorator's ``responses=`` argument.
 """
 
@@ -45,24 +46,36 @@ def can_conflict(spec: ProjectSpec, model: Model | None, kind: str,
     return False
 
 
-def error_statuses(s: OperationSlice) -> tuple[int, ...]:
-    """The error statuses the operation of slice ``s`` declares, ascending."""
+def route_statuses(*, principal: bool, credentials: bool = False, params: bool = False,
+                   conflicts: bool = False, unrealized: bool = False) -> tuple[int, ...]:
+    """The error statuses of a route, ascending: 401 when it needs a principal or checks
+    credentials, 403 when it needs a principal (its role is checked), 404 with path
+    parameters, 409 when it can conflict, 501 while unrealized, 422 always."""
     statuses = {422}
-    guarded = s.account is not None and s.account.privileged  # a privileged actor's join
-    if s.actor is not None or s.kind in CREDENTIAL_KINDS or guarded:
+    if principal or credentials:
         statuses.add(401)
-    if s.actor is not None or guarded:
+    if principal:
         statuses.add(403)
-    if s.params:
+    if params:
         statuses.add(404)
-    if s.conflicts or (s.account is not None and s.account.identity is not None
-                       and s.kind == "join"):
+    if conflicts:
         statuses.add(409)
-    if s.kind == "custom":
+    if unrealized:
         statuses.add(501)
     return tuple(sorted(statuses))
 
 
-def responses_argument(s: OperationSlice) -> str:
+def error_statuses(s: OperationSlice) -> tuple[int, ...]:
+    """The error statuses the operation of slice ``s`` declares, ascending."""
+    guarded = s.account is not None and s.account.privileged  # a privileged actor's join
+    identity_join = (s.account is not None and s.account.identity is not None
+                     and s.kind == "join")
+    return route_statuses(principal=s.actor is not None or guarded,
+                          credentials=s.kind in CREDENTIAL_KINDS, params=bool(s.params),
+                          conflicts=s.conflicts or identity_join,
+                          unrealized=s.kind == "custom")
+
+
+def responses_argument(statuses: tuple[int, ...]) -> str:
     """The route decorator's ``responses=...`` argument (``app.errors.error_responses``)."""
-    return f"responses=error_responses({', '.join(str(c) for c in error_statuses(s))})"
+    return f"responses=error_responses({', '.join(str(c) for c in statuses)})"
