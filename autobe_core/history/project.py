@@ -14,6 +14,7 @@ which is what snapshots hold; the read accessors return typed views of it.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -273,11 +274,22 @@ class Project(Aggregate):
         return self.revision(self._head) if self._head else None
 
     def revision(self, number: int) -> Revision:
+        self._check_revision(number)
+        return Revision.from_state(self._revisions[number - 1])
+
+    def _check_revision(self, number: int) -> None:
+        """:class:`UnknownRevision` unless ``number`` is a recorded revision."""
         if isinstance(number, bool) or not isinstance(number, int) \
                 or not 1 <= number <= self._head:
             known = f"revisions are 1..{self._head}" if self._head else "there is none yet"
             raise UnknownRevision(f"no revision {number!r}: {known}")
-        return Revision.from_state(self._revisions[number - 1])
+
+    def delta_entry(self, number: int, key: str) -> Any:
+        """One entry of revision ``number``'s delta (a copy; None when it has none),
+        without copying the rest of the revision as :meth:`revision` does: reading one
+        entry of every revision (the chain of migrations) stays cheap on big deltas."""
+        self._check_revision(number)
+        return copy.deepcopy(self._revisions[number - 1]["delta"].get(key))
 
     @property
     def revisions(self) -> list[Revision]:

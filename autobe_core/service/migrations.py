@@ -45,8 +45,8 @@ def without_migrations(manifest: Manifest) -> Manifest:
 
 def chain_at(project: Project, revision: int) -> tuple[MigrationSlice, ...]:
     """The migrations of every revision up to ``revision``, oldest first."""
-    found = (migration_of_revision(project.revision(n)) for n in range(1, revision + 1))
-    return tuple(m for m in found if m is not None)
+    found = (project.delta_entry(n, MIGRATION) for n in range(1, revision + 1))
+    return tuple(MigrationSlice.model_validate(m) for m in found if m is not None)
 
 
 def migration_of_revision(revision: Revision) -> MigrationSlice | None:
