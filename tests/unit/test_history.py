@@ -109,6 +109,20 @@ def test_views_are_copies() -> None:
     assert p.revision(1).changeset["edits"] and p.revision(1).delta == DELTA and p.tags == {}
 
 
+def test_a_delta_entry_is_a_copy_of_that_entry_alone() -> None:
+    p = new_project()
+    change(p, "r1")
+    key = next(iter(DELTA))
+    entry = p.delta_entry(1, key)
+    assert entry == DELTA[key]
+    if isinstance(entry, (list, dict)):
+        entry.clear()
+    assert p.delta_entry(1, key) == DELTA[key] and p.revision(1).delta == DELTA
+    assert p.delta_entry(1, "no such entry") is None
+    with pytest.raises(UnknownRevision, match=r"no revision 2: revisions are 1\.\.1"):
+        p.delta_entry(2, key)
+
+
 @pytest.mark.parametrize(
     ("command", "error", "message"),
     [
