@@ -65,6 +65,10 @@ Rows = dict[str, dict[str, dict[str, Any]]]
 SOME_TIME = "<the time the migration ran>"
 """Expected where a column's default is 'now': any time, but not NULL."""
 
+SOME_VALUE = "<a value of the rollback's choosing>"
+"""Expected where a rollback fills a unique column row by row: any value, but not NULL
+(the unique constraint, there again, keeps them distinct)."""
+
 WORKSPACE_FILES = ("alembic.ini", "migrations/", "app/__init__.py", "app/db.py",
                    "app/settings.py", "app/models/")
 """What Alembic and the models need of a generated workspace."""
@@ -183,9 +187,13 @@ TODO = [
 
 def _bbs_restore(rows: Rows) -> None:
     """Rolling back to revision 3 (after the field rename): the model's name comes back,
-    the removed model comes back without its rows."""
+    the removed model comes back without its rows, and the unique nickname is required
+    again: the members that had none each get a distinct one."""
     rename_table(rows, "bbs_labels", "bbs_tags")
     rows["bbs_notifications"] = {}
+    for row in rows["bbs_members"].values():
+        if row["nickname"] is None:
+            row["nickname"] = SOME_VALUE
 
 
 BBS = [
@@ -202,9 +210,10 @@ BBS = [
     Change("rename a referenced model", lambda s: [
         RenameModel(model="bbs_tags", new_name="bbs_labels"),
     ], lambda rows: rename_table(rows, "bbs_tags", "bbs_labels")),
-    Change("widen and narrow enums", lambda s: [
+    Change("widen and narrow enums, make a unique field nullable", lambda s: [
         modify(s, "bbs_article_votes", "vote_type", enum=["up", "down", "meh"]),
         modify(s, "bbs_article_reports", "status", enum=["open", "resolved"]),
+        modify(s, "bbs_members", "nickname", nullable=True),
     ]),
     Change("add a trigram index, remove an index", lambda s: [
         AddIndex(model="bbs_articles", kind="gin", field_names=["headline"]),
@@ -519,11 +528,11 @@ def walk(name: str, changes: list[Change], url: str, directory: Path) -> dict[st
 
 def _held(held: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
     """The expected columns of a row as the database holds them (any time, not NULL, for
-    a column whose default is 'now')."""
+    a column whose default is 'now'; any value, not NULL, for a rollback's choice)."""
     out = {c: held.get(c, "(missing)") for c in expected}
     for column, value in expected.items():
-        if value == SOME_TIME and out[column] not in (None, "(missing)"):
-            out[column] = SOME_TIME
+        if value in (SOME_TIME, SOME_VALUE) and out[column] not in (None, "(missing)"):
+            out[column] = value
     return out
 
 

@@ -40,6 +40,7 @@ from autobe_core.schema.steps import (
     RenameColumn,
     RenameTable,
     Step,
+    distinct_key,
     fill_value,
 )
 
@@ -192,13 +193,15 @@ def _diff_table(
     survivors = {o: n for o, n in renamed.items() if n is not None and new.column(n) is not None}
     for column in old.columns:
         if column.name not in survivors:
-            phases.drop_columns.append(DropColumn(table=old.name, column=column))
+            phases.drop_columns.append(DropColumn(
+                table=old.name, column=column, key=distinct_key(old, column.name)))
     for o, n in survivors.items():
         before, after = old.column(o), new.column(n)
         assert before is not None and after is not None
         if o != n:
             phases.rename_columns.append(RenameColumn(table=new.name, old=o, new=n))
-        _diff_column(old.name, new.name, before, after, phases, problems, rollback)
+        key = distinct_key(new, n) or distinct_key(old, o)
+        _diff_column(old.name, new.name, before, after, phases, problems, rollback, key)
     kept = set(survivors.values())
     for column in new.columns:
         if column.name in kept:
@@ -214,7 +217,8 @@ def _diff_table(
                 ("make the field nullable (nullable: true)",
                  "give the field a default (default: VALUE)"),
             ))
-        phases.add_columns.append(AddColumn(table=new.name, column=column, fill=fill))
+        phases.add_columns.append(AddColumn(table=new.name, column=column, fill=fill,
+                                            key=distinct_key(new, column.name)))
 
     _diff_indexes(old.name, new.name, old.indexes, new.indexes, survivors, phases)
     _diff_indexes(old.name, new.name, old.uniques, new.uniques, survivors, phases)
@@ -222,7 +226,7 @@ def _diff_table(
 
 def _diff_column(
     old_table: str, new_table: str, before: Column, after: Column, phases: _Phases,
-    problems: list[Problem], rollback: bool,
+    problems: list[Problem], rollback: bool, key: str | None,
 ) -> None:
     if before.foreign_key != after.foreign_key:
         if before.foreign_key is not None:
@@ -270,7 +274,7 @@ def _diff_column(
     if not same:
         phases.alter_columns.append(AlterColumn(
             table=new_table, before=before.model_copy(update={"name": after.name}),
-            after=after, narrowing=kind == "narrowing", fill=fill))
+            after=after, narrowing=kind == "narrowing", fill=fill, key=key))
 
 
 def _diff_indexes(

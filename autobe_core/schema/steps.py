@@ -31,6 +31,17 @@ ZERO: dict[str, Scalar] = {
 that has no default (the first value of an enum)."""
 
 
+def distinct_key(table: Table, column: str) -> str | None:
+    """The primary key column whose text fills ``column`` row by row when a rollback
+    must fill it: a unique constraint of ``table`` covers the text column, so one
+    constant for every row would collide. None when a constant does."""
+    covered = any(column in u.columns for u in table.uniques)
+    found = table.column(column)
+    if not covered or found is None or found.type.kind not in ("string", "text"):
+        return None
+    return next((c.name for c in table.columns if c.primary_key), None)
+
+
 def fill_value(column: Column) -> Scalar:
     if column.default is not None:
         return column.default
@@ -117,15 +128,20 @@ class RenameTable(StepBase):
 class AddColumn(StepBase):
     """Add a column with its own foreign key and check constraint (its index is a
     separate step). ``fill`` (rollbacks only) is the value rows that exist get when the
-    column is required and has no default: the type's zero, flagged."""
+    column is required and has no default: the type's zero, flagged; or, when a unique
+    constraint covers the column (``key``), each row's primary key as text."""
 
     op: Literal["addColumn"] = "addColumn"
     table: str
     column: Column
     fill: Scalar | None = None
+    key: str | None = None
+    """The primary key column whose text fills each row (see :func:`distinct_key`)."""
 
     def describe(self) -> str:
-        if self.fill is not None:
+        if self.fill is not None and self.key is not None:
+            how = f"rows that exist get their {self.key} as text"
+        elif self.fill is not None:
             how = f"rows that exist get {self.fill!r}"
         elif self.column.nullable:
             how = "nullable"
@@ -145,6 +161,8 @@ class DropColumn(StepBase):
     op: Literal["dropColumn"] = "dropColumn"
     table: str
     column: Column
+    key: str | None = None
+    """Carried to the inverse's fill (see :func:`distinct_key`)."""
 
     def describe(self) -> str:
         return f"drop column {self.table}.{self.column.name} (its values are deleted)"
@@ -152,7 +170,7 @@ class DropColumn(StepBase):
     def inverse(self) -> Step:
         required = not self.column.nullable and self.column.default is None
         return AddColumn(table=self.table, column=self.column,
-                         fill=fill_value(self.column) if required else None)
+                         fill=fill_value(self.column) if required else None, key=self.key)
 
     @property
     def destructive(self) -> bool:
@@ -185,6 +203,9 @@ class AlterColumn(StepBase):
     """The new type holds fewer values (a shorter string, fewer digits, or a cast that
     fails on values that do not convert)."""
     fill: Scalar | None = None
+    key: str | None = None
+    """The primary key column whose text fills each NULL instead of ``fill`` (see
+    :func:`distinct_key`); carried to the inverse."""
 
     def describe(self) -> str:
         b, a = self.before, self.after
@@ -193,7 +214,9 @@ class AlterColumn(StepBase):
             parts.append(f"type {b.type.describe()} -> {a.type.describe()}")
         if b.nullable != a.nullable:
             fill = a.default if a.default is not None else self.fill
-            parts.append("nullable" if a.nullable else f"not null (NULLs become {fill!r})")
+            becomes = f"their row's {self.key} as text" if a.default is None and self.key \
+                else repr(fill)
+            parts.append("nullable" if a.nullable else f"not null (NULLs become {becomes})")
         if b.default != a.default:
             parts.append(f"default {b.default!r} -> {a.default!r}")
         return f"alter column {self.table}.{a.name}: " + ", ".join(parts)
@@ -204,7 +227,7 @@ class AlterColumn(StepBase):
         if self.before.default is None and not self.before.nullable and self.after.nullable:
             fill = fill_value(self.before)
         return AlterColumn(table=self.table, before=self.after, after=self.before,
-                           narrowing=undo in ("narrowing", "refused"), fill=fill)
+                           narrowing=undo in ("narrowing", "refused"), fill=fill, key=self.key)
 
     @property
     def destructive(self) -> bool:

@@ -138,8 +138,27 @@ def _rename_table(s: RenameTable) -> list[str]:
     return lines
 
 
+def _distinct_fill(table: str, c: Column, key: str) -> list[str]:
+    """NULLs of ``c`` take their row's ``key`` as text (cut to the column's length): a
+    unique constraint covers ``c``, so one constant for every row would collide."""
+    text = f"sa.cast(sa.column({py_str(key)}), sa.String())"
+    if c.type.length is not None:
+        text = f"sa.func.substr({text}, 1, {c.type.length})"
+    target = f"sa.table({py_str(table)}, sa.column({py_str(c.name)}), sa.column({py_str(key)}))"
+    return [f"op.execute({target}.update().where(sa.column({py_str(c.name)}).is_(None))"
+            f".values({{{py_str(c.name)}: {text}}}))"]
+
+
 def _add_column(s: AddColumn) -> list[str]:
     c = s.column
+    if s.fill is not None and s.key is not None and c.default is None:
+        # added nullable, each row filled with its own key, then made required
+        lines = _add_column(AddColumn(table=s.table,
+                                      column=c.model_copy(update={"nullable": True})))
+        lines += _distinct_fill(s.table, c, s.key)
+        return lines + _batch(s.table, [
+            f"batch_op.alter_column({py_str(c.name)}, existing_type={sa_type(c.type)}, "
+            "existing_nullable=True, nullable=False)"])
     if s.fill is not None:  # rows that exist get the fill value, then the default goes
         filled = c.model_copy(update={"default": s.fill})
         body = [f"batch_op.add_column({column_expr(filled)})"]
@@ -183,7 +202,10 @@ def _alter_column(s: AlterColumn) -> list[str]:
     b, a = s.before, s.after
     lines: list[str] = []
     fill = a.default if a.default is not None else s.fill
-    if b.nullable and not a.nullable and fill is not None:
+    if b.nullable and not a.nullable and a.default is None and s.fill is not None \
+            and s.key is not None:
+        lines += _distinct_fill(s.table, a, s.key)
+    elif b.nullable and not a.nullable and fill is not None:
         # NULLs first take the default (a rollback's fill): NOT NULL then holds
         table = f"sa.table({py_str(s.table)}, sa.column({py_str(a.name)}))"
         lines.append(
