@@ -14,7 +14,10 @@ model, not from the generated code), by the validator and by ``autobe access``.
   relation name means ownership (``author``, ``owner``, ``creator``, the actor's name,
   ...), else none (ambiguous: :func:`owner_key_candidates` lets the validator warn).
   A NULLABLE foreign field to the actor's model is an assignment (a reviewer, an
-  assignee), never ownership.
+  assignee), not ownership, unless its relation is named for the party itself (the
+  actor's name, the stem of its model, or an ownership word: an order's ``seller``) and
+  no required field is the key: then it is, and a row without one belongs to no account
+  of the actor (every seller reading every order was the alternative).
 - :func:`owner_chain`: the shortest path of required foreign fields from a model to a
   model with an owner key (breadth first, ties by field order), ending with that key:
   ``shopping_mall_order_payments.shopping_mall_order_id`` ->
@@ -192,8 +195,20 @@ def owner_key(spec: ProjectSpec, model: Model, actor: Actor) -> str | None:
     target = spec.model(actor.model)
     if target is None:
         return None
+    if not candidates:
+        parties = party_keys(model, actor, target)
+        return parties[0] if len(parties) == 1 else None
     named = [c for c in candidates if _means_ownership(model, c, actor, target)]
     return named[0] if len(named) == 1 else None
+
+
+def party_keys(model: Model, actor: Actor, target: Model) -> list[str]:
+    """The nullable foreign fields of ``model`` to ``actor``'s model whose relation is
+    named for the party (``seller``), not for a part it plays (``reviewer``)."""
+    names = {*OWNERSHIP_WORDS, actor.name.lower(), _stem(target.name)}
+    return [f.name for f in model.foreign_fields
+            if f.relation.target_model == actor.model and f.nullable
+            and f.relation.name.lower() in names]
 
 
 def owner_chain(spec: ProjectSpec, model: Model, actor: Actor) -> OwnerChain | None:

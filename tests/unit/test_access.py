@@ -2,7 +2,8 @@
 
 Who may call each operation and which rows are the caller's, on todo, bbs and the
 imported shopping example: owner keys are required foreign fields to the actor's model
-(a nullable one is an assignment), chains follow required foreign fields to the nearest
+(a nullable one is an assignment unless its relation names the party: an order's
+seller), chains follow required foreign fields to the nearest
 owner key, privileged actors are not owner-scoped, and ``Operation.access`` overrides.
 """
 
@@ -231,4 +232,30 @@ def test_shopping_seller_skus_are_owned_through_the_product() -> None:
         "shopping_mall_appeals.escalation_id",
         "shopping_mall_escalations.shopping_mall_order_id",
         "shopping_mall_orders.shopping_mall_customer_id",
+    ]
+
+
+@needs_examples
+def test_a_nullable_key_named_for_the_party_scopes_a_sellers_orders() -> None:
+    # orders.shopping_mall_seller_id is nullable, its relation named "seller": the order's
+    # seller, not a part a seller plays; without it every seller read every order
+    spec = shopping()
+    seller = spec.actor("seller")
+    assert seller is not None
+    assert owner_key(spec, model(spec, "shopping_mall_orders"), seller) == \
+        "shopping_mall_seller_id"
+    assert hops(spec, "PATCH /shoppingMall/seller/orders/{orderId}/payments") == [
+        "shopping_mall_order_payments.shopping_mall_order_id",
+        "shopping_mall_orders.shopping_mall_seller_id",
+    ]
+    # a required key still wins: the customer owns the order
+    customer = spec.actor("customer")
+    assert customer is not None
+    assert owner_key(spec, model(spec, "shopping_mall_orders"), customer) == \
+        "shopping_mall_customer_id"
+    # a relation named for a part the party plays is not ownership: the status history's
+    # actorSeller records who changed the status, the order's seller owns the row
+    assert hops(spec, "PATCH /shoppingMall/seller/orders/{orderId}/statusHistory") == [
+        "shopping_mall_order_status_history.shopping_mall_order_id",
+        "shopping_mall_orders.shopping_mall_seller_id",
     ]
