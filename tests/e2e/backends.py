@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -99,11 +100,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def live_url(project: Path, directory: Path) -> str:
+    """The database :func:`served` serves ``project`` from."""
+    return f"sqlite:///{(directory / f'{project.name}-live.db').as_posix()}"
+
+
 @contextmanager
 def served(project: Path, directory: Path) -> Iterator[str]:
     """The backend served by uvicorn on loopback (its base URL), on a SQLite file under
-    ``directory`` migrated by ``autobe db upgrade``; stopped afterwards."""
-    url = f"sqlite:///{(directory / f'{project.name}-live.db').as_posix()}"
+    ``directory`` (:func:`live_url`) migrated by ``autobe db upgrade``; stopped afterwards."""
+    url = live_url(project, directory)
     upgraded = CliRunner().invoke(cli, ["-C", str(project), "db", "upgrade", "--url", url],
                                   env={"AUTOBE_DATABASE_URL": None})
     assert upgraded.exit_code == 0, upgraded.output
@@ -175,6 +181,8 @@ def example_string(schema: dict[str, Any], name: str) -> str:
         "date": "2026-01-01",
         "uri": f"https://example.com/{token}",
     }.get(schema.get("format", ""))
+    if text is None and re.search(schema.get("pattern", "^$"), f"https://example.com/{token}"):
+        text = f"https://example.com/{token}"  # a URL field without a format (http(s) only)
     if text is None:
         text = "Passw0rd!" + token if "password" in name else f"{name or 'text'}-{token}"
     low, high = schema.get("minLength", 0), schema.get("maxLength")
