@@ -3,8 +3,8 @@
 One line per operation, from the access model (:mod:`autobe_core.spec.access`): the
 callers (anyone, or the principals of an actor), the owner chain the rows are checked
 through (or why there is none: public, privileged, no chain, an override), and the path
-parameters whose parent rows must be the caller's. ``--format json`` gives the same as
-data.
+parameters whose parent rows must be the caller's, and the body fields naming rows that
+must be the caller's too. ``--format json`` gives the same as data.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def access_rows(spec: ProjectSpec) -> list[dict[str, object]]:
             "callers": "anyone" if access.callers.public else list(access.callers.actors),
             "chain": access.chain.describe() if access.chain is not None else None,
             "reason": access.reason, "parents": _parents(access),
+            "references": [{"field": r.field, "row": r.target, "check": r.chain.describe()}
+                           for r in access.references],
         })
     return rows
 
@@ -62,3 +64,6 @@ def access(ctx: Context, fmt: str, revision: str) -> None:
             check = (f"the caller's ({p.chain.describe()})" if p.chain is not None
                      else "must exist")
             out.print(plain(f"  {p.param}: {p.target} {check}"))
+        for r in found.references:
+            out.print(plain(f"  body {r.field}: {r.target} the caller's "
+                            f"({r.chain.describe()})"))

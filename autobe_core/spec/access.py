@@ -29,6 +29,10 @@ model, not from the generated code), by the validator and by ``autobe access``.
   chain); a parent off the chain (the row records its own owner) must be the caller's
   too unless the caller may read every such parent (:func:`visible`: a comment under
   someone else's public article is fine, an item in someone else's list is not).
+  A foreign field a create or update body carries (its DTO), off the chain and not
+  bound by the path, that names a row the caller may not read (:func:`visible`) but
+  could own (it has an owner chain for the actor) is a reference that must be the
+  caller's too: a refund naming another customer's payment is refused.
 """
 
 from __future__ import annotations
@@ -37,7 +41,12 @@ from collections import deque
 from dataclasses import dataclass
 
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
-from autobe_core.spec.semantics import actor_for_model, is_privileged, param_bindings
+from autobe_core.spec.semantics import (
+    actor_for_model,
+    is_privileged,
+    model_dto_fields,
+    param_bindings,
+)
 
 __all__ = [
     "OWNERSHIP_WORDS",
@@ -46,6 +55,7 @@ __all__ = [
     "OperationAccess",
     "OwnerChain",
     "ParentCheck",
+    "ReferenceCheck",
     "callers",
     "explicit_chain",
     "operation_access",
@@ -125,6 +135,16 @@ class ParentCheck:
 
 
 @dataclass(frozen=True)
+class ReferenceCheck:
+    """A foreign field a request body sets, naming a row that must be the caller's."""
+
+    field: str
+    target: str
+    chain: OwnerChain
+    """The referenced row's owner chain (404 when the row is not the caller's)."""
+
+
+@dataclass(frozen=True)
 class OperationAccess:
     """Who may call one operation and which rows it checks."""
 
@@ -134,6 +154,8 @@ class OperationAccess:
     reason: str
     """Why ``chain`` is what it is, in words (shown by ``autobe access``)."""
     parents: tuple[ParentCheck, ...] = ()
+    references: tuple[ReferenceCheck, ...] = ()
+    """create / update: body fields naming rows that must be the caller's."""
 
     @property
     def scoped(self) -> bool:
@@ -302,7 +324,31 @@ def operation_access(spec: ProjectSpec, op: Operation) -> OperationAccess:
             elif not visible(spec, parent, actor):
                 parent_chain = owner_chain(spec, parent, actor)
             parents.append(ParentCheck(param, field, parent.name, parent_chain))
-    return OperationAccess(who, chain, reason, tuple(parents))
+    references = (_references(spec, op, model, actor, chain, parents)
+                  if chain is not None and op.kind in ("create", "update") else ())
+    return OperationAccess(who, chain, reason, tuple(parents), references)
+
+
+def _references(
+    spec: ProjectSpec, op: Operation, model: Model, actor: Actor, chain: OwnerChain,
+    parents: list[ParentCheck],
+) -> tuple[ReferenceCheck, ...]:
+    """The body's references to rows that must be the caller's (see the docstring)."""
+    skip = {p.field for p in parents} | ({chain.hops[0].field} if chain.hops else set())
+    body = {f.source for f in model_dto_fields(spec, model, "create" if op.kind == "create"
+                                              else "update")}
+    out: list[ReferenceCheck] = []
+    for foreign in model.foreign_fields:
+        target = spec.model(foreign.relation.target_model)
+        if foreign.name in skip or foreign.name not in body or target is None \
+                or target.name == actor.model:
+            continue
+        if visible(spec, target, actor):
+            continue
+        found = owner_chain(spec, target, actor)
+        if found is not None:
+            out.append(ReferenceCheck(foreign.name, target.name, found))
+    return tuple(out)
 
 
 def visible(spec: ProjectSpec, model: Model, actor: Actor) -> bool:

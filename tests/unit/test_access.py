@@ -259,3 +259,23 @@ def test_a_nullable_key_named_for_the_party_scopes_a_sellers_orders() -> None:
         "shopping_mall_order_status_history.shopping_mall_order_id",
         "shopping_mall_orders.shopping_mall_seller_id",
     ]
+
+
+@needs_examples
+def test_a_body_reference_to_a_row_the_caller_must_own_is_checked() -> None:
+    # a refund names the payment it refunds: another customer's payment is refused; the
+    # order in the path is checked as a parent, the SKU of a cart item is anyone's to name
+    spec = shopping()
+    refund = operation_access(
+        spec, op(spec, "POST /shoppingMall/customer/orders/{orderId}/refunds"))
+    assert [(r.field, r.target) for r in refund.references] == [
+        ("refunded_payment_id", "shopping_mall_order_payments")]
+    (ref,) = refund.references
+    assert [h.field for h in ref.chain.hops] == ["shopping_mall_order_id",
+                                                 "shopping_mall_customer_id"]
+    item = operation_access(
+        spec, op(spec, "POST /shoppingMall/customer/carts/{cartId}/cartItems"))
+    assert item.references == ()
+    # reads never check references: only a create or update body names rows
+    assert all(not operation_access(spec, o).references for o in spec.operations
+               if o.kind not in ("create", "update"))

@@ -11,7 +11,9 @@ keys, so a chain of any length is one SQL condition:
 Status codes (docs/security.md): a parent selected by the path that is not the caller's
 answers 404, as if it did not exist (no existence leak); ``at`` of a row that is not the
 caller's answers 404 too; ``update`` / ``erase`` of a row the caller reached but does not
-own answer 403; a create naming in its body a parent the caller does not own answers 404.
+own answer 403; a create naming in its body a parent the caller does not own answers 404,
+as does a create or update whose body names another row the caller must own (a refund
+naming another customer's payment).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from autobe_core.generate.emit import py_str
 from autobe_core.spec.access import OwnerChain, operation_access, owner_chain_walk
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import snake
+from autobe_core.spec.roles import role_reads
 from autobe_core.spec.semantics import param_bindings, soft_delete
 
-__all__ = ["Guard", "Link", "Scope", "access_reads", "cut_scope", "guard_lines", "owned",
-           "scope_imports"]
+__all__ = ["Guard", "Link", "Reference", "Scope", "access_reads", "cut_scope", "guard_lines",
+           "owned", "reference_checks", "scope_imports"]
 
 
 class Link(Slice):
@@ -48,6 +51,18 @@ class Guard(Slice):
     """The parent's own owner chain (empty: the parent is the caller's account)."""
 
 
+class Reference(Slice):
+    """A foreign field the body sets, naming a row the caller must own (404 otherwise)."""
+
+    field: str
+    nullable: bool
+    table: str
+    class_name: str
+    primary: str
+    soft_delete: bool = False
+    chain: tuple[Link, ...] = ()
+
+
 class Scope(Slice):
     """An owner-scoped operation: the row's owner chain and the guarded parents."""
 
@@ -55,6 +70,8 @@ class Scope(Slice):
     chain: tuple[Link, ...]
     """The row's owner chain (empty: the row is the caller's account)."""
     guards: tuple[Guard, ...] = ()
+    references: tuple[Reference, ...] = ()
+    """create / update: body references that must be the caller's rows."""
     through_path: bool = False
     """The chain's first field is bound by a guarded path parameter: every row the path
     selects is the caller's already."""
@@ -87,6 +104,9 @@ def access_reads(spec: ProjectSpec, op: Operation) -> set[str]:
     reads = {actor_el(a.name) for a in spec.actors} | {model_el(model.name)}
     parents = [spec.model(f.relation.target_model) for f in model.foreign_fields
                if f.name in {field for _, field in param_bindings(spec, op)}]
+    if op.kind in ("create", "update"):  # any body reference the client sets may be checked
+        parents += [spec.model(f.relation.target_model) for f in model.foreign_fields]
+        reads |= role_reads(spec, model)
     for root in [model, *parents]:
         if root is not None:
             reads |= {model_el(name) for name in owner_chain_walk(spec, root, actor)[1]}
@@ -118,8 +138,20 @@ def cut_scope(spec: ProjectSpec, op: Operation) -> tuple[Scope | None, set[str]]
                             soft_delete=soft_delete(target), chain=_links(spec, parent.chain)))
         if access.chain.hops and parent.field == access.chain.hops[0].field:
             through = True
+    references: list[Reference] = []
+    model = spec.model(op.model or "")
+    for ref in access.references:
+        target = spec.model(ref.target)
+        foreign = model.foreign(ref.field) if model is not None else None
+        assert target is not None and foreign is not None
+        reads |= {model_el(h.target) for h in ref.chain.hops}
+        references.append(Reference(
+            field=ref.field, nullable=foreign.nullable, table=target.name,
+            class_name=ModelRef.of(target).class_name, primary=target.primary_field.name,
+            soft_delete=soft_delete(target), chain=_links(spec, ref.chain)))
     return Scope(actor=access.chain.actor, chain=_links(spec, access.chain),
-                 guards=tuple(guards), through_path=through), reads
+                 guards=tuple(guards), references=tuple(references),
+                 through_path=through), reads
 
 
 # --------------------------------------------------------------------------- text
@@ -195,6 +227,27 @@ def body_parent_check(scope: Scope | None) -> str:
             f"        raise NotFoundError({py_str(f'{first.table} not found')})\n")
 
 
+def reference_checks(scope: Scope | None, update: bool = False) -> str:
+    """create / update: each row the body names that must be the caller's is (404
+    otherwise, as if it did not exist), checked before the row is written; an update
+    checks only what its body sends."""
+    if scope is None:
+        return ""
+    out = ""
+    for r in scope.references:
+        conditions = [f"{r.class_name}.{r.primary} == row.{r.field}"]
+        if r.soft_delete:
+            conditions.append(f"{r.class_name}.deleted_at.is_(None)")
+        conditions.append(owned(r.class_name, r.primary, r.chain, "            "))
+        where = "".join(f"            {c},\n" for c in conditions)
+        test = f"{py_str(r.field)} in body.model_fields_set and " if update else ""
+        test += f"row.{r.field} is not None and " if r.nullable else ""
+        out += (f"    if {test}session.scalars(\n        select({r.class_name}.{r.primary})"
+                f".where(\n{where}        )\n    ).first() is None:\n"
+                f"        raise NotFoundError({py_str(f'{r.table} not found')})\n")
+    return out
+
+
 def scope_imports(scope: Scope | None, kind: str, table: str,
                   class_name: str) -> tuple[list[str], set[str], set[str]]:
     """(model import lines, sqlalchemy names, app.errors names) the checks of an
@@ -209,6 +262,10 @@ def scope_imports(scope: Scope | None, kind: str, table: str,
         classes[g.table] = g.class_name
         classes.update({link.table: link.class_name for link in g.chain[:-1]})
         errors.add("NotFoundError")
+    for r in scope.references if kind in ("create", "update") else ():
+        classes[r.table] = r.class_name
+        classes.update({link.table: link.class_name for link in r.chain[:-1]})
+        errors.add("NotFoundError")
     multi = not scope.direct and not scope.through_path
     if multi or (kind in ("at", "index") and not scope.through_path):
         classes.update({link.table: link.class_name for link in scope.chain[:-1]})
@@ -216,6 +273,6 @@ def scope_imports(scope: Scope | None, kind: str, table: str,
         errors.add("ForbiddenError")
     if multi and kind == "create":
         errors.add("NotFoundError")
-    sa = {"select"} if scope.guards or multi else set()
+    sa = {"select"} if scope.guards or multi or scope.references else set()
     lines = [f"from app.models.{table} import {name}" for table, name in classes.items()]
     return lines, sa, errors

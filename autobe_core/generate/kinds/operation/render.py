@@ -16,6 +16,7 @@ from autobe_core.generate.kinds.operation.access import (
     body_parent_check,
     guard_lines,
     index_filter,
+    reference_checks,
     row_check,
     row_condition,
     scope_imports,
@@ -266,7 +267,7 @@ def _body(s: OperationSlice) -> str:
             bound.append(f"{py_str(s.owner)}: principal.id")
         out += f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
         return out + ("    row = collect_create(body, bound)\n" + body_parent_check(s.scope)
-                      + "    session.add(row)\n"
+                      + reference_checks(s.scope) + "    session.add(row)\n"
                       "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     checks = guards + _fetch_row(s) + _owner_check(s)
     if s.kind in ("update", "erase"):
@@ -274,8 +275,8 @@ def _body(s: OperationSlice) -> str:
     if s.kind == "at":
         return checks + "    return to_read(row)\n"
     if s.kind == "update":
-        return (checks + "    collect_update(row, body)\n"
-                "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
+        return (checks + "    collect_update(row, body)\n" + reference_checks(s.scope, update=True)
+                + "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     if s.kind == "erase":
         remove = ("    row.deleted_at = utcnow()\n" if s.soft_delete
                   else "    session.delete(row)\n")

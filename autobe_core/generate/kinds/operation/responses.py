@@ -6,7 +6,8 @@ error schema (``app.errors.ErrorBody``, whose shape every error answer has):
 - 401 when it needs a principal (an actor's bearer token) or checks credentials (login,
   refresh);
 - 403 when an actor's role is checked (a token of another actor, a row of another account);
-- 404 when it has path parameters (the row, or a parent the path names, may not exist);
+- 404 when it has path parameters (the row, or a parent the path names, may not exist) or
+  its body names a row the caller must own (a create's parent, a refund's payment);
 - 409 on writes that can break a unique constraint or a foreign key
   (:func:`can_conflict`);
 - 422 always (a malformed body, path or query; it replaces FastAPI's ``HTTPValidationError``);
@@ -71,9 +72,19 @@ def error_statuses(s: OperationSlice) -> tuple[int, ...]:
     identity_join = (s.account is not None and s.account.identity is not None
                      and s.kind == "join")
     return route_statuses(principal=s.actor is not None or guarded,
-                          credentials=s.kind in CREDENTIAL_KINDS, params=bool(s.params),
+                          credentials=s.kind in CREDENTIAL_KINDS,
+                          params=bool(s.params) or _body_names_owned_rows(s),
                           conflicts=s.conflicts or identity_join,
                           unrealized=s.kind == "custom")
+
+
+def _body_names_owned_rows(s: OperationSlice) -> bool:
+    """The handler answers 404 for a row its body names (not the caller's)."""
+    scope = s.scope
+    if scope is None or s.kind not in ("create", "update"):
+        return False
+    parent = s.kind == "create" and not scope.direct and not scope.through_path
+    return parent or bool(scope.references)
 
 
 def responses_argument(statuses: tuple[int, ...]) -> str:

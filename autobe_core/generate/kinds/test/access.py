@@ -9,7 +9,8 @@ the operation with A's ids, through the operation's nested route:
   and the row is still there;
 - ``index``: 404 under A's parent, else 200 without A's row;
 - ``create``: 404 under A's parent (or naming A's parent in the body); with no parent to
-  check, the new row belongs to B (the owner key comes from the token).
+  check, the new row belongs to B (the owner key comes from the token); 404 when the body
+  names A's row where it must name the caller's (a refund naming A's payment).
 
 Every such test is named ``test_cross_account_*``: ``autobe check`` counts them.
 """
@@ -20,6 +21,8 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.test.crud import (
     error,
     make_rows,
+    owned_body_rows,
+    owned_references,
     owned_row,
     refusal,
     request,
@@ -127,7 +130,7 @@ def _create(m: TestModule) -> None:
             args.append(m.missing_value(param))
             continue
         args.append(f"{m.helper('key_of')}(parent_{index})")
-    lines.append("body = valid_body(session)")
+    lines += ["body = valid_body(session)", *owned_references(m, "stranger")]
     first = access.chain[0] if access.chain else None
     in_body = first is not None and not access.through_path and not access.direct \
         and first.field in {f.name for f in s.body_fields}
@@ -135,6 +138,7 @@ def _create(m: TestModule) -> None:
         lines += owned_row(m, first.target_model, access.chain[1:], "owner", "their_parent")
         lines.append(f"body[{py_str(first.field)}] = str({m.helper('key_of')}(their_parent))")
     call = request(m, m.url(args), json="body", auth=_auth(m))
+    _create_references(m)
     if guards or in_body:
         m.add(f"{PREFIX}create_under_their_parent_is_404",
               "Nothing is created under a parent another account owns.",
@@ -149,3 +153,35 @@ def _create(m: TestModule) -> None:
            f"stored = {m.helper('reload')}(session, {m.orm_class()}, "
            f"{m.uuid()}.UUID(response.json()[{key}]))", "assert stored is not None",
            f"assert stored.{first.field} == {m.helper('key_of')}(stranger)"])
+
+
+def _create_references(m: TestModule) -> None:
+    """For each row the body names that must be the caller's (a refund's payment): B,
+    whose parents and other references are B's own, names A's row: 404."""
+    s = m.s
+    access = s.access
+    assert access is not None
+    in_body = {f.name for f in s.body_fields}
+    guards = {g.param: g for g in access.guards}
+    for ref in (r for r in access.references if r.field in in_body):
+        lines = _accounts(m)
+        args: list[str] = []
+        for index, param in enumerate(s.params):
+            guard = guards.get(param.name)
+            if guard is not None and param.target_model:
+                lines += owned_row(m, param.target_model, guard.chain, "stranger",
+                                   f"parent_{index}")
+            elif param.field and param.target_model:
+                lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
+            else:
+                args.append(m.missing_value(param))
+                continue
+            args.append(f"{m.helper('key_of')}(parent_{index})")
+        lines += ["body = valid_body(session)",
+                  *owned_body_rows(m, "stranger", frozenset({ref.field})),
+                  *owned_row(m, ref.target_model, ref.chain, "owner", "their_row"),
+                  f"body[{py_str(ref.field)}] = str({m.helper('key_of')}(their_row))",
+                  "session.commit()"]
+        m.add(f"{PREFIX}create_naming_their_{ref.field}_is_404",
+              f"The body cannot name another account's {ref.target_model} row.",
+              [*lines, request(m, m.url(args), json="body", auth=_auth(m)), *_refused(404)])

@@ -2,8 +2,9 @@
 
 Cut from :func:`autobe_core.spec.access.operation_access`, never from the generated
 handler: the owner chain of the rows (the foreign fields and the models they lead to,
-up to the caller's account) and the path parameters that select parents the caller must
-own. The tests make rows along these chains for one account and call with another.
+up to the caller's account), the path parameters that select parents the caller must
+own, and the body fields naming rows the caller must own. The tests make rows along
+these chains for one account and call with another.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ class GuardShape(_Frozen):
     """The parent's owner chain (empty: the parent is the caller's account)."""
 
 
+class ReferenceShape(_Frozen):
+    """A foreign field the body sets, naming a row the caller must own."""
+
+    field: str
+    target_model: str
+    chain: tuple[ChainHop, ...]
+    """The referenced row's owner chain."""
+
+
 class AccessShape(_Frozen):
     """An owner-scoped operation as its tests see it."""
 
@@ -42,6 +52,7 @@ class AccessShape(_Frozen):
     guards: tuple[GuardShape, ...] = ()
     through_path: bool = False
     """The chain's first field is bound by a guarded path parameter."""
+    references: tuple[ReferenceShape, ...] = ()
 
     @property
     def direct(self) -> bool:
@@ -60,5 +71,8 @@ def access_shape(spec: ProjectSpec, op: Operation) -> AccessShape | None:
     guards = tuple(GuardShape(param=p.param, field=p.field, chain=_hops(p.chain))
                    for p in access.parents if p.chain is not None)
     first = access.chain.hops[0].field if access.chain.hops else None
+    references = tuple(ReferenceShape(field=r.field, target_model=r.target,
+                                      chain=_hops(r.chain)) for r in access.references)
     return AccessShape(chain=_hops(access.chain), guards=guards,
-                       through_path=any(g.field == first for g in guards))
+                       through_path=any(g.field == first for g in guards),
+                       references=references)

@@ -188,18 +188,38 @@ def parent_setup(m: TestModule) -> tuple[list[str], list[str], dict[str, str]]:
     return lines, args, bound
 
 
-def owned_body_parent(m: TestModule) -> list[str]:
-    """create: when the body names the parent the row belongs through (the owner
-    chain's first link, not bound by the path), lines making that parent the caller's
-    and putting it in ``body``."""
+def owned_body_rows(m: TestModule, account: str = "account",
+                    skip: frozenset[str] = frozenset()) -> list[str]:
+    """create: lines making the rows the body names that must be ``account``'s and
+    putting them in ``body``: the parent the row belongs through when the body names it
+    (the owner chain's first link, not bound by the path), and each reference of the
+    access model (a refund's payment)."""
     access = m.s.access if m.s.caller is not None else None
-    if access is None or access.direct or access.through_path:
+    if access is None:
         return []
-    first = access.chain[0]
-    if first.field not in {f.name for f in m.s.body_fields}:
-        return []
-    return [*owned_row(m, first.target_model, access.chain[1:], "account", "owned_parent"),
-            f"body[{py_str(first.field)}] = str({m.helper('key_of')}(owned_parent))"]
+    in_body = {f.name for f in m.s.body_fields}
+    lines: list[str] = []
+    first = access.chain[0] if access.chain else None
+    if first is not None and not access.direct and not access.through_path \
+            and first.field in in_body:
+        lines += [*owned_row(m, first.target_model, access.chain[1:], account, "owned_parent"),
+                  f"body[{py_str(first.field)}] = str({m.helper('key_of')}(owned_parent))"]
+    return lines + owned_references(m, account, skip)
+
+
+def owned_references(m: TestModule, account: str,
+                     skip: frozenset[str] = frozenset()) -> list[str]:
+    """Lines making each row the body names by a reference of the access model (a
+    refund's payment) ``account``'s, and putting it in ``body`` (fields in ``skip``
+    left to the caller)."""
+    access = m.s.access if m.s.caller is not None else None
+    in_body = {f.name for f in m.s.body_fields} - skip
+    refs = [r for r in access.references if r.field in in_body] if access is not None else []
+    lines: list[str] = []
+    for index, ref in enumerate(refs):
+        lines += [*owned_row(m, ref.target_model, ref.chain, account, f"owned_ref_{index}"),
+                  f"body[{py_str(ref.field)}] = str({m.helper('key_of')}(owned_ref_{index}))"]
+    return lines
 
 
 def compare_row(m: TestModule, row: str) -> list[str]:
@@ -233,7 +253,7 @@ def add_create(m: TestModule) -> None:
     valid_body_function(m, fields)
     setup, auth = caller_setup(m)
     parents, args, bound = parent_setup(m)
-    setup = setup + parents + ["body = valid_body(session)"] + owned_body_parent(m)
+    setup = setup + parents + ["body = valid_body(session)"] + owned_body_rows(m)
     url = m.url(args)
     read_names = {f.name for f in s.read_fields}
     key = py_str(s.model.primary)

@@ -23,7 +23,7 @@ import decimal
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.test.crud import (
     caller_setup,
-    owned_body_parent,
+    owned_body_rows,
     parent_setup,
     request,
     row_setup,
@@ -103,7 +103,7 @@ def add_role_tests(m: TestModule) -> None:
         setup, auth = caller_setup(m)
         parents, args, _ = parent_setup(m)
         # the body as the create tests make it (a parent it names is the caller's)
-        body = ["body = valid_body(session)", *owned_body_parent(m)]
+        body = ["body = valid_body(session)", *owned_body_rows(m)]
         _create_cases(m, [*setup, *parents], body, m.url(args), auth, "create", 201)
     elif s.kind == "join" and s.staff is None:
         # a public join (a privileged one needs a staff token: the token tests' setup)
