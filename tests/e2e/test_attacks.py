@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -57,14 +59,24 @@ from autobe_core.spec.roles import field_roles
 from autobe_core.spec.semantics import is_privileged
 from tests.e2e.backends import (
     EXAMPLES,
+    backend_env,
     build,
     example_value,
+    free_port,
     live_url,
     openapi_document,
     request_schema,
     served,
 )
-from tests.e2e.world import World, body_for, fill_path, param_models, populate
+from tests.e2e.world import (
+    World,
+    body_for,
+    fill_path,
+    make_rows,
+    param_models,
+    populate,
+    public_account,
+)
 
 AUTH_KINDS = ("join", "login", "refresh")
 EXAMPLE_MARKS = [pytest.mark.slow, pytest.mark.skipif(
@@ -396,6 +408,75 @@ def test_emails_differing_in_case_are_one_account(target: Target) -> None:
     assert attacked, "no actor signs in with an e-mail"
 
 
+def test_a_deleted_accounts_token_is_refused(target: Target, world: World) -> None:
+    """An account a privileged principal erases (``DELETE`` on the actor's own model):
+    its access and refresh tokens are refused (401) from then on."""
+    attacked = 0
+    for actor in target.spec.actors:
+        erase = next((op for op in target.spec.operations if op.kind == "erase"
+                      and op.model == actor.model and op.actor is not None), None)
+        staff = next((m for m in world.members if m.actor == (erase.actor if erase else "")),
+                     None)
+        call = an_allowed_call(target, actor.name)
+        account = new_account(target, actor.name)
+        if erase is None or staff is None or call is None or account is None:
+            continue
+        assert target.call(call, account.tokens["access"]).status_code == 200
+        claims = jwt.decode(account.tokens["access"], options={"verify_signature": False})
+        path = erase.path.replace(erase.path[erase.path.index("{"):erase.path.index("}") + 1],
+                                  str(claims["sub"]))
+        assert target.http.delete(path, headers=staff.bearer()).status_code == 204, path
+        refused(target.call(call, account.tokens["access"]), 401, "unauthorized")
+        refresh = join_op(target, actor.name, "refresh")
+        if refresh is not None:
+            refused(target.http.post(refresh.path,
+                                     json={"refresh_token": account.tokens["refresh"]}),
+                    401, "unauthorized")
+        attacked += 1
+    if target.name == "bbs":
+        assert attacked, "bbs's administrators erase members, yet no token was tried"
+
+
+def test_login_costs_the_same_for_an_unknown_email(target: Target) -> None:
+    """A wrong password for an e-mail nobody has takes as long as for an account that
+    exists (both verify a password hash): the answer does not tell which e-mails have
+    accounts. Medians of interleaved attempts; a login that skipped the hash for an
+    unknown e-mail would take a few percent of the time."""
+    for actor, account in fresh_accounts(target):
+        login = join_op(target, actor.name, "login")
+        emails = [k for k, v in account.credentials.items()
+                  if isinstance(v, str) and "@" in v and k != "password"]
+        if login is None or not emails:
+            continue
+        known = {**account.credentials, "password": "Wrong-passw0rd!"}
+        unknown = {**known, emails[0]: f"nobody.{uuid.uuid4().hex}@example.com"}
+        times: dict[str, list[float]] = {"known": [], "unknown": []}
+        for _ in range(7):
+            for label, body in (("known", known), ("unknown", unknown)):
+                start = time.perf_counter()
+                answer = target.http.post(login.path, json=body)
+                times[label].append(time.perf_counter() - start)
+                refused(answer, 401, "unauthorized")
+        known_median = sorted(times["known"])[3]
+        unknown_median = sorted(times["unknown"])[3]
+        assert unknown_median >= 0.5 * known_median, times
+        return
+    pytest.skip("no actor with a public join and a login by e-mail")
+
+
+def test_the_app_refuses_to_start_without_a_secret(target: Target) -> None:
+    """No ``AUTOBE_JWT_SECRET``: uvicorn, as a deployment runs it, does not start the app
+    (there is no default secret to sign with) and the log says which variable to set."""
+    env = {**backend_env(target.url), "AUTOBE_JWT_SECRET": ""}
+    env.pop("AUTOBE_JWT_SECRET")
+    done = subprocess.run([sys.executable, "-m", "uvicorn", "app.main:app", "--host",
+                           "127.0.0.1", "--port", str(free_port())],
+                          cwd=target.project / "backend", env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode != 0, done.stdout
+    assert "AUTOBE_JWT_SECRET" in done.stderr + done.stdout, done.stderr[-2000:]
+
+
 # ------------------------------------------------------------------------ owner chains
 
 
@@ -474,6 +555,52 @@ def test_nobody_reaches_another_accounts_rows_through_any_route(
         assert attacked, f"rows of {sorted(made)} were made but no route reaches them"
     missing = [a for a in NAMED.get(target.name, []) if a not in attacked]
     assert not missing, f"named attacks never made (their rows were not built): {missing}"
+
+
+NAMED_REFERENCES = {
+    "shopping": [("post", "/shoppingMall/customer/orders/{orderId}/refunds",
+                  "refunded_payment_id")],
+}
+"""Body references the attack below must reach, by backend."""
+
+
+def test_a_body_cannot_name_another_accounts_rows(target: Target, world: World) -> None:
+    """A create or update body naming a row its caller must own (the access model's
+    references: a refund's payment, a review's order) refuses another account's row
+    (404) and takes the caller's own. B, a new account, first makes its own rows (its
+    own order, its own payment), then calls each such operation on its own parents, the
+    reference set to the first account's row."""
+    attacked: set[tuple[str, str, str]] = set()
+    for owner in world.members:
+        actor = target.spec.actor(owner.actor)
+        intruder = public_account(world, owner.actor) if actor is not None else None
+        if actor is None or intruder is None:
+            continue
+        for _ in range(3):  # its own rows first (references prefer them)
+            make_rows(world, intruder)
+        mine = {model: row.id for model, row in intruder.rows.items()}
+        for op in target.spec.operations:
+            access = operation_access(target.spec, op)
+            models = param_models(target.spec, op) if op.actor == actor.name else None
+            path = fill_path(op.path, mine, models) if models is not None else None
+            body = body_for(world, op, intruder) if op.kind == "create" else {}
+            if path is None or body is None or not access.references:
+                continue
+            for ref in access.references:
+                if ref.target not in owner.rows:
+                    continue
+                answer = target.http.request(
+                    op.method.upper(), path, headers=intruder.bearer(),
+                    json={**body, ref.field: owner.rows[ref.target].id})
+                refused(answer, 404, "not_found")
+                if ref.target in mine and op.kind == "create":
+                    answer = target.http.request(op.method.upper(), path,
+                                                 headers=intruder.bearer(),
+                                                 json={**body, ref.field: mine[ref.target]})
+                    assert answer.status_code in (201, 409), (op.endpoint, answer.text[:300])
+                attacked.add((op.method, op.path, ref.field))
+    missing = [a for a in NAMED_REFERENCES.get(target.name, []) if a not in attacked]
+    assert not missing, f"named body references never attacked: {missing}"
 
 
 # ------------------------------------------------------------------------ field values
