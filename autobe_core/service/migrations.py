@@ -14,6 +14,7 @@ stays linear: ``autobe db upgrade`` always moves to the head.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from autobe_core.build import Manifest
@@ -21,6 +22,7 @@ from autobe_core.errors import AutobeError
 from autobe_core.generate import MigrationSlice
 from autobe_core.history import Project, Revision
 from autobe_core.schema import MigrationPlan, plan_migration
+from autobe_core.schema.replay import catch_up, replay
 from autobe_core.service.session import ProjectSession
 from autobe_core.spec import (
     ChangeSet,
@@ -35,6 +37,19 @@ MIGRATION = "migration"
 """Delta key: the revision's migration slice (absent: the database did not change)."""
 EDITS = "edits"
 """Delta key of a rollback revision: the concrete edits from its predecessor."""
+
+
+def with_catch_up(chain: tuple[MigrationSlice, ...], plan: MigrationPlan) -> MigrationPlan:
+    """``plan`` led by the steps that bring what ``chain`` recorded up to the schema
+    today's generators derive from the spec before the change (``plan.before``): a
+    project whose migrations an older autobe recorded gets the columns a newer generator
+    adds (the account columns that revoke tokens) with its next migration."""
+    if not chain:
+        return plan
+    drift = catch_up(replay(s for m in chain for s in m.steps), plan.before)
+    if not drift:
+        return plan
+    return replace(plan, steps=(*drift, *plan.steps))
 
 
 def without_migrations(manifest: Manifest) -> Manifest:
@@ -104,4 +119,5 @@ def plan_rollback(
     """The rollback's edits and its (forward) migration to ``target``'s schema."""
     changeset, _ = rollback_edits(session, project, target)
     head_spec = session.spec_at(project, project.head)
-    return changeset, plan_migration(head_spec, changeset, rollback=True)
+    plan = plan_migration(head_spec, changeset, rollback=True)
+    return changeset, with_catch_up(chain_at(project, project.head), plan)

@@ -23,6 +23,7 @@ from autobe_core.graph import Affected, ModuleGraph, affected
 from autobe_core.planning.base import Plan, PlannerChain
 from autobe_core.planning.chain import default_chain
 from autobe_core.schema import MigrationPlan, plan_migration
+from autobe_core.service.migrations import with_catch_up
 from autobe_core.spec import apply, expand
 from autobe_core.spec.changeset import ChangeSet, load_changeset
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
@@ -160,7 +161,7 @@ def propose(
     except DiagnosticError as exc:
         return Proposal(request, base, None, exc)
     concrete = ChangeSet(edits=edits, summary=request.changeset.summary)
-    database = plan_migration(spec, concrete)
+    database = with_catch_up(chain, plan_migration(spec, concrete))
     if database.diagnostics:
         problem = DiagnosticError(
             list(database.diagnostics), "the database cannot follow this change safely"
