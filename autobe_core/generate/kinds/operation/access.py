@@ -24,7 +24,7 @@ from autobe_core.spec.access import OwnerChain, operation_access, owner_chain_wa
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import snake
 from autobe_core.spec.roles import role_reads
-from autobe_core.spec.semantics import param_bindings, soft_delete
+from autobe_core.spec.semantics import model_dto_fields, param_bindings, soft_delete
 
 __all__ = ["Guard", "Link", "Reference", "Scope", "access_reads", "cut_scope", "guard_lines",
            "owned", "reference_checks", "scope_imports"]
@@ -104,8 +104,10 @@ def access_reads(spec: ProjectSpec, op: Operation) -> set[str]:
     reads = {actor_el(a.name) for a in spec.actors} | {model_el(model.name)}
     parents = [spec.model(f.relation.target_model) for f in model.foreign_fields
                if f.name in {field for _, field in param_bindings(spec, op)}]
-    if op.kind in ("create", "update"):  # any body reference the client sets may be checked
-        parents += [spec.model(f.relation.target_model) for f in model.foreign_fields]
+    if op.kind in ("create", "update"):  # the rows its body names may have to be checked
+        body = {f.source for f in model_dto_fields(spec, model, op.kind)}
+        parents += [spec.model(f.relation.target_model) for f in model.foreign_fields
+                    if f.name in body]
         reads |= role_reads(spec, model)
     for root in [model, *parents]:
         if root is not None:
