@@ -171,21 +171,24 @@ def owned(class_name: str, primary: str, chain: tuple[Link, ...], indent: str = 
             f"{first.primary}).where({inner})\n{indent})")
 
 
+def _callers_or_404(target: Guard | Reference, value: str, test: str = "") -> str:
+    """The row of ``target``'s model whose key is ``value`` must exist (live) and be the
+    caller's (up ``target``'s chain): 404 otherwise, as if it did not exist."""
+    conditions = [f"{target.class_name}.{target.primary} == {value}"]
+    if target.soft_delete:
+        conditions.append(f"{target.class_name}.deleted_at.is_(None)")
+    conditions.append(owned(target.class_name, target.primary, target.chain, "            "))
+    where = "".join(f"            {c},\n" for c in conditions)
+    return (f"    if {test}session.scalars(\n        select({target.class_name}."
+            f"{target.primary}).where(\n{where}        )\n    ).first() is None:\n"
+            f"        raise NotFoundError({py_str(f'{target.table} not found')})\n")
+
+
 def guard_lines(scope: Scope | None) -> str:
     """Each guarded parent must exist (live) and be the caller's: 404 otherwise."""
     if scope is None:
         return ""
-    out = ""
-    for g in scope.guards:
-        conditions = [f"{g.class_name}.{g.primary} == {g.arg}"]
-        if g.soft_delete:
-            conditions.append(f"{g.class_name}.deleted_at.is_(None)")
-        conditions.append(owned(g.class_name, g.primary, g.chain, "            "))
-        where = "".join(f"            {c},\n" for c in conditions)
-        out += (f"    if session.scalars(\n        select({g.class_name}.{g.primary}).where(\n"
-                f"{where}        )\n    ).first() is None:\n"
-                f"        raise NotFoundError({py_str(f'{g.table} not found')})\n")
-    return out
+    return "".join(_callers_or_404(g, g.arg) for g in scope.guards)
 
 
 def row_condition(scope: Scope | None, class_name: str, primary: str) -> str | None:
@@ -237,16 +240,9 @@ def reference_checks(scope: Scope | None, update: bool = False) -> str:
         return ""
     out = ""
     for r in scope.references:
-        conditions = [f"{r.class_name}.{r.primary} == row.{r.field}"]
-        if r.soft_delete:
-            conditions.append(f"{r.class_name}.deleted_at.is_(None)")
-        conditions.append(owned(r.class_name, r.primary, r.chain, "            "))
-        where = "".join(f"            {c},\n" for c in conditions)
         test = f"{py_str(r.field)} in body.model_fields_set and " if update else ""
         test += f"row.{r.field} is not None and " if r.nullable else ""
-        out += (f"    if {test}session.scalars(\n        select({r.class_name}.{r.primary})"
-                f".where(\n{where}        )\n    ).first() is None:\n"
-                f"        raise NotFoundError({py_str(f'{r.table} not found')})\n")
+        out += _callers_or_404(r, f"row.{r.field}", test)
     return out
 
 

@@ -113,24 +113,35 @@ def _index(m: TestModule) -> None:
            f'{{item[{key}] for item in response.json()["data"]}}'])
 
 
-def _create(m: TestModule) -> None:
-    s = m.s
-    access = s.access
-    assert s.model is not None and access is not None
+def _parents(m: TestModule, account: str) -> tuple[list[str], list[str]]:
+    """Lines making the parents the path selects (a guarded one ``account``'s, up its
+    chain; any other one anyone's) and the url arguments."""
+    access = m.s.access
+    assert access is not None
     guards = {g.param: g for g in access.guards}
-    lines = _accounts(m)
+    lines: list[str] = []
     args: list[str] = []
-    for index, param in enumerate(s.params):
+    for index, param in enumerate(m.s.params):
         guard = guards.get(param.name)
         if guard is not None and param.target_model:
-            lines += owned_row(m, param.target_model, guard.chain, "owner", f"parent_{index}")
+            lines += owned_row(m, param.target_model, guard.chain, account, f"parent_{index}")
         elif param.field and param.target_model:
             lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
         else:
             args.append(m.missing_value(param))
             continue
         args.append(f"{m.helper('key_of')}(parent_{index})")
-    lines += ["body = valid_body(session)", *owned_references(m, "stranger")]
+    return lines, args
+
+
+def _create(m: TestModule) -> None:
+    s = m.s
+    access = s.access
+    assert s.model is not None and access is not None
+    guards = {g.param: g for g in access.guards}
+    parents, args = _parents(m, "owner")
+    lines = [*_accounts(m), *parents, "body = valid_body(session)",
+             *owned_references(m, "stranger")]
     first = access.chain[0] if access.chain else None
     in_body = first is not None and not access.through_path and not access.direct \
         and first.field in {f.name for f in s.body_fields}
@@ -162,22 +173,9 @@ def _create_references(m: TestModule) -> None:
     access = s.access
     assert access is not None
     in_body = {f.name for f in s.body_fields}
-    guards = {g.param: g for g in access.guards}
     for ref in (r for r in access.references if r.field in in_body):
-        lines = _accounts(m)
-        args: list[str] = []
-        for index, param in enumerate(s.params):
-            guard = guards.get(param.name)
-            if guard is not None and param.target_model:
-                lines += owned_row(m, param.target_model, guard.chain, "stranger",
-                                   f"parent_{index}")
-            elif param.field and param.target_model:
-                lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
-            else:
-                args.append(m.missing_value(param))
-                continue
-            args.append(f"{m.helper('key_of')}(parent_{index})")
-        lines += ["body = valid_body(session)",
+        parents, args = _parents(m, "stranger")
+        lines = [*_accounts(m), *parents, "body = valid_body(session)",
                   *owned_body_rows(m, "stranger", frozenset({ref.field})),
                   *owned_row(m, ref.target_model, ref.chain, "owner", "their_row"),
                   f"body[{py_str(ref.field)}] = str({m.helper('key_of')}(their_row))",
