@@ -107,7 +107,7 @@ def create(
     try:
         layout.state.mkdir(parents=True, exist_ok=True)
         _write_config(layout, store)
-        with ProjectSession(layout, storages, write=True) as session:
+        with ProjectSession(layout, storages, write=True, create=True) as session:
             hooks.at("planned")
             chain = initial_chain(spec, text)
             staged = _stage(session, spec, chain, progress)

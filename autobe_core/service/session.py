@@ -39,13 +39,18 @@ class ProjectSession:
     """Storage of one project, opened for reading or (with the write lock) for writing."""
 
     def __init__(
-        self, layout: ProjectLayout, storages: StorageFactory, *, write: bool = False
+        self, layout: ProjectLayout, storages: StorageFactory, *, write: bool = False,
+        create: bool = False,
     ) -> None:
+        """``create``: the store may be new (``init``); otherwise an empty store file is
+        refused as it is (opening it would create tables in it)."""
         self.layout = layout
         self._resources = ExitStack()
         try:
             if write:
                 self._resources.enter_context(ProjectLock(layout.lock_file))
+            if not create and _empty_store_file(layout):
+                raise self._incomplete("its store")
             self.storage: Storage = self._resources.enter_context(storages.open(layout))
         except BaseException:
             self._resources.close()
@@ -74,15 +79,17 @@ class ProjectSession:
         try:
             return self.storage.history.get()
         except ProjectMissing:
-            root = self.layout.root
-            raise ProjectIncomplete(
-                f"{root} has no recorded revision: `autobe init` did not finish there "
-                "(it stopped before revision 1 was recorded), or its store "
-                f"({self.storage.describe()}) lost its history",
-                f"run `autobe init {root} --from SPEC` again to start over (your files in "
-                "backend/ are kept); if this project had revisions, restore its .autobe/ "
-                "directory from a backup instead",
-            ) from None
+            raise self._incomplete(f"its store ({self.storage.describe()})") from None
+
+    def _incomplete(self, store: str) -> ProjectIncomplete:
+        root = self.layout.root
+        return ProjectIncomplete(
+            f"{root} has no recorded revision: `autobe init` did not finish there "
+            f"(it stopped before revision 1 was recorded), or {store} lost its history",
+            f"run `autobe init {root} --from SPEC` again to start over (your files in "
+            "backend/ are kept); if this project had revisions, restore its .autobe/ "
+            "directory from a backup instead",
+        )
 
     def save(self, project: Project) -> None:
         self.storage.history.save(project)
@@ -173,3 +180,18 @@ def _os_reason(exc: OSError) -> str:
     if exc.strerror and exc.filename:
         return f"{exc.strerror}: {exc.filename!r}"
     return exc.strerror or str(exc)
+
+
+def _empty_store_file(layout: ProjectLayout) -> bool:
+    """Whether the project's store is a SQLite file of 0 bytes (an ``init`` killed before
+    writing it, or a damaged copy)."""
+    url = layout.store_url()
+    if not url.startswith("sqlite:///"):
+        return False
+    path = layout.default_store if url == f"sqlite:///{layout.default_store}" else None
+    if path is None:
+        path = layout.root / url.removeprefix("sqlite:///")
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
