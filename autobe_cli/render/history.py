@@ -26,6 +26,7 @@ from autobe_core.service import (
     Request,
     RevisionDiff,
 )
+from autobe_core.spec import AccessChange
 
 
 def explanation(request: Request) -> None:
@@ -203,6 +204,23 @@ def show(e: LogEntry) -> None:
     if migration is not None:
         out.print(plain(f"migration: {migration.id} (after {migration.down or 'nothing'})"))
     database_steps(migration.steps if migration is not None else ())
+    access(e.access, first=r.number == 1)
+
+
+def access(changes: Sequence[AccessChange], first: bool = False) -> None:
+    """Who may reach which rows, where a revision changed it (``autobe access``: all)."""
+    if first:
+        out.print(plain(f"access: {len(changes)} operations (`autobe access` shows each)"))
+        return
+    if changes:
+        out.print("access:")
+    for c in changes:
+        if c.before is None:
+            out.print(plain(f"  + {c.endpoint}: {c.after}"))
+        elif c.after is None:
+            out.print(plain(f"  - {c.endpoint}"))
+        else:
+            out.print(plain(f"  ~ {c.endpoint}: {c.before}\n      now: {c.after}"))
 
 
 def diff(d: RevisionDiff, spec_only: bool = False) -> None:

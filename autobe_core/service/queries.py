@@ -19,7 +19,9 @@ from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
 from autobe_core.service.migrations import migration_of_revision
 from autobe_core.service.session import ProjectSession
+from autobe_core.spec import AccessChange, access_changes
 from autobe_core.spec.io import dump_spec
+from autobe_core.spec.model import ProjectSpec
 from autobe_core.store import BlobMissing, StoreError
 
 
@@ -27,6 +29,8 @@ from autobe_core.store import BlobMissing, StoreError
 class LogEntry:
     revision: Revision
     tags: tuple[str, ...]
+    access: tuple[AccessChange, ...] = ()
+    """``show``: the operations whose access the revision changed (revision 1: all)."""
 
     @property
     def regenerated(self) -> int:
@@ -70,7 +74,9 @@ def show(session: ProjectSession, ref: str | int) -> LogEntry:
     project = session.project()
     number = project.resolve(ref)
     names = tuple(sorted(n for n, r in project.tags.items() if r == number))
-    return LogEntry(project.revision(number), names)
+    before = session.spec_at(project, number - 1) if number > 1 else ProjectSpec(name="")
+    changes = access_changes(before, session.spec_at(project, number))
+    return LogEntry(project.revision(number), names, changes)
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,16 @@ from autobe_core.spec.semantics import (
 
 __all__ = [
     "OWNERSHIP_WORDS",
+    "AccessChange",
     "Callers",
     "Hop",
     "OperationAccess",
     "OwnerChain",
     "ParentCheck",
     "ReferenceCheck",
+    "access_changes",
     "callers",
+    "describe_access",
     "explicit_chain",
     "operation_access",
     "owner_chain",
@@ -364,3 +367,35 @@ def visible(spec: ProjectSpec, model: Model, actor: Actor) -> bool:
         if op.actor == actor.name and op.access is not None and op.access.owner == []:
             return True
     return False
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def describe_access(spec: ProjectSpec, op: Operation) -> str:
+    """One line: who may call ``op`` and what its rows are checked through."""
+    found = operation_access(spec, op)
+    rows = found.chain.describe() if found.chain is not None else f"not scoped ({found.reason})"
+    checks = [f"{p.param}: {p.target}" for p in found.parents if p.chain is not None]
+    checks += [f"body {r.field}: {r.target}" for r in found.references]
+    guarded = f"; the caller's: {', '.join(checks)}" if checks else ""
+    return f"{found.callers.describe()}; rows: {rows}{guarded}"
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """How one operation's access differs between two specs (None: absent there)."""
+
+    endpoint: str
+    before: str | None
+    after: str | None
+
+
+def access_changes(before: ProjectSpec, after: ProjectSpec) -> tuple[AccessChange, ...]:
+    """The operations whose access (:func:`describe_access`) differs, in ``after``'s order
+    then the removed ones: what a revision did to who may reach which rows."""
+    old = {op.endpoint: describe_access(before, op) for op in before.operations}
+    new = {op.endpoint: describe_access(after, op) for op in after.operations}
+    changes = [AccessChange(e, old.get(e), d) for e, d in new.items() if old.get(e) != d]
+    changes += [AccessChange(e, d, None) for e, d in old.items() if e not in new]
+    return tuple(changes)

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
+from autobe_core.spec import Access
 from autobe_core.spec.io import load_spec
 from tests.conftest import POSTGRES_URL
 from tests.databases import postgres_test_env
@@ -200,6 +201,34 @@ def test_access_shows_callers_owner_chains_and_guarded_parents(tmp_path: Path) -
     assert "POST /bbs/member/articles/{articleId}/comments (create)\n  callers: member\n" \
            "  rows:    bbs_article_comments.bbs_member_id -> member\n" \
            "  articleId: bbs_articles must exist\n" in text
+
+
+def test_show_says_what_a_revision_did_to_access(tmp_path: Path) -> None:
+    """``show`` lists the operations whose access a revision changed: revision 1 counts
+    them; a change that opens a member's attachments to every member says so (was scoped
+    through the article, now not scoped); a removed operation is listed as removed."""
+    project = tmp_path / "p"
+    run("init", project, "--from", BBS)
+    assert "access: 65 operations" in run("-C", project, "show", "1").output
+    spec = load_spec(BBS)
+    attach = next(o for o in spec.operations
+                  if o.endpoint == "POST /bbs/member/articles/{articleId}/attachments")
+    opened = attach.model_copy(update={"access": Access(owner=[])})
+    edits = tmp_path / "edits.yaml"
+    edits.write_text(yaml.safe_dump({"summary": "open attachments", "edits": [
+        {"op": "modifyOperation", "method": "post", "path": attach.path,
+         "operation": opened.model_dump(mode="json", exclude_none=True)},
+        {"op": "removeOperation", "method": "delete",
+         "path": "/bbs/member/articles/{articleId}/tags/{articleTagId}"},
+    ]}), encoding="utf-8")
+    changed = run("-C", project, "change", "--edits", edits, "--no-verify", "--yes")
+    assert changed.exit_code == 0, changed.output
+    shown = " ".join(run("-C", project, "show", "2").output.split())
+    assert ("~ POST /bbs/member/articles/{articleId}/attachments: member; rows: "
+            "bbs_article_attachments.bbs_article_id -> bbs_articles.bbs_member_id -> member; "
+            "the caller's: articleId: bbs_articles now: member; rows: not scoped "
+            "(access.owner is []: the role only)") in shown
+    assert "- DELETE /bbs/member/articles/{articleId}/tags/{articleTagId}" in shown
 
 
 def test_graph_exports(tmp_path: Path) -> None:
