@@ -74,8 +74,11 @@ def show(session: ProjectSession, ref: str | int) -> LogEntry:
     project = session.project()
     number = project.resolve(ref)
     names = tuple(sorted(n for n, r in project.tags.items() if r == number))
-    before = session.spec_at(project, number - 1) if number > 1 else ProjectSpec(name="")
-    changes = access_changes(before, session.spec_at(project, number))
+    try:  # the specs' blobs; a damaged store still shows the revision's record
+        before = session.spec_at(project, number - 1) if number > 1 else ProjectSpec(name="")
+        changes = access_changes(before, session.spec_at(project, number))
+    except AutobeError:
+        changes = ()
     return LogEntry(project.revision(number), names, changes)
 
 
