@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from autobe_core.generate.kinds.migration import initial_chain
@@ -24,7 +24,15 @@ from autobe_core.schema import Step, plan_migration, schema_of
 from autobe_core.schema.replay import APPLIERS, catch_up, normal, replay
 from autobe_core.schema.steps import AddColumn, CreateTable
 from autobe_core.service.migrations import with_catch_up
-from autobe_core.spec import AddField, ChangeSet, PlainField, ProjectSpec, apply, load_spec
+from autobe_core.spec import (
+    AddField,
+    ChangeSet,
+    DiagnosticError,
+    PlainField,
+    ProjectSpec,
+    apply,
+    load_spec,
+)
 from tests import changeset_strategies as cs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +75,11 @@ def test_a_changes_steps_replay_from_the_schema_before_to_the_schema_after(
     data: st.DataObject,
 ) -> None:
     spec = load_spec(ROOT / "fixtures" / "bbs.yaml")
-    for changeset in data.draw(cs.changeset_sequences(spec)):
+    try:
+        sequence = data.draw(cs.changeset_sequences(spec))
+    except DiagnosticError:  # the strategies know nothing of bbs's access.owner overrides:
+        reject()             # a draw renaming a field such a chain names does not apply
+    for changeset in sequence:
         plan = plan_migration(spec, changeset, rollback=True)
         assert normal(replay(plan.steps, plan.before)) == normal(plan.after)
         spec = apply(spec, changeset)
