@@ -7,7 +7,7 @@ verify, record), and records which planner produced them and what it cost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,18 +29,31 @@ class Plan:
 
 class NotUnderstood(AutobeError):
     """The planner cannot turn this request into edits. ``closest`` names the nearest
-    things it does understand (catalog features, grammar forms)."""
+    things it does understand (catalog features, grammar forms); ``understood`` what it
+    did read of the request (intent, models, actors, features, unplaced words), which
+    the next planner of the chain is given."""
 
-    def __init__(self, message: str, closest: Sequence[str] = (), hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        closest: Sequence[str] = (),
+        hint: str | None = None,
+        understood: Mapping[str, object] | None = None,
+    ):
         super().__init__(message, hint)
         self.closest = list(closest)
+        self.understood = dict(understood) if understood else {}
 
 
 class Planner(Protocol):
     name: str
 
-    def plan(self, spec: ProjectSpec, text: str) -> Plan:
-        """A plan for ``text`` against ``spec``, or NotUnderstood."""
+    def plan(
+        self, spec: ProjectSpec, text: str, understood: Mapping[str, object] | None = None
+    ) -> Plan:
+        """A plan for ``text`` against ``spec``, or NotUnderstood. ``understood``: what
+        an earlier planner of the chain read of the request (its intent, the models,
+        actors and features it found, the words it could not place)."""
         ...
 
 
@@ -58,11 +71,13 @@ class PlannerChain:
 
     def plan(self, spec: ProjectSpec, text: str) -> Plan:
         misses: list[NotUnderstood] = []
+        understood: dict[str, object] = {}
         for planner in self.planners:
             try:
-                return planner.plan(spec, text)
+                return planner.plan(spec, text, understood or None)
             except NotUnderstood as exc:
                 misses.append(exc)
+                understood = understood or exc.understood
         closest = [c for miss in misses for c in miss.closest]
         tried = ", ".join(p.name for p in self.planners) or "none"
         detail = "; ".join(m.message for m in misses)

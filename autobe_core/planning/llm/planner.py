@@ -23,7 +23,7 @@ sent and saying what was expected.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import openai
@@ -118,11 +118,13 @@ class LlmPlanner:
 
     # -- the loop
 
-    def plan(self, spec: ProjectSpec, text: str) -> Plan:
+    def plan(
+        self, spec: ProjectSpec, text: str, understood: Mapping[str, object] | None = None
+    ) -> Plan:
         context = select_context(spec, text)
         messages: list[Message] = [
             {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user_prompt(spec, text, context)},
+            {"role": "user", "content": user_prompt(spec, text, context, understood)},
         ]
         tokens = 0
         problems: list[Diagnostic] = []

@@ -5,6 +5,7 @@ back when a proposal does not apply, not in prose here."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -76,7 +77,12 @@ def tool_choice() -> dict[str, Any]:
     return {"type": "function", "function": {"name": TOOL_NAME}}
 
 
-def user_prompt(spec: ProjectSpec, text: str, context: SpecContext) -> str:
+def user_prompt(
+    spec: ProjectSpec,
+    text: str,
+    context: SpecContext,
+    understood: Mapping[str, object] | None = None,
+) -> str:
     data = context_data(spec, context)
     if context.named:
         scope = (
@@ -89,7 +95,13 @@ def user_prompt(spec: ProjectSpec, text: str, context: SpecContext) -> str:
             "The request names no existing model: shown are the actors' models and, as "
             "exampleOperations, how this project writes its operations."
         )
-    return f"Request: {text}\n\n{scope}\n\nProject context:\n{render_yaml(data)}"
+    rules = ""
+    if understood:
+        rules = (
+            "\n\nWhat the offline rules understood of the request (they could not finish it; "
+            "use what is right, correct what is not):\n" + render_yaml(dict(understood))
+        )
+    return f"Request: {text}{rules}\n\n{scope}\n\nProject context:\n{render_yaml(data)}"
 
 
 class _CompactDumper(yaml.SafeDumper):

@@ -22,9 +22,10 @@ import difflib
 from dataclasses import dataclass
 
 from autobe_core.planning.base import NotUnderstood
+from autobe_core.planning.rules.morphology import singular
 from autobe_core.planning.rules.words import ARTICLES, singular_words, snake_of
 from autobe_core.spec.model import Actor, Model, ProjectSpec
-from autobe_core.spec.naming import dto_base, singular
+from autobe_core.spec.naming import dto_base
 
 PUBLIC_WORDS = frozenset(
     {

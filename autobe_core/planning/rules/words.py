@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from autobe_core.planning.base import NotUnderstood
-from autobe_core.spec.naming import singular
+from autobe_core.planning.rules.morphology import plural, singular
 
 ARTICLES = frozenset({"a", "an", "the", "some", "new", "another"})
 """Words a reference or a field description may carry that mean nothing to the rules."""
@@ -89,18 +89,6 @@ def name_of(phrase: str, what: str) -> str:
 def singular_words(snake: str) -> str:
     """Every word of a snake_case name in the singular: ``todo_items`` -> ``todo_item``."""
     return "_".join(singular(w) for w in snake.split("_") if w)
-
-
-def plural(word: str) -> str:
-    """English plural of one word (the inverse of :func:`naming.singular` on the words a
-    feature names)."""
-    if not word:
-        return word
-    if re.search(r"[^aeiou]y$", word):
-        return word[:-1] + "ies"
-    if re.search(r"(s|x|z|ch|sh)$", word):
-        return word + "es"
-    return word + "s"
 
 
 def plural_snake(snake: str) -> str:

@@ -95,9 +95,19 @@ def add_field_implicit(g: Context, text: str) -> Planned | None:
 
 def _add_field(g: Context, spec_text: str, where: str) -> Planned:
     req: FieldRequest = parse_field(spec_text)
-    # existing models have rows: a field is nullable unless the words say required
-    f = req.field if req.required else req.field.model_copy(update={"nullable": True})
     model, namespace, _ = g.scope(where)
+    return add_field_to(g, req, model, namespace)
+
+
+def add_field_to(
+    g: Context, req: FieldRequest, model: Model | None, namespace: str | None = None
+) -> Planned:
+    """Add the field ``req`` describes to ``model`` (None: every model of ``namespace``,
+    or of the project). Existing models have rows: the field is nullable unless the
+    words said required (a default given fills the rows instead)."""
+    f = req.field
+    if not req.required and f.default is None:
+        f = f.model_copy(update={"nullable": True})
     if model is None:
         scope_text = f"every model in {namespace}" if namespace else "every model"
         if req.index is not None:
@@ -147,14 +157,14 @@ def remove_field_explicit(g: Context, text: str) -> Planned | None:
     )
     if m:
         model = g.resolver.model(m.group("m"))
-        return _remove_field(g, model, g.resolver.field(model, m.group("f")))
+        return remove_field(g, model, g.resolver.field(model, m.group("f")))
     m = re.fullmatch(
         r"(?:remove|delete|drop)\s+(?:the\s+)?(?:field\s+|column\s+)?(?P<m>[\w-]+)\.(?P<f>[\w-]+)",
         text,
     )
     if m:
         model = g.resolver.model(m.group("m"))
-        return _remove_field(g, model, g.resolver.field(model, m.group("f")))
+        return remove_field(g, model, g.resolver.field(model, m.group("f")))
     return None
 
 
@@ -171,10 +181,11 @@ def remove_field_implicit(g: Context, text: str) -> Planned | None:
         name = g.resolver.field(model, m.group("f"))
     except NotUnderstood:
         return None
-    return _remove_field(g, model, name)
+    return remove_field(g, model, name)
 
 
-def _remove_field(g: Context, model: Model, name: str) -> Planned:
+def remove_field(g: Context, model: Model, name: str) -> Planned:
+    """Remove ``model.name`` and what depends on it."""
     if name == model.primary_field.name:
         raise NotUnderstood(f"{model.name}.{name} is the primary key", [])
     plan = plan_removal(g.spec, Removal(fields=[(model.name, name)]))
@@ -275,7 +286,12 @@ def make(g: Context, text: str) -> Planned | None:
     if not m:
         return None
     model, name = model_field(g, m.group("what"))
-    adj = re.sub(r"\s+", " ", m.group("adj"))
+    return make_field(g, model, name, re.sub(r"\s+", " ", m.group("adj")))
+
+
+def make_field(g: Context, model: Model, name: str, adj: str) -> Planned:
+    """Make ``model.name`` unique / not unique / optional / required / indexed /
+    searchable."""
     understood = f"make {model.name}.{name} {adj}"
     if adj in ("unique", "indexed", "searchable"):
         kind = ADJ_INDEX[adj]

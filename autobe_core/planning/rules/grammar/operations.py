@@ -169,20 +169,28 @@ def forbid(g: Context, text: str) -> Planned | None:
             continue
         kinds = _kinds(vm.group("verbs"))
         model = _model_with_ops(g, vm.group("what"), kinds, (True, actor))
-        name = actor.name if actor else None
-        found = [
-            op
-            for op in g.spec.operations
-            if op.model == model.name and op.kind in kinds and op.actor == name
-        ]
-        who = actor.name if actor else "the public"
-        if not found:
-            raise NothingToDo(f"{who} has no such operation on {model.name}")
-        doing = " or ".join(ACTION[k] for k in kinds)
-        return _remove_ops(g, found, f"stop {who} being able to {doing} {model.name}")
+        return revoke(g, model, kinds, [actor])
     if problem is not None:
         raise problem
     return None
+
+
+def revoke(
+    g: Context, model: Model, kinds: tuple[OperationKind, ...], actors: list[Actor | None]
+) -> Planned:
+    """Remove the operations of ``kinds`` on ``model`` that ``actors`` call (None in the
+    list: the public's)."""
+    names = {a.name if a else None for a in actors}
+    found = [
+        op
+        for op in g.spec.operations
+        if op.model == model.name and op.kind in kinds and op.actor in names
+    ]
+    who = " and ".join(sorted(a.name if a else "the public" for a in actors))
+    if not found:
+        raise NothingToDo(f"{who} has no such operation on {model.name}")
+    doing = " or ".join(ACTION[k] for k in kinds)
+    return _remove_ops(g, found, f"stop {who} being able to {doing} {model.name}")
 
 
 def _actor_splits(
