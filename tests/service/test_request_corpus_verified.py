@@ -1,0 +1,75 @@
+"""Everyday-phrasing requests of the corpus (tests/data/requests), applied in sequence on
+one project through ``ProjectService.change`` with verification: each is planned by the
+rule planner at the head, applied, regenerated and verified (mypy --strict with the warm
+cache, the migrate rung, the generated tests the change reaches), and recorded as the
+planner's revision. Slow: a verified build per request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autobe_core.planning.rules import RulePlanner
+from autobe_core.service import ChangeOptions, ProjectService
+from autobe_core.spec.edits.engine import apply
+from tests.request_corpus import FIXTURES, load_corpus
+
+pytestmark = pytest.mark.slow
+
+PLANNER = RulePlanner()
+
+GROUPS: dict[str, list[str]] = {
+    "todo": [
+        "let users vote on their items",
+        "add a deadline to lists",
+        "items need a completion timestamp",
+        "users should be able to edit labels",
+        "get rid of the color of labels",
+        "the title of an item should be called name",
+        "list titles must be unique",
+        "users should no longer be able to delete items",
+    ],
+    "bbs": [
+        "let members like articles",
+        "admins should be able to delete any comment",
+        "add a status to articles with values draft, published and archived",
+        "comments need an edited timestamp",
+        "moderators can no longer delete comments",
+        "get rid of view counts on articles",
+        "category names must be unique",
+        "members should be able to bookmark articles",
+    ],
+}
+
+
+def request(service: ProjectService, text: str) -> None:
+    """Plan ``text`` at the head, apply it verified, and check what was recorded."""
+    before = service.spec()
+    plan = PLANNER.plan(before, text)
+    outcome = service.change(plan, ChangeOptions(author="test", verify=True), text=text)
+    verification = outcome.verification
+    assert verification is not None
+    problems = "\n".join(str(d) for d in verification.diagnostics()[:10])
+    assert not outcome.rejected and verification.ok, f"{text!r} failed verification:\n{problems}"
+    assert service.spec() == apply(before, plan.changeset)
+    assert outcome.revision is not None
+    assert (outcome.revision.planner, outcome.revision.text) == ("rules", text)
+
+
+def test_the_groups_come_from_the_corpus() -> None:
+    texts = {(e.project, e.text) for e in load_corpus() if not e.beyond_rules}
+    for project, group in GROUPS.items():
+        assert not [t for t in group if (project, t) not in texts], project
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [pytest.param(f, marks=pytest.mark.xdist_group(f"corpus_verified_{f}")) for f in GROUPS],
+)
+def test_corpus_requests_in_sequence_verify(fixture: str, tmp_path: Path) -> None:
+    created = ProjectService.init(tmp_path / "project", FIXTURES[fixture], author="test")
+    service = ProjectService(created.layout)
+    for text in GROUPS[fixture]:
+        request(service, text)
