@@ -49,19 +49,27 @@ FIELD_NOUNS = frozenset({"field", "column", "attribute", "property"})
 
 
 def table_prefix(spec: ProjectSpec) -> str:
-    """The prefix every model name shares (``bbs_``), when at least two thirds of the
-    models share one; else the empty string."""
-    heads: dict[str, int] = {}
-    for m in spec.models:
-        head, sep, _ = m.name.partition("_")
-        if sep:
-            heads[head] = heads.get(head, 0) + 1
-    if not heads:
-        return ""
-    head, count = max(heads.items(), key=lambda kv: kv[1])
-    if count * 3 >= 2 * len(spec.models) and count >= 1:
-        return f"{head}_"
-    return ""
+    """The prefix of whole words the model names share (``bbs_``, ``shopping_mall_``),
+    when at least two thirds of the models share it; else the empty string. A longer
+    prefix is taken word by word while as many models still share it and it stays a
+    proper prefix of their names."""
+    names = [m.name for m in spec.models]
+    need = max(1, -(-2 * len(names) // 3))
+    prefix = ""
+    while True:
+        heads: dict[str, int] = {}
+        for name in names:
+            if not name.startswith(prefix):
+                continue
+            head, sep, rest = name[len(prefix) :].partition("_")
+            if sep and rest:
+                heads[head] = heads.get(head, 0) + 1
+        if not heads:
+            return prefix
+        head, count = max(heads.items(), key=lambda kv: kv[1])
+        if count < need:
+            return prefix
+        prefix = f"{prefix}{head}_"
 
 
 def strip_prefix(name: str, prefix: str) -> str:

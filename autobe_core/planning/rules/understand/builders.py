@@ -17,14 +17,24 @@ from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.rules.catalog import Feature, find_feature
 from autobe_core.planning.rules.catalog.engine import Planned, plan_add, plan_remove
 from autobe_core.planning.rules.errors import NothingToDo
-from autobe_core.planning.rules.fields import FieldRequest, parse_field
+from autobe_core.planning.rules.fields import INT_WORDS, FieldRequest, parse_field
 from autobe_core.planning.rules.grammar.context import Context
 from autobe_core.planning.rules.grammar.features import add_feature
 from autobe_core.planning.rules.grammar.fields import add_field_to, make_field, remove_field
 from autobe_core.planning.rules.grammar.operations import grant, revoke
-from autobe_core.planning.rules.morphology import is_verb, past_participle, verb_of_nominal
+from autobe_core.planning.rules.morphology import (
+    is_verb,
+    past_participle,
+    singular,
+    verb_of_nominal,
+)
 from autobe_core.planning.rules.removal import Removal, plan_removal
-from autobe_core.planning.rules.understand.lexicon import SET_VERBS, TYPE_NOUNS, Intent
+from autobe_core.planning.rules.understand.lexicon import (
+    OPERATION_VERBS,
+    SET_VERBS,
+    TYPE_NOUNS,
+    Intent,
+)
 from autobe_core.planning.rules.understand.reading import Word
 from autobe_core.planning.rules.understand.understanding import Understanding
 from autobe_core.planning.rules.words import join_words, name_of
@@ -94,8 +104,18 @@ def field_request(u: Understanding) -> FieldRequest:
         raise _missing(u, "the new field's name")
     if any(_in_target_slot(u, w) for w in words):
         _reject_free(u)
+    if u.has("role", "actor"):
+        raise _missing(
+            u,
+            "a new actor role: the rules add fields, features and operations to actors "
+            "the project has (autobe access lists them), not new actors",
+        )
+    if any(w.base in OPERATION_VERBS and w.text == w.base for w in words[1:]):
+        _reject_free(u)
     texts = [w.text for w in words]
     type_word: str | None = None
+    if len(texts) == 2 and texts[-1] == "number" and texts[0] in INT_WORDS:
+        texts = texts[:1]  # a position number -> position
     if len(texts) > 1 and texts[-1] in ("timestamp", "flag"):
         type_word = TYPE_NOUNS[texts[-1]]
         head = texts[:-1]
@@ -326,6 +346,8 @@ def build_rename(g: Context, u: Understanding) -> Planned:
     if u.fields:
         owner, field = u.fields[0]
         new = name_of(new_words, "field")
+        if singular(field) == field and singular(new) != new and "_" not in new:
+            new = singular(new)  # nicknames -> handles: the field's own number
         problem = field_problem(new)
         if problem:
             raise NotUnderstood(f"{new!r} cannot be a field name: {problem}", [])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.rules.catalog import CATALOG, Feature, find_feature
 from autobe_core.planning.rules.grammar.context import Context
+from autobe_core.planning.rules.morphology import past_participle, singular, verb_of_nominal
 from autobe_core.planning.rules.understand.lexicon import (
     AMBIGUOUS_FEATURE_WORDS,
     EVERY_WORDS,
@@ -36,7 +37,15 @@ for _entry in CATALOG:
     for _verb in _entry.verbs:
         _bases = [base_of(w) for w in _verb.split()]
         _FEATURE_VERBS.setdefault(" ".join(_bases), _entry)
-        _FEATURE_VERBS.setdefault(_bases[0], _entry)  # "vote" of "vote on"
+        if _bases[0] not in ("send", "rate"):
+            _FEATURE_VERBS.setdefault(_bases[0], _entry)  # "vote" of "vote on"
+
+
+_BEFORE_VERB = frozenset({
+    "to", "can", "could", "may", "might", "will", "would", "should", "must", "and", "or",
+    "not", "no-longer", "let", "allow", "never",
+})
+"""Words after which a feature's verb is a verb (``can vote``), not a noun."""
 
 
 @dataclass
@@ -120,6 +129,11 @@ def find_entities(g: Context, reading: Reading) -> Entities:
             if any(k in e.placed for k in range(i, i + n)):
                 continue
             text, base = _span(words, i, n)
+            phrase = FEATURE_PHRASES.get(base)
+            if n > 1 and phrase is not None and phrase in _BY_KEY:
+                e.features.append((i, _BY_KEY[phrase]))
+                e.placed.update(range(i, i + n))
+                continue
             edge = (words[i], words[i + n - 1])
             if any(w.text in FILLER or w.base in FILLER for w in edge) and not (
                 n == 2 and words[i].base in EVERY_WORDS
@@ -137,7 +151,14 @@ def find_entities(g: Context, reading: Reading) -> Entities:
             if n == 1 and _is_verb_use(words, i) and _FEATURE_VERBS.get(base) is None:
                 e.kinds.append((i, OPERATION_VERBS[base]))
                 continue
-            if n == 1 and words[i].text == base and base in _FEATURE_VERBS and i + 1 < len(words):
+            if (
+                n == 1
+                and words[i].text == base
+                and base in _FEATURE_VERBS
+                and i + 1 < len(words)
+                and i > 0
+                and (words[i - 1].text in _BEFORE_VERB or (i - 1) in {a for a, _ in e.actors})
+            ):
                 e.features.append((i, _FEATURE_VERBS[base]))
                 e.placed.add(i)
                 continue
@@ -247,6 +268,11 @@ def _field(g: Context, model: Model, text: str) -> str | None:
     q = text.replace(" ", "_")
     if q in names:
         return q
+    head, _, last = text.partition(" ")
+    if last in ("date", "time", "timestamp") and " " not in head:
+        verb = verb_of_nominal(head)  # creation date -> created_at
+        if verb is not None and f"{past_participle(verb)}_at" in names:
+            return f"{past_participle(verb)}_at"
     try:
         found = g.resolver.field(model, text)
     except NotUnderstood:
@@ -254,4 +280,6 @@ def _field(g: Context, model: Model, text: str) -> str | None:
     # the resolver also accepts a name that merely ends with the words; a field only when
     # the words are the field's own words (or its relation's)
     words = set(found.removesuffix("_id").split("_"))
-    return found if set(q.split("_")) <= words | {"flag"} else None
+    asked = {singular(w) for w in q.split("_")}
+    loose = {"flag", "date", "time", "timestamp"}
+    return found if asked <= words | loose and asked - loose else None

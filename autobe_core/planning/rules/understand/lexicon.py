@@ -65,6 +65,7 @@ MODIFIERS: dict[str, str] = {
     "mandatory": "required",
     "compulsory": "required",
     "indexed": "indexed",
+    "index": "indexed",
     "searchable": "searchable",
 }
 """Adjectives of "make X ADJ" and "X must be ADJ" -> the grammar's adjective."""

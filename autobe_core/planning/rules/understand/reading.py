@@ -103,6 +103,8 @@ class Reading:
     """The normalized request, details taken out."""
     words: list[Word] = field(default_factory=list)
     details: Details = field(default_factory=Details)
+    quoted: set[int] = field(default_factory=set)
+    """Positions of words the request put in quotes (a new name, as written)."""
 
     def bases(self) -> list[str]:
         return [w.base for w in self.words]
@@ -150,6 +152,9 @@ def read(text: str) -> Reading:
         text = re.sub(pattern, replacement, text)
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
+    quoted_words: set[str] = set()
+    for m in re.finditer(r"(?:^|(?<=\s))'([^'\s]+(?:\s[^'\s]+)*)'(?=\s|$|,)", text):
+        quoted_words.update(m.group(1).split())
     text = re.sub(r"(?:^|(?<=\s))'([^'\s]+(?:\s[^'\s]+)*)'(?=\s|$|,)", r"\1", text)
     text = re.sub(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)", "", text)
     text, details = _details(text)
@@ -159,4 +164,5 @@ def read(text: str) -> Reading:
         raw = raw.strip(".!?()")
         if raw:
             words.append(Word(raw, base_of(raw), len(words)))
-    return Reading(text, words, details)
+    quoted = {w.at for w in words if w.text in quoted_words}
+    return Reading(text, words, details, quoted)

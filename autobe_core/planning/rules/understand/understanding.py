@@ -207,9 +207,18 @@ def understand(g: Context, text: str) -> Understanding:
             e.placed.update(w.at for w in words if w.text in SOFT_DELETE_WORDS)
     if intent in ("add", "track"):
         _unplace_new_words(e, words, reading.details.any())
+        created = [(i, f) for i, f in e.features if f.key == "created_by"]
+        if created and any(w.text == "when" for w in words):
+            from autobe_core.planning.rules.catalog import find_feature
+
+            audit = find_feature("audit fields")
+            if audit is not None:  # who created it, and when: the audit fields
+                e.features = [(created[0][0], audit)]
     if intent == "rename":
-        _unplace_after_marker(e, words)
-    taken = set(e.placed) | cues | {i for i, _ in e.kinds}
+        _unplace_after_marker(e, words, reading.quoted)
+    taken = set(e.placed) | cues
+    if intent in ("allow", "forbid", "restrict"):
+        taken |= {i for i, _ in e.kinds}
     if intent in ("add", "track") and any(f.key == "soft delete" for _, f in e.features):
         taken |= {w.at for w in words if w.base in _SOFT_DELETE_CONTEXT}
     free = tuple(
@@ -238,6 +247,22 @@ def _unplace_new_words(e: Entities, words: list[Word], details: bool) -> None:
     new field's own words: a single ambiguous feature word (``rating``, ``timestamp``)
     when field details are given or other words stand next to it; a field found in a
     model the request does not name."""
+    def free_at(k: int) -> bool:
+        return 0 <= k < len(words) and k not in e.placed and words[k].text not in FILLER and (
+            not _is_cue(words[k])
+        )
+
+    # a model's or actor's word right before a free word is that field's word
+    # (``a banner color`` on communities, ``a member count``)
+    for i, model in list(e.models):
+        compound = free_at(i + 1) and any(k > i + 1 and k in e.placed for k in range(len(words)))
+        if compound or (free_at(i - 1) and len(e.models) > 1):  # a quality score
+            e.models.remove((i, model))
+            e.placed.discard(i)
+    for i, actor in list(e.actors):
+        if free_at(i + 1) and i > 0:
+            e.actors.remove((i, actor))
+            e.placed.discard(i)
     named = {m.name for _, m in e.models}
     for i, n, model, name in list(e.fields):
         if i in e.anywhere and model.name not in named and named:
@@ -246,7 +271,11 @@ def _unplace_new_words(e: Entities, words: list[Word], details: bool) -> None:
     for i, feature in list(e.features):
         word = words[i]
         before = i > 0 and (i - 1) not in e.placed and words[i - 1].text not in FILLER
-        typed = word.base in TYPE_NOUNS and before and not _is_cue(words[i - 1])
+        typed = (
+            (word.base in TYPE_NOUNS or word.base in AMBIGUOUS_FEATURE_WORDS)
+            and before
+            and not _is_cue(words[i - 1])
+        )
         if typed or (details and word.base in AMBIGUOUS_FEATURE_WORDS | TYPE_NOUNS.keys()):
             e.features.remove((i, feature))
             e.placed.discard(i)
@@ -255,10 +284,12 @@ def _unplace_new_words(e: Entities, words: list[Word], details: bool) -> None:
 _RENAME_MARKERS = frozenset({"to", "as", "into", "called", "named"})
 
 
-def _unplace_after_marker(e: Entities, words: list[Word]) -> None:
+def _unplace_after_marker(e: Entities, words: list[Word], quoted: set[int]) -> None:
     """In a rename, the words after the last ``to`` / ``as`` / ``called`` are the new
     name, whatever else they could name."""
     marker = max((w.at for w in words if w.text in _RENAME_MARKERS), default=None)
+    if quoted:
+        marker = min(quoted) - 1
     if marker is None:
         return
     after = set(range(marker + 1, len(words)))
