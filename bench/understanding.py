@@ -39,12 +39,18 @@ from tests.request_corpus import (  # noqa: E402 - the repository root is put on
     project_spec,
 )
 
+REASONS = ("NotUnderstood", "NothingToDo", "check:", "validate:", "migration:", "same_as:",
+           "field:", "grants:", "revokes:", "field_role:", "adds_actor:", "marked beyond_rules")
 
-def first_line(message: str, limit: int = 220) -> str:
+
+def first_line(message: str, limit: int = 300) -> str:
+    """The request, what the plan did (its summary) and why it failed, on one line."""
     lines = [line.strip() for line in message.splitlines() if line.strip()]
-    detail = next((line for line in lines[1:] if not line.startswith(("expected:", "plan:",
-                                                                       "edit:"))), "")
-    text = f"{lines[0] if lines else ''} -> {detail}" if detail else (lines[0] if lines else "")
+    if not lines:
+        return ""
+    plan = next((line for line in lines if line.startswith("plan:")), "")
+    reason = next((line for line in lines if line.startswith(REASONS)), lines[-1])
+    text = " -> ".join(part for part in (lines[0], plan, reason) if part)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
