@@ -87,7 +87,8 @@ def test_beyond_rules_entries_are_few() -> None:
     for project in (*FIXTURES, *IMPORTED):
         entries = [e for e in CORPUS if e.project == project]
         beyond = [e for e in entries if e.beyond_rules]
-        assert len(beyond) <= max(1, len(entries) // 8), (project, len(beyond), len(entries))
+        # the measured misses of the rules (docs/planning.md lists them): at most a fifth
+        assert len(beyond) <= max(1, len(entries) // 5), (project, len(beyond), len(entries))
 
 
 def test_the_refusal_corpus_covers_every_kind() -> None:

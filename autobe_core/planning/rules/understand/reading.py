@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.rules.morphology import is_noun, singular, verb_lemma
-from autobe_core.planning.rules.words import normalize
+from autobe_core.planning.rules.words import NAME_RULE, normalize
 
 _CONTRACTIONS = (
     (r"\bcan't\b|\bcannot\b", "can not"),
@@ -145,9 +146,18 @@ def _details(text: str) -> tuple[str, Details]:
     return text, details
 
 
+_SYMBOLS = re.compile(r"[^a-z0-9\s',./()!?:\-]")
+
+
 def read(text: str) -> Reading:
-    """The words of ``text`` and the field details it writes in words."""
+    """The words of ``text`` and the field details it writes in words. Symbols other
+    than punctuation are never read past (a name is not made by dropping them)."""
     text = normalize(text)
+    bad = _SYMBOLS.search(text)
+    if bad is not None:
+        raise NotUnderstood(
+            f"the request holds {bad.group()!r}, which the rules do not read: {NAME_RULE}", []
+        )
     for pattern, replacement in _CONTRACTIONS:
         text = re.sub(pattern, replacement, text)
     for pattern, replacement in _PHRASES:
