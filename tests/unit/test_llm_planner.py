@@ -293,6 +293,34 @@ def test_the_chain_reports_a_bounded_failure_as_not_understood(server: FakeOpenA
     assert server.hits == 2
 
 
+def test_the_llm_gets_what_the_rules_understood(server: FakeOpenAI) -> None:
+    """Rules first, then the model: the rules read the intent, the actor and the model
+    but not the verb ("hide" a post is no operation they know here), and the model's
+    prompt carries that reading (issue 12)."""
+    from autobe_core.planning.rules import RulePlanner
+
+    server.script(tool_call_reply(PINNED))
+    chain = PlannerChain([RulePlanner(), planner_for(server)])
+    plan = chain.plan(BBS, "members should be able to archive their comments forever")
+    assert plan.planner == "llm"
+    prompt = server.requests[0].text()
+    rules = prompt.split("What the offline rules understood", 1)[1].split("Project context", 1)[0]
+    assert "intent: allow" in rules
+    assert "member" in rules
+    assert "bbs_article_comments" in rules
+    assert "forever" in rules  # the word they could not place, reported back
+
+
+def test_the_rules_alone_report_what_they_understood() -> None:
+    from autobe_core.planning.rules import RulePlanner
+
+    with pytest.raises(NotUnderstood) as info:
+        RulePlanner().plan(BBS, "members should be able to archive their comments forever")
+    assert info.value.understood["intent"] == "allow"
+    assert info.value.understood["actors"] == ["member"]
+    assert "forever" in str(info.value.understood["unplaced"])
+
+
 # --------------------------------------------------------------------------- HTTP
 
 
