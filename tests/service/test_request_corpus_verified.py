@@ -28,7 +28,7 @@ GROUPS: dict[str, list[str]] = {
         "users should be able to edit labels",
         "get rid of the color of labels",
         "the title of an item should be called name",
-        "list titles must be unique",
+        "label names must be unique",
         "users should no longer be able to delete items",
     ],
     "bbs": [
