@@ -30,6 +30,7 @@ GROUPS: dict[str, list[str]] = {
         "the title of an item should be called name",
         "label names must be unique",
         "users should no longer be able to delete items",
+        "add an admin role that can delete any list",
     ],
     "bbs": [
         "let members like articles",
@@ -40,6 +41,7 @@ GROUPS: dict[str, list[str]] = {
         "get rid of view counts on articles",
         "category names must be unique",
         "members should be able to bookmark articles",
+        "add an editor role that can update any article",
     ],
 }
 

@@ -53,6 +53,14 @@ def is_noun(word: str) -> bool:
 
 
 @cache
+def is_adjective(word: str) -> bool:
+    """Whether lemminflect knows ``word`` only as an adjective (``abusive``,
+    ``helpful``): never a noun or a verb, so never a name or an action."""
+    lemmas = getAllLemmas(word)
+    return bool(lemmas.get("ADJ")) and not lemmas.get("NOUN") and not lemmas.get("VERB")
+
+
+@cache
 def is_verb(word: str) -> bool:
     return bool(getAllInflections(word, upos="VERB"))
 

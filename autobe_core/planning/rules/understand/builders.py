@@ -36,6 +36,7 @@ from autobe_core.planning.rules.understand.lexicon import (
     Intent,
 )
 from autobe_core.planning.rules.understand.reading import Word
+from autobe_core.planning.rules.understand.roles import ROLE_WORDS, build_role
 from autobe_core.planning.rules.understand.understanding import Understanding
 from autobe_core.planning.rules.words import join_words, name_of
 from autobe_core.spec.changeset import Edit, ModifyField, RenameField, RenameModel
@@ -104,12 +105,6 @@ def field_request(u: Understanding) -> FieldRequest:
         raise _missing(u, "the new field's name")
     if any(_in_target_slot(u, w) for w in words):
         _reject_free(u)
-    if u.has("role", "actor"):
-        raise _missing(
-            u,
-            "a new actor role: the rules add fields, features and operations to actors "
-            "the project has (autobe access lists them), not new actors",
-        )
     if any(w.base in OPERATION_VERBS and w.text == w.base for w in words[1:]):
         _reject_free(u)
     texts = [w.text for w in words]
@@ -176,6 +171,13 @@ def _default(f: PlainField, raw: str) -> DefaultValue:
 
 
 def build_add(g: Context, u: Understanding) -> Planned:
+    if any(w.text in ROLE_WORDS for w in u.words) and (u.free or u.entities.actors):
+        nouns = [w for w in u.free if w.base not in OPERATION_VERBS]
+        if u.entities.actors and not nouns:  # "add a moderator role" that exists
+            if not u.kinds:
+                raise NothingToDo("the project has that actor already")
+            return build_allow(g, u)
+        return build_role(g, u)
     features = u.features
     if not features and u.has("who"):
         raise _missing(
@@ -227,8 +229,12 @@ def build_allow(g: Context, u: Understanding) -> Planned:
         _reject_free(u)
         return _add_feature(g, u, u.features[0])
     model = _target(u, actor)
+    if model is None and len(u.actors) > 1 and u.actors[1] is not None:
+        model = g.spec.model(u.actors[1].model)  # "let moderators see the members"
     if not u.kinds:
         raise _missing(u, "what the actor may do (create, read, list, update, delete, ...)")
+    if u.free and all(w.base in OPERATION_VERBS for w in u.free):
+        u = u.without_free()
     if model is None:
         if u.entities.ambiguous:
             raise u.entities.ambiguous[0]
@@ -273,6 +279,9 @@ def build_restrict(g: Context, u: Understanding) -> Planned:
         owner, name = u.fields[0]
         return _server_field(g, u, actor, owner, name)
     model = _target(u, actor)
+    flag = _flag_of_verb(u, model)
+    if model is not None and flag is not None:  # only moderators can pin topics
+        return _server_field(g, u, actor, model, flag)
     if model is None or not u.kinds:
         raise _missing(u, "which operation on which model")
     _reject_free(u)
@@ -296,12 +305,34 @@ def build_restrict(g: Context, u: Understanding) -> Planned:
     return Planned(edits, f"only {actor.name} may {doing} {model.name}", notes)
 
 
+def _flag_of_verb(u: Understanding, model: Model | None) -> str | None:
+    """The boolean field a verb sets (``pin`` -> ``pinned`` / ``is_pinned``)."""
+    if model is None:
+        return None
+    for w in u.words:
+        if w.text in SET_VERBS or not is_verb(w.base):
+            continue
+        done = past_participle(w.base)
+        for name in (done, f"is_{done}"):
+            f = model.plain(name)
+            if f is not None and f.type == "boolean":
+                return name
+    return None
+
+
 def _server_field(g: Context, u: Understanding, actor: Actor, model: Model, name: str) -> Planned:
     current = model.plain(name)
     if current is None:
         raise NotUnderstood(f"{model.name}.{name} is a reference; only plain fields take roles", [])
     if current.role == "server":
         raise NothingToDo(f"{model.name}.{name} is set by the server already")
+    if not is_privileged(actor):
+        raise NotUnderstood(
+            f"only {actor.name} may set {model.name}.{name}: {actor.name} is not staff, so its "
+            "updates reach only its own rows; make it privileged first (a modifyActor edit with "
+            "privileged: true, autobe change --edits FILE.yaml)",
+            [],
+        )
     edits: list[Edit] = [
         ModifyField(
             model=model.name, field=name, definition=current.model_copy(update={"role": "server"})
@@ -398,7 +429,14 @@ BUILDERS: dict[Intent, Builder] = {
 
 
 def build(g: Context, u: Understanding) -> Planned:
-    """The plan for what was understood."""
+    """The plan for what was understood (with a note on the qualifiers it read but
+    cannot enforce)."""
     if u.intent is None:
         raise _missing(u, "what to do (add, remove, rename, make, allow, forbid, track)")
-    return BUILDERS[u.intent](g, u)
+    planned = BUILDERS[u.intent](g, u)
+    if u.qualifiers:
+        words = join_words([repr(w.text) for w in u.qualifiers])
+        planned.notes.append(
+            f"{words}: read as a description; the change does not filter rows by it"
+        )
+    return planned

@@ -113,13 +113,18 @@ def _model(g: Context, e: Entities, text: str) -> Model | None:
 
 
 def _is_verb_use(words: list[Word], i: int) -> bool:
-    """An operation verb written as a verb (``delete comments``), not a noun."""
+    """An operation verb written as a verb (``delete comments``), not a noun (``the
+    list``, ``list titles`` when the request is no permission)."""
     w = words[i]
-    return w.base in OPERATION_VERBS and w.text == w.base and i + 1 < len(words)
+    after_article = i > 0 and words[i - 1].text in ("a", "an", "the", "each", "every")
+    return w.base in OPERATION_VERBS and w.text == w.base and i + 1 < len(words) and (
+        not after_article
+    )
 
 
-def find_entities(g: Context, reading: Reading) -> Entities:
-    """Everything the request names (see the module docstring)."""
+def find_entities(g: Context, reading: Reading, verbs: bool = True) -> Entities:
+    """Everything the request names (see the module docstring); ``verbs``: whether a
+    word may be an operation's verb (not in a change to a field or a model)."""
     e = Entities()
     words = reading.words
     pending: list[tuple[int, int, Feature]] = []
@@ -148,7 +153,7 @@ def find_entities(g: Context, reading: Reading) -> Entities:
                 e.scope_all = True
                 e.placed.update((i, i + 1))
                 continue
-            if n == 1 and _is_verb_use(words, i) and _FEATURE_VERBS.get(base) is None:
+            if n == 1 and verbs and _is_verb_use(words, i) and _FEATURE_VERBS.get(base) is None:
                 e.kinds.append((i, OPERATION_VERBS[base]))
                 continue
             if (
@@ -185,7 +190,7 @@ def find_entities(g: Context, reading: Reading) -> Entities:
             e.features.append((i, feature))
             e.placed.update(range(i, i + n))
     for i, w in enumerate(words):
-        if i not in e.placed and w.base in OPERATION_VERBS and not e.kinds:
+        if verbs and i not in e.placed and w.base in OPERATION_VERBS and not e.kinds:
             e.kinds.append((i, OPERATION_VERBS[w.base]))
     e.kinds = [(i, k) for i, k in e.kinds if i not in e.placed]
     e.features.sort(key=lambda f: f[0])
@@ -263,13 +268,21 @@ def _find_fields_anywhere(g: Context, e: Entities, words: list[Word]) -> None:
                 )
 
 
+def field_of(g: Context, model: Model, text: str) -> str | None:
+    """The field of ``model`` the words name, None when they name none (public for the
+    intent's second look at words first read otherwise)."""
+    return _field(g, model, text)
+
+
 def _field(g: Context, model: Model, text: str) -> str | None:
     names = model.field_names()
     q = text.replace(" ", "_")
     if q in names:
         return q
-    head, _, last = text.partition(" ")
-    if last in ("date", "time", "timestamp") and " " not in head:
+    head, _, last = text.rpartition(" ")
+    if last in ("date", "time", "timestamp") and f"{head.replace(' ', '_')}_at" in names:
+        return f"{head.replace(' ', '_')}_at"  # due date -> due_at
+    if last in ("date", "time", "timestamp") and head and " " not in head:
         verb = verb_of_nominal(head)  # creation date -> created_at
         if verb is not None and f"{past_participle(verb)}_at" in names:
             return f"{past_participle(verb)}_at"

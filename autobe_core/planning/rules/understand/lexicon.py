@@ -118,7 +118,7 @@ OPERATION_VERBS: dict[str, tuple[OperationKind, ...]] = {
     "write": ("create",),
     "submit": ("create",),
     "publish": ("create",),
-    "open": ("create",),
+    "open": ("at",),
     "make": ("create",),
     "start": ("create",),
     "place": ("create",),
@@ -146,6 +146,13 @@ OPERATION_VERBS: dict[str, tuple[OperationKind, ...]] = {
     "manage": ("index", "at", "create", "update", "erase"),
     "moderate": ("index", "at", "update", "erase"),
     "hide": ("update",),
+    "pin": ("update",),
+    "unpin": ("update",),
+    "lock": ("update",),
+    "unlock": ("update",),
+    "approve": ("update",),
+    "archive": ("update",),
+    "close": ("update",),
     "administer": ("index", "at", "create", "update", "erase"),
 }
 """Verbs of operations (lemmas) -> the operation kinds they mean."""
@@ -251,7 +258,7 @@ AMBIGUOUS_FEATURE_WORDS = frozenset({
 """Feature words that are also ordinary nouns: a model or field of that name, when the
 project has one, wins (``reviews`` on a shopping project is its model)."""
 
-SOFT_DELETE_WORDS = frozenset({"deleted", "erased", "removed"})
+SOFT_DELETE_WORDS = frozenset({"deleted", "erased", "removed", "deleting", "deletion"})
 """With "keep" (``keep deleted rows``): soft delete."""
 
 TYPE_NOUNS: dict[str, str] = {
@@ -282,3 +289,10 @@ timestamp``, ``a priority number``)."""
 
 ROLE_NOUNS = frozenset({"role", "actor", "account type", "user type", "kind of user"})
 """Nouns of "add a moderator role": a new actor."""
+
+LIGHT_VERBS = frozenset({
+    "leave", "send", "give", "write", "post", "do", "group", "sort", "organize", "organise",
+    "file", "put", "receive", "get", "use", "place", "mark",
+})
+"""Verbs that carry a feature noun without meaning of their own: "leave comments", "send
+alerts", "group items into categories"."""

@@ -44,6 +44,8 @@ _PHRASES = (
     (r"\bmake\s+sure\s+(?:that\s+)?", ""),
     (r"\bso\s+that\b.*$", ""),
     (r"\bthumbs\s+up\b", "thumbs-up"),
+    (r"\b(?:see|view|get|read|browse)\s+(?:the|a)\s+(?:full\s+)?list\s+of\b", "list"),
+    (r"\b(?:the|a)\s+(?:full\s+)?list\s+of\b", ""),
 )
 
 _NUMBER = r"-?\d+(?:\.\d+)?"

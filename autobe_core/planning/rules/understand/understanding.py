@@ -12,18 +12,20 @@ forbidden when negated ("can no longer", "take away the ability", "prevent", "re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.rules.catalog import Feature
 from autobe_core.planning.rules.grammar.context import Context
-from autobe_core.planning.rules.understand.entities import Entities, find_entities
+from autobe_core.planning.rules.morphology import is_adjective
+from autobe_core.planning.rules.understand.entities import Entities, field_of, find_entities
 from autobe_core.planning.rules.understand.lexicon import (
     ABILITY_WORDS,
     ADD_VERBS,
     AMBIGUOUS_FEATURE_WORDS,
     FILLER,
     FORBID_VERBS,
+    LIGHT_VERBS,
     MAKE_VERBS,
     MODIFIERS,
     NEGATIONS,
@@ -46,7 +48,8 @@ _NEGATED_KEEP = frozenset({"need", "want", "use", "keep", "require", "have"})
 _NEGATION_TEXTS = NEGATIONS | {"no-longer"}
 _SOFT_DELETE_CONTEXT = frozenset({
     "row", "record", "entry", "data", "erase", "delete", "remove", "instead", "permanently",
-    "forever", "deleted", "erased", "removed", "recover", "restore",
+    "forever", "deleted", "erased", "removed", "recover", "restore", "hide", "hidden", "kept",
+    "keep", "deleting", "deletion",
 })
 
 
@@ -60,6 +63,9 @@ class Understanding:
     details: Details
     words: tuple[Word, ...]
     free: tuple[Word, ...] = ()
+    qualifiers: tuple[Word, ...] = ()
+    """Adjectives before what a permission or a feature names (``abusive comments``):
+    read, shown in the plan's notes, but no rule the change can enforce."""
     """Words no entity, cue or filler took: a new name where the intent takes one
     (the field of "add a deadline to tasks"), otherwise reported back."""
     modifier: str | None = None
@@ -89,6 +95,10 @@ class Understanding:
     @property
     def fields(self) -> list[tuple[Model, str]]:
         return [(m, f) for _, _, m, f in self.entities.fields]
+
+    def without_free(self) -> Understanding:
+        """The same reading with the free words taken (they were read otherwise)."""
+        return replace(self, free=())
 
     def has(self, *texts: str) -> bool:
         return any(w.text in texts or w.base in texts for w in self.words)
@@ -183,6 +193,8 @@ def _intent(reading: Reading, e: Entities) -> tuple[Intent | None, set[int], str
         return "track", cues, modifier
     if add is not None:
         cues.add(add.at)
+        if role:  # "add an editor role that can update ...": the ability is the role's
+            cues.update(w.at for w in free if w.text in ABILITY_WORDS)
         return "add", cues, modifier
     if e.features or reading.details.any():
         return "add", cues, modifier
@@ -196,8 +208,14 @@ def understand(g: Context, text: str) -> Understanding:
         raise NotUnderstood("the request is empty", [])
     e = find_entities(g, reading)
     intent, cues, modifier = _intent(reading, e)
+    if intent in ("make", "rename", "remove") and e.kinds:
+        e = find_entities(g, reading, verbs=False)  # "list titles": a model, not a verb
+    e.kinds = [(i, k) for i, k in e.kinds if i not in cues]  # "add" the cue, not "create"
     words = reading.words
-    if intent in ("add", "track", "remove") and not e.features and _keeps_deleted(words):
+    _second_look(g, e, words, intent)
+    if intent in ("add", "track", "remove", "restrict") and not e.features and _keeps_deleted(
+        words
+    ):
         intent = "add"
         from autobe_core.planning.rules.catalog import find_feature
 
@@ -221,6 +239,8 @@ def understand(g: Context, text: str) -> Understanding:
         taken |= {i for i, _ in e.kinds}
     if intent in ("add", "track") and any(f.key == "soft delete" for _, f in e.features):
         taken |= {w.at for w in words if w.base in _SOFT_DELETE_CONTEXT}
+    if e.features:
+        taken |= {w.at for w in words if w.base in LIGHT_VERBS}
     free = tuple(
         w
         for w in words
@@ -230,8 +250,13 @@ def understand(g: Context, text: str) -> Understanding:
         and not _is_cue(w)
         and w.text not in MODIFIERS
     )
+    qualifiers: tuple[Word, ...] = ()
+    if intent in ("allow", "forbid", "restrict") or (intent == "add" and e.features):
+        qualifiers = tuple(w for w in free if is_adjective(w.text))
+        free = tuple(w for w in free if w not in qualifiers)
     return Understanding(
         text=reading.text,
+        qualifiers=qualifiers,
         intent=intent,
         entities=e,
         details=reading.details,
@@ -275,6 +300,10 @@ def _unplace_new_words(e: Entities, words: list[Word], details: bool) -> None:
             (word.base in TYPE_NOUNS or word.base in AMBIGUOUS_FEATURE_WORDS)
             and before
             and not _is_cue(words[i - 1])
+        ) or (
+            word.base in AMBIGUOUS_FEATURE_WORDS
+            and i + 1 < len(words)
+            and words[i + 1].text in ("count", "counter", "total", "number")
         )
         if typed or (details and word.base in AMBIGUOUS_FEATURE_WORDS | TYPE_NOUNS.keys()):
             e.features.remove((i, feature))
@@ -301,9 +330,39 @@ def _unplace_after_marker(e: Entities, words: list[Word], quoted: set[int]) -> N
 
 
 def _keeps_deleted(words: list[Word]) -> bool:
-    return any(w.base in ("keep", "recover", "restore", "undo") for w in words) and any(
-        w.text in SOFT_DELETE_WORDS for w in words
-    )
+    return any(
+        w.base in ("keep", "recover", "restore", "undo", "hide") or w.text == "hidden"
+        for w in words
+    ) and any(w.text in SOFT_DELETE_WORDS for w in words)
+
+
+def _second_look(g: Context, e: Entities, words: list[Word], intent: Intent | None) -> None:
+    """Words first read as a feature, looked at again once the intent is known: a model
+    when a permission or a rename names it (``see every subscription``, ``call wishlists
+    ...``), a field in a change to a field (``index posts by their creation date``)."""
+    for i, feature in list(e.features):
+        if intent in ("allow", "forbid", "restrict", "rename") and (
+            intent == "rename" or e.kinds
+        ):
+            level, found = g.resolver.model_levels(words[i].text)
+            if len(found) == 1 and level <= 2:
+                e.features.remove((i, feature))
+                e.models.append((i, found[0]))
+                e.models.sort(key=lambda m: m[0])
+                continue
+        if intent == "make" and not e.fields:
+            for model in [m for _, m in e.models]:
+                for n in (3, 2, 1):
+                    text = " ".join(w.text for w in words[i : i + n])
+                    name = field_of(g, model, text)
+                    if name is not None:
+                        e.features.remove((i, feature))
+                        e.fields.append((i, n, model, name))
+                        e.placed.update(range(i, i + n))
+                        break
+                else:
+                    continue
+                break
 
 
 _CUE_WORDS = (
