@@ -19,7 +19,7 @@ from autobe_core.planning.rules.explain import explain
 from autobe_core.planning.rules.grammar import Grammar, closest
 from autobe_core.planning.rules.grammar.context import Context
 from autobe_core.planning.rules.understand import build, understand
-from autobe_core.planning.rules.words import normalize
+from autobe_core.planning.rules.words import NAME_RULE, normalize
 from autobe_core.spec import check
 from autobe_core.spec.changeset import ChangeSet
 from autobe_core.spec.model import ProjectSpec
@@ -32,6 +32,8 @@ def _plan(spec: ProjectSpec, request: str) -> Planned:
     try:
         return Grammar(spec).plan(request)
     except NotUnderstood as by_form:
+        if NAME_RULE in by_form.message:
+            raise  # a name the user wrote that cannot be one: never read otherwise
         context = Context(spec)
         try:
             understanding = understand(context, request)

@@ -148,7 +148,7 @@ def _details(text: str) -> tuple[str, Details]:
     return text, details
 
 
-_SYMBOLS = re.compile(r"[^a-z0-9\s',./()!?:\-]")
+_SYMBOLS = re.compile(r"[^a-z0-9\s',./!?:\-]")
 
 
 def read(text: str) -> Reading:
@@ -173,7 +173,7 @@ def read(text: str) -> Reading:
     text = re.sub(r"\s+", " ", text).strip(" ,")
     words: list[Word] = []
     for raw in re.split(r"[\s,;:]+", text):
-        raw = raw.strip(".!?()")
+        raw = raw.strip(".!?")
         if raw:
             words.append(Word(raw, base_of(raw), len(words)))
     quoted = {w.at for w in words if w.text in quoted_words}
