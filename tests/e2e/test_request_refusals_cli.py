@@ -9,36 +9,15 @@ project per fixture, no LLM configured.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from autobe_cli.main import cli
+from tests.e2e.test_cli_inputs import head, run, tree_digest
 from tests.request_corpus import FIXTURES, REFUSAL_KINDS, Refusal, load_refusals
 
 PER_KIND = 2
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def tree_digest(directory: Path) -> dict[str, str]:
-    """Every file under ``directory`` (caches aside): relative path -> sha256."""
-    return {
-        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
-    }
-
-
-def head(project: Path) -> int:
-    result = run("-C", project, "log", "--json")
-    assert result.exit_code == 0, result.output
-    return len(json.loads(result.stdout))
 
 
 def chosen(fixture: str) -> list[Refusal]:

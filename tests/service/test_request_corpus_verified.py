@@ -11,14 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from autobe_core.planning.rules import RulePlanner
-from autobe_core.service import ChangeOptions, ProjectService
-from autobe_core.spec.edits.engine import apply
+from autobe_core.service import ProjectService
 from tests.request_corpus import FIXTURES, load_corpus
+from tests.service.test_planner_requests import request
 
 pytestmark = pytest.mark.slow
-
-PLANNER = RulePlanner()
 
 GROUPS: dict[str, list[str]] = {
     "todo": [
@@ -44,20 +41,6 @@ GROUPS: dict[str, list[str]] = {
         "add an editor role that can update any article",
     ],
 }
-
-
-def request(service: ProjectService, text: str) -> None:
-    """Plan ``text`` at the head, apply it verified, and check what was recorded."""
-    before = service.spec()
-    plan = PLANNER.plan(before, text)
-    outcome = service.change(plan, ChangeOptions(author="test", verify=True), text=text)
-    verification = outcome.verification
-    assert verification is not None
-    problems = "\n".join(str(d) for d in verification.diagnostics()[:10])
-    assert not outcome.rejected and verification.ok, f"{text!r} failed verification:\n{problems}"
-    assert service.spec() == apply(before, plan.changeset)
-    assert outcome.revision is not None
-    assert (outcome.revision.planner, outcome.revision.text) == ("rules", text)
 
 
 def test_the_groups_come_from_the_corpus() -> None:
