@@ -247,6 +247,20 @@ class Access(SpecModel):
     owner: list[str] | None = None
 
 
+class Realized(SpecModel):
+    """What the LLM wrote for a ``custom`` operation (:mod:`autobe_core.realize`): the
+    module text defining ``class Implementation(Interface)``, the key of the slice it was
+    written against (the operation's interface and context: a later change that alters
+    them makes it stale and it is realized again), the model that wrote it, the tokens
+    and tries it took. Recorded in the spec, so replay and rollback reproduce it."""
+
+    code: str
+    key: str
+    model: str
+    tokens: int = 0
+    tries: int = 1
+
+
 class Operation(SpecModel):
     path: str
     method: HttpMethod
@@ -266,6 +280,10 @@ class Operation(SpecModel):
     specification: str = ""
     access: Access | None = None
     """Overrides the derived access (who may call it, the owner chain); None: derived."""
+    realized: Realized | None = None
+    """``custom`` only: the body an LLM wrote against the typed interface
+    (:mod:`autobe_core.realize`), emitted as ``app/realized/<operation_id>.py``; None:
+    not realized."""
 
     @property
     def endpoint(self) -> str:
