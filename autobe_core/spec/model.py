@@ -284,6 +284,9 @@ class Operation(SpecModel):
     """``custom`` only: the body an LLM wrote against the typed interface
     (:mod:`autobe_core.realize`), emitted as ``app/realized/<operation_id>.py``; None:
     not realized."""
+    implementation: Literal["user"] | None = None
+    """``custom`` only: ``user``: the user implements it in ``app/custom/<operation_id>.py``
+    (created once, never overwritten; docs/generated-backend.md); None: autobe's."""
 
     @property
     def endpoint(self) -> str:
