@@ -43,6 +43,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
     """The reply's content-type header (a proxy's error page is ``text/html``)."""
+    count_tokens: bool = False
+    """Fill ``usage`` from the request and the reply (about 4 characters a token, as
+    tokenizers average on English and code) instead of the scripted numbers."""
 
 
 @dataclass
@@ -115,6 +118,31 @@ def tool_call_reply(
     return Reply(
         body=completion(message, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
     )
+
+
+def estimate_tokens(text: str) -> int:
+    """About 4 characters a token (what tokenizers average on English and code)."""
+    return (len(text) + 3) // 4
+
+
+def counted(body: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with its usage counted from ``request``'s messages and its own reply."""
+    prompt = sum(estimate_tokens(str(m.get("content") or "")) + 4
+                 for m in request.get("messages", []))
+    choices = body.get("choices") or [{}]
+    answer = estimate_tokens(str((choices[0].get("message") or {}).get("content") or ""))
+    usage = {"prompt_tokens": prompt, "completion_tokens": answer,
+             "total_tokens": prompt + answer}
+    return {**body, "usage": usage}
+
+
+def code_reply(code: str, *, note: str = "") -> Reply:
+    """The model answers with a Python module in a fenced block (the realize loop's
+    answer); its usage is counted from the request and the answer."""
+    content = (f"{note}\n\n" if note else "") + f"```python\n{code.rstrip()}\n```"
+    reply = text_reply(content)
+    reply.count_tokens = True
+    return reply
 
 
 def text_reply(content: str, *, prompt_tokens: int = 900, completion_tokens: int = 50) -> Reply:
@@ -244,6 +272,9 @@ class FakeOpenAI:
                 reply = fake._next(Received(self.path, headers, body))
                 if reply.delay and fake._closing.wait(reply.delay):
                     return
+                if reply.count_tokens and isinstance(reply.body, dict):
+                    reply = Reply(reply.status, counted(reply.body, body), reply.delay,
+                                  reply.headers, reply.content_type)
                 self._send(reply)
 
             def _send(self, reply: Reply) -> None:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from autobe_core.generate.kinds.migration import MigrationSlice
 
 ModuleKind = Literal[
-    "model", "dto", "collector", "transformer", "operation", "test", "auth", "app", "migration"
+    "model", "dto", "collector", "transformer", "operation", "test", "auth", "app", "migration",
+    "realized",
 ]
 MODULE_KINDS: tuple[ModuleKind, ...] = (
     "model",
@@ -38,6 +39,7 @@ MODULE_KINDS: tuple[ModuleKind, ...] = (
     "auth",
     "app",
     "migration",
+    "realized",
 )
 
 BACKEND_PACKAGE = "app"

@@ -33,6 +33,7 @@ from autobe_core.service.locking import ProjectBusy
 from autobe_core.service.project_service import ProjectService
 from autobe_core.service.proposals import ChangePlan, ChangeRequest, Proposal, Request
 from autobe_core.service.queries import BlameEntry, FileDiff, LogEntry, RevisionDiff
+from autobe_core.service.realizing import RealizeOutcome
 from autobe_core.service.serving import SecretMissing, ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.staging import SaveFailed, Synced, UserEditsConflict
@@ -82,6 +83,7 @@ __all__ = [
     "ProjectService",
     "ProjectSession",
     "Proposal",
+    "RealizeOutcome",
     "Request",
     "RevisionDiff",
     "SaveFailed",

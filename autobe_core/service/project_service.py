@@ -13,6 +13,7 @@ the database               :meth:`database_status`, :meth:`database_upgrade`,
                            :meth:`database_sql`, :meth:`serve`, :meth:`create_account`
 change it                  :meth:`propose` -> :meth:`apply` (or :meth:`change`),
                            :meth:`rollback`, :meth:`tag`
+realize custom operations  :meth:`realize` (an LLM writes them; docs/llm.md)
 =========================  ======================================================
 
 Storage is injected: a :class:`StorageFactory` (default :class:`ConfiguredStorage`, the
@@ -28,6 +29,8 @@ from autobe_core.generate import MigrationSlice
 from autobe_core.graph import ModuleGraph, to_dot, to_json_text
 from autobe_core.history import Rejection
 from autobe_core.planning.base import PlannerChain
+from autobe_core.planning.llm import LlmConfig
+from autobe_core.realize import TryCallback
 from autobe_core.service import (
     accounts,
     changes,
@@ -36,6 +39,7 @@ from autobe_core.service import (
     migrations,
     proposals,
     queries,
+    realizing,
     serving,
     workspace,
 )
@@ -47,6 +51,7 @@ from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.proposals import ChangeRequest, Proposal
 from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+from autobe_core.service.realizing import RealizeOutcome
 from autobe_core.service.serving import ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.storage import ConfiguredStorage, StorageFactory
@@ -340,6 +345,25 @@ class ProjectService:
             return changes.apply_proposal(
                 session, proposal, options or ChangeOptions(), hooks or Hooks()
             )
+
+    def realize(
+        self,
+        config: LlmConfig,
+        *,
+        only: Sequence[str] = (),
+        max_tries: int | None = None,
+        options: ChangeOptions | None = None,
+        hooks: Hooks | None = None,
+        on_try: TryCallback | None = None,
+    ) -> RealizeOutcome:
+        """Have the model ``config`` names write the custom operations that have no user
+        file and no current realized code (``only``: these operation ids or endpoints),
+        each checked by mypy --strict and its generated tests within ``max_tries``
+        (default ``config.max_tries``); what passed is recorded as one revision (planner
+        ``realize``, its tokens and tries). See docs/llm.md."""
+        return realizing.realize(
+            lambda write: self.session(write=write), config, only=only,
+            max_tries=max_tries, options=options, hooks=hooks, on_try=on_try)
 
     def rollback(
         self,

@@ -9,6 +9,7 @@ from autobe_core.generate.kinds import (
     dto,
     model,
     operation,
+    realized,
     test,
     transformer,
 )
@@ -22,5 +23,6 @@ PLANNERS: list[KindPlanner] = [
     transformer.plan,
     auth.plan,
     operation.plan,
+    realized.plan,
     test.plan,
 ]
