@@ -7,8 +7,9 @@ current are **kept**: no request, 0 tokens. Each pending operation goes through 
 (:mod:`.loop`) in the spec's order, judged in one staged tree (later tries rewrite only
 what changed, so mypy's cache stays warm) with only that operation's candidate in it: an
 operation realized earlier in the run is not part of a later one's tree, so one
-operation's code never depends on another's. What passed becomes one change: a ``modifyOperation`` per realized operation
-with ``realized`` set (:meth:`RealizeReport.changeset`).
+operation's code never depends on another's. What passed becomes one change: a
+``modifyOperation`` per realized operation with ``realized`` set
+(:meth:`RealizeReport.changeset`).
 """
 
 from __future__ import annotations
