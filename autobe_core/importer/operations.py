@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from autobe_core.errors import AutobeError
+from autobe_core.importer.account_ops import map_account_operation
 from autobe_core.importer.actors import ActorMap, auth_actor_name, is_auth_operation
 from autobe_core.importer.ast import DocDocument, DocOperation, DocParameter
 from autobe_core.importer.links import TypeLinks
@@ -126,7 +127,8 @@ def _map_one(ctx: _Context, i: int, op: DocOperation, source: str) -> tuple[Oper
     try:
         if param_reason is not None:
             raise Unrealized(param_reason)
-        mapped = (_auth if is_auth_operation(op) else _crud)(ctx, op, base, source)
+        mapped = _account(ctx, op, base, source) or (
+            _auth if is_auth_operation(op) else _crud)(ctx, op, base, source)
         for note in ctx.notes.items:
             notes.add(note.kind, note.source, note.subject, note.message)
         return mapped, None
@@ -138,6 +140,15 @@ def _map_one(ctx: _Context, i: int, op: DocOperation, source: str) -> tuple[Oper
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+def _account(ctx: _Context, op: DocOperation, base: Operation, source: str) -> Operation | None:
+    """The account lifecycle operations (:mod:`account_ops`); None: not one of them."""
+    found = map_account_operation(ctx.doc, ctx.links, ctx.models, ctx.actors,
+                                  ctx.actor_names, ctx.notes, op, base, source)
+    if found is not None and found.reason is not None:
+        raise Unrealized(found.reason)
+    return found.operation if found is not None else None
 
 
 def _parameters(

@@ -2,7 +2,8 @@
 
 Other packages import from here (or from the public modules :mod:`.model`,
 :mod:`.changeset`, :mod:`.diagnostics`, :mod:`.io`, :mod:`.files`, :mod:`.naming`,
-:mod:`.semantics` and :mod:`.text`); ``edits/`` and ``validation/`` are internal.
+:mod:`.semantics`, :mod:`.lifecycle` and :mod:`.text`); ``edits/`` and ``validation/``
+are internal.
 
 - :mod:`.model`: the specification's classes (``ProjectSpec``, ``Model``, ...);
 - :mod:`.changeset`: ``ChangeSet`` and its edit classes, read and written as files;
@@ -16,6 +17,8 @@ Other packages import from here (or from the public modules :mod:`.model`,
 - :mod:`.naming`: the identifier grammar, reserved words and derived names;
 - :mod:`.semantics`: derived facts every generator and the validator agree on.
 - :mod:`.access`: the access model (callers, owner keys and chains of operations).
+- :mod:`.lifecycle`: the account lifecycle kinds (change password, reset, verify,
+  logout), the one-time token table and what they need.
 """
 
 from autobe_core.spec.access import (

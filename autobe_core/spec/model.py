@@ -50,9 +50,12 @@ ActorKind = Literal["guest", "member", "admin"]
 HttpMethod = Literal["get", "post", "put", "patch", "delete"]
 
 OperationKind = Literal[
-    "create", "at", "index", "update", "erase", "join", "login", "refresh", "custom"
+    "create", "at", "index", "update", "erase", "join", "login", "refresh", "custom",
+    "change_password", "reset_request", "reset_confirm", "verify_request", "verify_confirm",
+    "logout",
 ]
-"""What an operation does. ``custom`` operations are generated as 501 handlers."""
+"""What an operation does. ``custom`` operations are generated as 501 handlers; the last
+six are the account lifecycle (:mod:`autobe_core.spec.lifecycle`)."""
 
 AuthorizationType = Literal["join", "login", "refresh"]
 

@@ -287,6 +287,25 @@ def python_dto_name(type_name: str) -> str:
     return type_name.replace(".", "")
 
 
+LIFECYCLE_TYPES: dict[str, str] = {
+    "change_password": "IChangePassword",
+    "reset_request": "IResetRequest",
+    "reset_confirm": "IResetConfirm",
+    "verify_request": "IVerifyRequest",
+    "verify_confirm": "IVerifyConfirm",
+    "message": "IAccountMessage",
+}
+"""Account lifecycle kind -> the last part of its request type name; ``message``: the
+answer of a reset / verification (:mod:`autobe_core.spec.lifecycle`)."""
+
+
+def lifecycle_type_names(model: Model) -> dict[str, str]:
+    """The account lifecycle types of an actor model (``I<Base>.IChangePassword``, ...);
+    the generated lifecycle operation modules define them."""
+    base = f"I{dto_base(model)}"
+    return {kind: f"{base}.{part}" for kind, part in LIFECYCLE_TYPES.items()}
+
+
 COMMON_TYPE_NAMES = frozenset({"IPage.IPagination", "IAuthorizationToken"})
 
 AUTH_DTO_KINDS = frozenset({"join", "login", "refresh", "authorized"})
@@ -302,6 +321,9 @@ def known_type_names(spec: ProjectSpec) -> dict[str, str]:
             if kind in AUTH_DTO_KINDS and model.name not in actor_models:
                 continue
             known[type_name] = f"model {model.name}"
+        if model.name in actor_models:
+            for type_name in lifecycle_type_names(model).values():
+                known.setdefault(type_name, f"model {model.name} (account lifecycle)")
     for schema_name in spec.schemas:
         known.setdefault(schema_name, "schema")
     return known

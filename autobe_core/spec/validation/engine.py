@@ -35,6 +35,7 @@ from autobe_core.spec.validation.access import check_access
 from autobe_core.spec.validation.actors import check_actors
 from autobe_core.spec.validation.common import Report, Rule, sort_key
 from autobe_core.spec.validation.implementations import check_implementations
+from autobe_core.spec.validation.lifecycle import check_lifecycle
 from autobe_core.spec.validation.models import (
     check_dtos,
     check_fields,
@@ -60,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     check_actors,
     check_paths,
     check_operations,
+    check_lifecycle,
     check_implementations,
     check_access,
     check_roles,

@@ -270,8 +270,13 @@ def _render(slice_: BaseModel) -> str:
 
 
 def plan(spec: ProjectSpec) -> list[PlannedModule]:
-    modules: list[PlannedModule] = []
+    from autobe_core.generate.kinds.operation import lifecycle, one_time
+
+    modules: list[PlannedModule] = one_time.plan(spec)
     for op in spec.operations:
+        if lifecycle.handles(spec, op):
+            modules.append(lifecycle.planned(spec, op))
+            continue
         slice_, reads = cut(spec, op)
         modules.append(PlannedModule(
             id=f"operation:{slice_.operation_id}",

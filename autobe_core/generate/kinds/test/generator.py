@@ -32,8 +32,10 @@ from pydantic import BaseModel
 
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
+from autobe_core.generate.kinds.operation.lifecycle import handles
 from autobe_core.generate.kinds.test import access, auth, crud, roles, write
 from autobe_core.generate.kinds.test.factories import render_factory
+from autobe_core.generate.kinds.test.lifecycle import planned as lifecycle_module
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import (
     EmptySlice,
@@ -116,6 +118,9 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             imports=frozenset(factory_imports(slice_)),
         ))
     for op in spec.operations:
+        if handles(spec, op):  # the account lifecycle: :mod:`.lifecycle`
+            modules.append(lifecycle_module(spec, op))
+            continue
         op_slice, reads = operation_slice(spec, op)
         module = build_operation_module(op_slice)
         modules.append(PlannedModule(
