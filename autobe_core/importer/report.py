@@ -30,6 +30,12 @@ NOTE_KINDS: tuple[NoteKind, ...] = ("renamed", "approximated", "dropped", "unrea
 OPERATION_KINDS = (
     "join", "login", "refresh", "index", "at", "create", "update", "erase", "custom"
 )
+LIFECYCLE_KINDS = (
+    "change_password", "reset_request", "reset_confirm", "verify_request", "verify_confirm",
+    "logout",
+)
+"""The account lifecycle kinds (:mod:`autobe_core.spec.lifecycle`): counted in the JSON
+report always, in the text only when the project has them."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,8 @@ class ImportReport:
                 "source": self.source_operations,
                 "imported": self.operations,
                 "derived": self.derived_operations,
-                "byKind": {k: self.operations_by_kind.get(k, 0) for k in OPERATION_KINDS},
+                "byKind": {k: self.operations_by_kind.get(k, 0)
+                           for k in (*OPERATION_KINDS, *LIFECYCLE_KINDS)},
                 "realized": self.realized,
                 "unrealized": len(self.unrealized),
                 "unrealizedOperations": [asdict(u) for u in self.unrealized],
@@ -223,7 +230,9 @@ class ImportReport:
             f"operations: {self.operations} imported of {self.source_operations}: "
             f"{self.realized} realized, {len(self.unrealized)} unrealized (custom, 501)",
             "  by kind: " + ", ".join(
-                f"{k} {self.operations_by_kind.get(k, 0)}" for k in OPERATION_KINDS),
+                f"{k} {self.operations_by_kind.get(k, 0)}" for k in (
+                    *OPERATION_KINDS,
+                    *(k for k in LIFECYCLE_KINDS if self.operations_by_kind.get(k)))),
             f"DTOs: {self.dtos.schemas} schemas; {self.dtos.mapped} map onto derived DTOs, "
             f"{self.dtos.constraints} field constraints taken, {self.dtos.overrides} DTO "
             f"overrides, {len(self.dtos.unmapped)} with no place in the spec",
