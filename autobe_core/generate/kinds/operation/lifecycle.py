@@ -60,6 +60,18 @@ MESSAGES = {
     "verify_confirm": "the e-mail address is verified",
 }
 """The answer of each kind (a reset or verification request: whatever the identity)."""
+NEW_PASSWORD_KINDS = ("change_password", "reset_confirm")
+CONFIRMED = """    new_password_confirm: Text | None = Field(default=None, max_length=128)
+
+    @model_validator(mode="after")
+    def _confirmed(self) -> Self:
+        \"\"\"A repeated new password (AutoBe clients may send one) must be the same.\"\"\"
+        if self.new_password_confirm is not None and (
+                self.new_password_confirm != self.new_password):
+            raise ValueError("new_password_confirm differs from new_password")
+        return self
+"""
+"""The optional repetition of the new password, checked (422 when it differs)."""
 PURPOSE_TEXT = {
     "change_password": "Change the calling {actor}'s password; every other session ends.",
     "reset_request": "Send a password reset token to a {actor} account's owner.",
@@ -169,6 +181,9 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
         common = {"Text"}
         if s.kind in ("reset_request", "verify_request") and s.lowercase:
             lines[-1] = "from pydantic import BaseModel, ConfigDict, EmailStr, Field"
+        if s.kind in NEW_PASSWORD_KINDS:
+            lines[-1] = "from pydantic import BaseModel, ConfigDict, Field, model_validator"
+            lines.append("from typing import Self")
         lines.append(f"from app.dtos.common import {', '.join(sorted(common))}")
     if s.kind == "change_password":
         security |= {"hash_password", "issue_tokens", "new_token_id", "verify_password"}
@@ -222,6 +237,8 @@ def _classes(s: LifecycleSlice) -> str:
                "verify_confirm": "An e-mail verification token."}[s.kind]
         out += (f"\n\nclass {s.request}(BaseModel):\n" + safe_docstring(doc, "    ")
                 + '\n    model_config = ConfigDict(extra="forbid")\n' + "".join(fields))
+        if s.kind in NEW_PASSWORD_KINDS:
+            out += CONFIRMED
     if s.kind in MESSAGES and s.response is not None:
         out += (f"\n\nclass {s.response}(BaseModel):\n"
                 + safe_docstring("What an account lifecycle request did, in words.", "    ")

@@ -202,6 +202,12 @@ def add_change_password(m: TestModule, s: LifecycleTestSlice) -> None:
            *_revoked(m, s, "tokens.access"),
            _call(m, f'{{"current_password": {py_str(NEW_PASSWORD)}, '
                     f'"new_password": {password}}}', "fresh"), status(200)])
+    _test(m, "test_change_password_mismatched_confirmation_is_422",
+          "A repeated new password that differs is rejected and changes nothing.",
+          [*setup, _call(m, f'{{"current_password": {password}, "new_password": '
+                            f'{py_str(NEW_PASSWORD)}, "new_password_confirm": "other-password"}}',
+                         "auth"), status(422), _stored(m), "assert stored is not None",
+           f"assert {verify}({password}, stored.{s.password})"])
     _test(m, "test_change_password_without_token_is_401", "The caller must be signed in.",
           [*_account(m, s), _call(m, right), *error(401, "unauthorized")])
     _test(m, "test_change_password_short_new_password_is_422",
@@ -310,6 +316,12 @@ def add_reset_confirm(m: TestModule, s: LifecycleTestSlice) -> None:
           "A token issued for another purpose does not reset a password.",
           [*_account(m, s), _issue(m, s, "email_verification"), "session.commit()",
            _call(m, body), *error(400, "invalid_token")])
+    _test(m, "test_reset_confirm_with_confirmation",
+          "The new password may be repeated (new_password_confirm); it must be the same.",
+          [*setup, _call(m, f'{{"token": token, "new_password": {py_str(NEW_PASSWORD)}, '
+                            '"new_password_confirm": "other-password"}'), status(422),
+           _call(m, f'{{"token": token, "new_password": {py_str(NEW_PASSWORD)}, '
+                    f'"new_password_confirm": {py_str(NEW_PASSWORD)}}}'), status(200)])
     _test(m, "test_reset_confirm_short_password_is_422",
           "A new password shorter than 8 characters is rejected.",
           [*setup, _call(m, '{"token": token, "new_password": "short"}'), status(422)])
