@@ -116,10 +116,13 @@ def realize_project(
     max_tries: int | None = None,
     only: Sequence[str] = (),
     on_try: TryCallback | None = None,
+    mypy_cache: Path | None = None,
 ) -> RealizeReport:
     """Realize the pending custom operations of ``spec`` (``only``: these operation ids
-    or endpoints). ``workspace``: where the user's own files are read from. Nothing is
-    recorded: the caller records :meth:`RealizeReport.changeset`."""
+    or endpoints). ``workspace``: where the user's own files are read from;
+    ``mypy_cache``: a cache directory that outlives the run (default: one in the run's
+    scratch directory). Nothing is recorded: the caller records
+    :meth:`RealizeReport.changeset`."""
     tries = max_tries if max_tries is not None else chat.config.max_tries
     pending, kept = pending_operations(spec)
     if only:
@@ -129,7 +132,7 @@ def realize_project(
     if not pending:
         return report
     with tempfile.TemporaryDirectory(prefix="autobe-realize-") as scratch:
-        stage = Stage(Path(scratch), workspace, migrations)  # one tree: mypy's cache stays warm
+        stage = Stage(Path(scratch), workspace, migrations, mypy_cache)  # one tree: warm cache
         for op in pending:
             report.outcomes.append(realize_operation(spec, op, chat, stage, tries, on_try))
     return report

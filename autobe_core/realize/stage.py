@@ -43,10 +43,11 @@ class Stage:
     """One scratch tree for a realize run (``root`` must be a fresh directory)."""
 
     def __init__(self, root: Path, workspace: Path | None = None,
-                 migrations: Sequence[MigrationSlice] = ()) -> None:
+                 migrations: Sequence[MigrationSlice] = (), cache: Path | None = None) -> None:
         self.root = root
         self.tree = root / "workspace"
-        self.cache = root / "mypy-cache"
+        self.cache = cache or root / "mypy-cache"
+        """mypy's incremental cache (``cache``: one that outlives the run)."""
         self.workspace = workspace
         self.migrations = tuple(migrations)
         self._written: dict[str, str] = {}

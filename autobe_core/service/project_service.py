@@ -355,6 +355,7 @@ class ProjectService:
         options: ChangeOptions | None = None,
         hooks: Hooks | None = None,
         on_try: TryCallback | None = None,
+        mypy_cache: Path | None = None,
     ) -> RealizeOutcome:
         """Have the model ``config`` names write the custom operations that have no user
         file and no current realized code (``only``: these operation ids or endpoints),
@@ -363,7 +364,8 @@ class ProjectService:
         ``realize``, its tokens and tries). See docs/llm.md."""
         return realizing.realize(
             lambda write: self.session(write=write), config, only=only,
-            max_tries=max_tries, options=options, hooks=hooks, on_try=on_try)
+            max_tries=max_tries, options=options, hooks=hooks, on_try=on_try,
+            mypy_cache=mypy_cache)
 
     def rollback(
         self,

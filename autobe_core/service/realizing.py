@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 
 from autobe_core.planning.base import Plan
 from autobe_core.planning.llm import LlmConfig
@@ -24,6 +25,9 @@ from autobe_core.service.changes import ChangeOptions, ChangeOutcome, HeadMoved
 from autobe_core.service.hooks import Hooks
 from autobe_core.service.session import ProjectSession
 
+CACHE_DIR = "realize-mypy-cache"
+"""Under the project's state directory: mypy's cache for the staged trees (kept apart from
+the workspace's own, whose paths differ)."""
 PLANNER = "realize"
 """The planner name a realize revision records (``autobe log`` shows it)."""
 
@@ -49,6 +53,7 @@ def realize(
     hooks: Hooks | None = None,
     on_try: TryCallback | None = None,
     chat: Chat | None = None,
+    mypy_cache: Path | None = None,
 ) -> RealizeOutcome:
     """Realize the head's pending custom operations and record what passed."""
     with open_session(False) as session:
@@ -57,8 +62,10 @@ def realize(
         spec = session.spec_at(project, base)
         chain = migrations.chain_at(project, base)
         workspace = session.layout.workspace
+        cache = mypy_cache or session.layout.state / CACHE_DIR
     report = realize_project(spec, chat or Chat(config), workspace=workspace,
-                             migrations=chain, max_tries=max_tries, only=only, on_try=on_try)
+                             migrations=chain, max_tries=max_tries, only=only, on_try=on_try,
+                             mypy_cache=cache)
     changeset = report.changeset(spec)
     if changeset is None:
         return RealizeOutcome(report)

@@ -20,8 +20,9 @@ from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.text import ALLOWED_LINE, ALLOWED_PROSE, text_problem
 from autobe_core.spec.validation.common import Path, Report
 
-PROSE_FIELDS = frozenset({"description", "summary", "specification"})
-"""Attributes holding prose: newlines and tabs allowed."""
+PROSE_FIELDS = frozenset({"description", "summary", "specification", "code"})
+"""Attributes holding prose: newlines and tabs allowed (``code``: a realized operation's
+module text, ``Operation.realized``)."""
 
 LINE_FIELDS = frozenset({"title"})
 """Attributes holding one line of free text."""
