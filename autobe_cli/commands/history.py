@@ -31,7 +31,8 @@ from autobe_core.service import ChangeOptions, Hooks
 @click.option(
     "--keep-mine",
     is_flag=True,
-    help="Keep your hand-edited versions of files the change would overwrite.",
+    help="Keep your hand-edited versions of files the change would overwrite; apply a "
+    "change your app/custom/ implementations no longer type-check against.",
 )
 @click.option(
     "--force",

@@ -87,8 +87,16 @@ def build_result(o: BuildOutcome, workspace: Path) -> None:
 def status(s: Status) -> None:
     out.print(plain(f"project {s.name}: revision {s.head}; last check: {s.verification}"))
     out.print(plain(f"store: {s.store}"))
+    if s.realized:
+        r = s.realized
+        out.print(f"operations: {r.get('deterministic', 0)} generated, {r.get('user', 0)} "
+                  f"yours (app/custom/), {r.get('llm', 0)} LLM-realized, "
+                  f"{r.get('unrealized', 0)} unrealized")
     if s.unrealized:
         out.print(f"unrealized operations: {s.unrealized} (custom: answer 501 until realized)")
+    for path in s.orphaned:
+        out.print(plain(f"  orphaned: {path} (its operation is gone or no longer yours; kept, "
+                        "not type-checked)"))
     if s.busy:
         out.print(plain(f"another autobe process is working on this project ({s.busy})"))
     out.print(plain(f"workspace: {_workspace_state(s)}"))

@@ -13,7 +13,9 @@ What the tree holds besides generated files is the user's: untracked files are c
 hand edits (:mod:`autobe_core.build.edits`) the change does not touch are kept as they
 are (and stay visible as edits, since the manifest records the generated content);
 ``keep`` names paths whose on-disk content wins over a conflicting change
-(``--keep-mine``). Conflicts not in ``keep`` are overwritten and listed in
+(``--keep-mine``); the implementation stub of a user-owned custom operation is written
+once when the workspace has none (:attr:`Staged.created`). Conflicts not in ``keep`` are
+overwritten and listed in
 :attr:`Staged.conflicts`: call :func:`edited_conflicts` first (and
 :func:`save_copies` for ``--force``). :func:`commit` refuses when the workspace changed
 since :func:`prepare` (its edits would be lost).
@@ -43,10 +45,11 @@ from autobe_core.build.manifest import (
     Manifest,
     ManifestDiff,
     ManifestEntry,
+    file_bytes,
     sha256_bytes,
     text_sha256,
 )
-from autobe_core.build.trees import stage_tree
+from autobe_core.build.trees import Put, stage_tree
 from autobe_core.build.workspace import (
     check_directory,
     check_path,
@@ -54,7 +57,7 @@ from autobe_core.build.workspace import (
     recover,
     swap,
 )
-from autobe_core.generate import MigrationSlice, PlannedModule, plan_modules
+from autobe_core.generate import MigrationSlice, PlannedModule, plan_modules, user_files
 from autobe_core.spec.model import ProjectSpec
 
 Lookup = Callable[[str], str | None]
@@ -97,6 +100,9 @@ class Staged:
     seconds: float
     state: State = "staged"
     snapshot: Snapshot = field(default_factory=dict, repr=False)
+    created: list[str] = field(default_factory=list)
+    """User files created now (the stub of a user-owned operation's implementation): the
+    workspace had none; from now on they are the user's (untracked, never overwritten)."""
 
     @property
     def diff(self) -> ManifestDiff:
@@ -215,6 +221,10 @@ def prepare(
         p for p in edited_conflicts(workspace, head, manifest, restore=restore)
         if p not in keep_set
     ]
+    stubs = user_files(modules)
+    created = [p for p in stubs if p not in puts and not os.path.lexists(workspace / p)]
+    for path in created:
+        puts[path] = Put(file_bytes(stubs[path]))
     staging = stage_tree(workspace, puts, manifest)
     fresh = {p for p, source in sources.items() if source == "generated"}
     return Staged(
@@ -233,6 +243,7 @@ def prepare(
         conflicts=conflicts,
         seconds=time.perf_counter() - started,
         snapshot=before,
+        created=created,
     )
 
 

@@ -8,7 +8,10 @@ The public API of the layer (other packages import only these names):
 - :class:`PlannedModule`, :data:`ModuleKind`, :data:`MODULE_KINDS`, :data:`BACKEND_PACKAGE`;
 - :class:`MigrationSlice`, :func:`migration_id`: a recorded migration (the history keeps
   the chain; :func:`plan_modules` takes it beside the spec); :func:`next_chain` extends a
-  chain with a revision's migration plan, :func:`initial_chain` is a new spec's chain.
+  chain with a revision's migration plan, :func:`initial_chain` is a new spec's chain;
+- :func:`user_files`: the users' files planned modules call for (the implementations of
+  user-owned custom operations, created once by the build); :func:`orphaned_user_files`:
+  those no operation has any more.
 
 Inside: :mod:`.plan` (the module plan and its keys), :mod:`.kinds` (one package per module
 kind, holding all of that kind's code), :mod:`.common` (what several kinds share),
@@ -22,6 +25,7 @@ from autobe_core.generate.kinds.migration import (
     migration_id,
     next_chain,
 )
+from autobe_core.generate.kinds.operation.custom import orphaned_user_files, user_files
 from autobe_core.generate.plan import (
     BACKEND_PACKAGE,
     MODULE_KINDS,
@@ -41,5 +45,7 @@ __all__ = [
     "initial_chain",
     "migration_id",
     "next_chain",
+    "orphaned_user_files",
     "plan_modules",
+    "user_files",
 ]

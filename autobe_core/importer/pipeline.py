@@ -31,6 +31,7 @@ from autobe_core.importer.roles import map_roles
 from autobe_core.importer.schemas import BUILT_IN, parse_type_name
 from autobe_core.importer.settle import settle
 from autobe_core.importer.source import AUTOBE_DIR, AutobeSource, locate, read_source
+from autobe_core.spec import realization_counts
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.naming import AUTH_DTO_KINDS, dto_type_names, project_name_problem, snake
 
@@ -137,6 +138,7 @@ def _report(
         actors=[{"name": a.name, "kind": a.kind, "model": a.model} for a in spec.actors],
         source_operations=len(doc.operations) if doc else 0,
         operations_by_kind=dict(Counter(op.kind for op in spec.operations)),
+        realized_by=realization_counts(spec),
         derived_operations=doc is None,
     )
     for i, op in enumerate(spec.operations):

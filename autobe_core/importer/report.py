@@ -144,6 +144,9 @@ class ImportReport:
     source_operations: int = 0
     operations_by_kind: dict[str, int] = field(default_factory=dict)
     unrealized: list[UnrealizedOperation] = field(default_factory=list)
+    realized_by: dict[str, int] = field(default_factory=dict)
+    """Operations per realization (``spec.REALIZATIONS``: deterministic, user, llm,
+    unrealized)."""
     dtos: DtoFigures = field(default_factory=DtoFigures)
     notes: list[Note] = field(default_factory=list)
     money: list[MoneyField] = field(default_factory=list)
@@ -194,6 +197,7 @@ class ImportReport:
                 "byKind": {k: self.operations_by_kind.get(k, 0)
                            for k in (*OPERATION_KINDS, *LIFECYCLE_KINDS)},
                 "realized": self.realized,
+                "realizedBy": self.realized_by,
                 "unrealized": len(self.unrealized),
                 "unrealizedOperations": [asdict(u) for u in self.unrealized],
             },
@@ -229,6 +233,8 @@ class ImportReport:
                 f"{a['name']} ({a['kind']}, {a['model']})" for a in self.actors) or "none"),
             f"operations: {self.operations} imported of {self.source_operations}: "
             f"{self.realized} realized, {len(self.unrealized)} unrealized (custom, 501)",
+            "  realized by: " + ", ".join(f"{k} {n}" for k, n in self.realized_by.items()
+                                          if k != "unrealized"),
             "  by kind: " + ", ".join(
                 f"{k} {self.operations_by_kind.get(k, 0)}" for k in (
                     *OPERATION_KINDS,

@@ -8,7 +8,9 @@ Every one follows the same order, which is what makes them atomic:
    beside the old one (incremental: only modules whose key changed are generated);
 3. stop on hand-edited files the change would overwrite, unless told to keep or force;
 4. verify the staged tree (mypy --strict on everything, the tests the change reaches);
-   a failure is recorded as a rejected change and the staged tree is thrown away;
+   a failure is recorded as a rejected change and the staged tree is thrown away (with
+   ``--keep-mine``, a failure only in the user's implementations is applied anyway:
+   :mod:`~autobe_core.service.implementations`);
 5. store the new blobs, then save the events: **the commit point**;
 6. swap the staged tree into place (with ``--force``, the user's versions of what it
    writes over are saved under ``.autobe/saved/`` just before step 5).
@@ -34,6 +36,11 @@ from autobe_core.generate import next_chain
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import HistoryConflict, Project, Revision
 from autobe_core.service.hooks import Hooks
+from autobe_core.service.implementations import (
+    kept_note,
+    refused_notes,
+    users_files_failing,
+)
 from autobe_core.service.migrations import (
     EDITS,
     chain_at,
@@ -54,7 +61,7 @@ from autobe_core.service.staging import (
 )
 from autobe_core.service.test_scope import tests_reached
 from autobe_core.service.workspace import remember_check
-from autobe_core.verify import LadderResult, run_ladder
+from autobe_core.verify import LadderResult, RungDiagnostic, run_ladder
 
 
 class HeadMoved(AutobeError):
@@ -119,6 +126,7 @@ def apply_proposal(
         force=options.force,
     )
     staged, checked = staging.staged, None
+    broken: list[RungDiagnostic] = []
     try:
         verification = None
         if options.verify:
@@ -129,6 +137,12 @@ def apply_proposal(
                 staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,
                 test_targets=targets,
             )
+            broken = users_files_failing(verification) if options.keep_mine else []
+            if broken:  # --keep-mine: the user's files left out of mypy, the rest checked
+                verification = run_ladder(
+                    staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,
+                    test_targets=targets, mypy_exclude=sorted({d.file or "" for d in broken}),
+                )
             if not verification.ok:
                 diagnostics = [d.to_dict() for d in verification.diagnostics()]
                 _reject(
@@ -136,7 +150,8 @@ def apply_proposal(
                 )
                 return ChangeOutcome(
                     plan, verification=verification, rejected=True,
-                    staged_counts=staged.counts, notes=_notes(synced, before=True),
+                    staged_counts=staged.counts,
+                    notes=_notes(synced, before=True) + refused_notes(verification),
                 )
             checked = user_content(staged.path, staged.manifest)
         saved = save_forced(session, staging.to_save, f"r{project.head + 1}")
@@ -163,9 +178,12 @@ def apply_proposal(
     finally:
         discard(staged)
     if verification is not None and checked is not None:
-        remember_check(layout, revision.number, verification.ok, checked)
-    return _landed(plan, project, revision, staged, verification, synced, staging.kept, saved,
-                   after)
+        remember_check(layout, revision.number, verification.ok and not broken, checked)
+    outcome = _landed(plan, project, revision, staged, verification, synced, staging.kept,
+                      saved, after)
+    if broken:
+        outcome.notes.append(kept_note(broken))
+    return outcome
 
 
 def rollback(

@@ -36,12 +36,14 @@ from autobe_core.build import (
     user_content,
 )
 from autobe_core.errors import AutobeError, NotBuilt
+from autobe_core.generate import orphaned_user_files
 from autobe_core.history import Project
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import lock_holder
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.staging import Synced, sync_workspace
+from autobe_core.spec import realization_counts
 from autobe_core.verify import RUNGS, LadderProgress, LadderResult, RungName, run_ladder
 
 UserContent = dict[str, str | None]
@@ -68,8 +70,14 @@ class Status:
     sentence saying the check did not run with the user's edits."""
     store: str
     unrealized: int = 0
-    """Operations of kind ``custom`` at the head: generated as 501 handlers, not yet
-    implemented (e.g. an imported AutoBe operation with no standard equivalent)."""
+    """Operations of kind ``custom`` at the head no implementation serves: generated as
+    501 handlers (e.g. an imported AutoBe operation with no standard equivalent)."""
+    realized: dict[str, int] = field(default_factory=dict)
+    """Operations at the head per realization (``generate.REALIZATIONS``: deterministic,
+    user, llm, unrealized)."""
+    orphaned: list[str] = field(default_factory=list)
+    """The user's implementations (``app/custom/``) whose operation is gone or no longer
+    the user's: kept, left out of the type check."""
     missing: list[str] = field(default_factory=list)
     """Generated files that were deleted (``build`` writes them again)."""
     manifest_missing: bool = False
@@ -240,6 +248,8 @@ def status(session: ProjectSession) -> Status:
     stale, aside = leftovers(workspace)
     at_head = current is not None and current == expected
     content = user_content(workspace, basis) if basis is not None else None
+    head_spec = session.spec_at(project, project.head) if project.head else None
+    realized = realization_counts(head_spec) if head_spec is not None else {}
     return Status(
         name=project.name,
         head=project.head,
@@ -249,9 +259,11 @@ def status(session: ProjectSession) -> Status:
         untracked=untracked_files(workspace, basis) if basis is not None else [],
         verification=_verification(layout, project, content if at_head or no_manifest else {}),
         store=session.storage.describe(),
-        unrealized=sum(
-            1 for op in session.spec_at(project, project.head).operations if op.kind == "custom"
-        ) if project.head else 0,
+        unrealized=realized.get("unrealized", 0),
+        realized=realized,
+        orphaned=orphaned_user_files(
+            untracked_files(workspace, basis) if basis is not None else [], head_spec
+        ) if head_spec is not None else [],
         missing=missing_files(workspace, basis) if basis is not None else [],
         manifest_missing=no_manifest,
         workspace_revision=(

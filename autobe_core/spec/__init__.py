@@ -121,10 +121,17 @@ from autobe_core.spec.model import (
     Stance,
     UniqueIndex,
 )
+from autobe_core.spec.realization import (
+    REALIZATIONS,
+    Realization,
+    realization,
+    realization_counts,
+)
 from autobe_core.spec.validation import ensure_valid, validate
 
 __all__ = [
     "AFTER_PREFIX",
+    "REALIZATIONS",
     "Access",
     "AccessChange",
     "Actor",
@@ -177,6 +184,7 @@ __all__ = [
     "PlainIndex",
     "PrimaryField",
     "ProjectSpec",
+    "Realization",
     "Relation",
     "RemoveActor",
     "RemoveField",
@@ -217,6 +225,8 @@ __all__ = [
     "parse_changeset",
     "parse_spec",
     "read_mapping",
+    "realization",
+    "realization_counts",
     "run",
     "validate",
 ]

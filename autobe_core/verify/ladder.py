@@ -65,6 +65,7 @@ def run_ladder(
     env: Mapping[str, str] | None = None,
     timeout: float | Mapping[RungName, float] = DEFAULT_TIMEOUT,
     test_targets: Sequence[str] = (),
+    mypy_exclude: Sequence[str] = (),
 ) -> LadderResult:
     """Verify the backend in ``workspace``.
 
@@ -74,6 +75,8 @@ def run_ladder(
     ``timeout`` is seconds per rung, one number for all or a mapping per rung.
     ``test_targets`` restricts the tests rung to these workspace-relative test files
     or node ids (the tests an incremental change reaches); default: the whole suite.
+    ``mypy_exclude`` names workspace-relative files mypy leaves out (a user's files a
+    change applied with ``--keep-mine`` broke).
     """
     workspace = Path(workspace).resolve()
     selected = set(RUNGS if rungs is None else rungs)
@@ -104,7 +107,8 @@ def run_ladder(
             if progress is not None:
                 progress(name, None)
             limit = timeout.get(name, DEFAULT_TIMEOUT) if isinstance(timeout, Mapping) else timeout
-            context = RungContext(workspace, cache, environment, float(limit), tuple(test_targets))
+            context = RungContext(workspace, cache, environment, float(limit),
+                                  tuple(test_targets), tuple(mypy_exclude))
             result = RUNNERS[name](context)
         if result.status == "failed":
             stopped_by = name

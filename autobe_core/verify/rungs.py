@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,6 +52,9 @@ class RungContext:
     timeout: float
     test_targets: tuple[str, ...] = ()
     """Test files or node ids (workspace-relative) the tests rung runs; empty: all."""
+    mypy_exclude: tuple[str, ...] = ()
+    """Workspace-relative files the mypy rung leaves out (a user's files kept with
+    ``--keep-mine``); orphaned implementations are always left out (:func:`orphans`)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,9 @@ def mypy_rung(ctx: RungContext) -> RungResult:
     if not targets:
         return RungResult("mypy", "failed", 0.0, "nothing to type-check", (RungDiagnostic(
             None, None, "the workspace has neither an 'app' nor a 'tests' directory", "layout"),))
+    left_out = sorted({*ctx.mypy_exclude, *orphans(ctx.workspace)})
+    exclude = ["--exclude", "^(" + "|".join(re.escape(p) for p in left_out) + ")$"] \
+        if left_out else []
     with tempfile.TemporaryDirectory(prefix="autobe-mypy-") as scratch:
         config = mypy_config(ctx.workspace, Path(scratch))
         ctx.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -164,7 +171,7 @@ def mypy_rung(ctx: RungContext) -> RungResult:
             sys.executable, "-m", "mypy", "--strict", "--config-file", str(config),
             "--cache-dir", str(ctx.cache_dir), "--show-error-codes", "--no-color-output",
             "--no-error-summary", "--no-pretty", "--hide-error-context", "--show-traceback",
-            *targets,
+            *exclude, *targets,
         ], ctx)
     if completed.timed_out:
         return timed_out("mypy", completed, ctx)
@@ -179,6 +186,18 @@ def mypy_rung(ctx: RungContext) -> RungResult:
     return RungResult("mypy", "failed", completed.seconds,
                       f"{counts['errors']} errors in {files} files", tuple(problems), counts,
                       tail(completed.output))
+
+
+def orphans(workspace: Path) -> list[str]:
+    """The user's implementations whose operation is gone: ``app/custom/<id>.py`` with no
+    generated ``app/interfaces/<id>.py``. autobe keeps them (they are the user's) but
+    leaves them out of the type check, since what they implement no longer exists."""
+    custom = workspace / "app" / "custom"
+    if not custom.is_dir():
+        return []
+    return sorted(f"app/custom/{p.name}" for p in custom.glob("*.py")
+                  if p.name != "__init__.py"
+                  and not (workspace / "app" / "interfaces" / p.name).is_file())
 
 
 def _tool_crashed(

@@ -415,6 +415,8 @@ CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
      "operation.authorization-type", "$.operations[1].authorizationType", ("login", "null")),
     ("auth-type-on-crud", lambda d: ops(d)[2].update(authorizationType="join"),
      "operation.authorization-type", "$.operations[2].authorizationType", ("null",)),
+    ("implementation-not-custom", lambda d: ops(d)[3].update(implementation="user"),
+     "operation.implementation", "$.operations[3].implementation", ("null", "kind: custom")),
     ("login-guest", lambda d: d["actors"][0].update(kind="guest"),
      "operation.login-guest", "$.operations[1].kind",
      ("an actor of kind member or admin", "join", "refresh")),

@@ -16,7 +16,8 @@ Modules (ids, paths):
   ``AUTOBE_JWT_SECRET``;
 - ``test:factories`` ``tests/factories/__init__.py`` and ``test:factory:<model>``
   ``tests/factories/<model>.py``: ``make_<model>(session, **overrides)``;
-- ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests.
+- ``test:<operation_id>`` ``tests/test_<operation_id>.py``: the operation's tests (of a
+  user-owned custom operation: :mod:`.custom`).
 
 Slices and reads are cut in :mod:`autobe_core.generate.kinds.test.slices`. ``tests/helpers.py``,
 ``tests/conftest.py`` and ``tests/test_health.py`` are fixed files under
@@ -33,7 +34,7 @@ from pydantic import BaseModel
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
 from autobe_core.generate.kinds.operation.lifecycle import handles
-from autobe_core.generate.kinds.test import access, auth, crud, roles, write
+from autobe_core.generate.kinds.test import access, auth, crud, custom, roles, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.lifecycle import planned as lifecycle_module
 from autobe_core.generate.kinds.test.render import TestModule
@@ -122,10 +123,11 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             modules.append(lifecycle_module(spec, op))
             continue
         op_slice, reads = operation_slice(spec, op)
-        module = build_operation_module(op_slice)
+        user = custom.user_test_slice(op, op_slice)
+        module = build_operation_module(op_slice, user)
         modules.append(PlannedModule(
             id=f"test:{op_slice.operation_id}", kind="test",
-            path=f"tests/test_{op_slice.operation_id}.py", slice=op_slice,
+            path=f"tests/test_{op_slice.operation_id}.py", slice=user or op_slice,
             render=_render_operation, generator_version=GENERATOR_VERSION, reads=reads,
             imports=module.module_ids(),
         ))
@@ -150,16 +152,20 @@ def _render_factory(slice_: BaseModel) -> str:
     return render_factory(slice_)
 
 
-def build_operation_module(s: OperationTestSlice) -> TestModule:
+def build_operation_module(s: OperationTestSlice,
+                           user: custom.UserTestSlice | None = None) -> TestModule:
     module = TestModule(s)
-    ADDERS[s.kind](module)
+    if user is not None:  # a user-owned custom operation (:mod:`.custom`)
+        custom.add_user_custom(module, user.body)
+    else:
+        ADDERS[s.kind](module)
     roles.add_role_tests(module)
     access.add_cross_account(module)
     return module
 
 
-def render_operation(s: OperationTestSlice) -> str:
-    module = build_operation_module(s)
+def render_operation(s: OperationTestSlice, user: custom.UserTestSlice | None = None) -> str:
+    module = build_operation_module(s, user)
     constants = [("METHOD", py_str(s.method.upper())), ("PATH", py_str(s.path))]
     actor = s.caller or s.account
     if actor is not None:
@@ -170,5 +176,7 @@ def render_operation(s: OperationTestSlice) -> str:
 
 
 def _render_operation(slice_: BaseModel) -> str:
+    if isinstance(slice_, custom.UserTestSlice):
+        return render_operation(slice_.base, slice_)
     assert isinstance(slice_, OperationTestSlice)
     return render_operation(slice_)
