@@ -60,6 +60,13 @@ MESSAGES = {
     "verify_confirm": "the e-mail address is verified",
 }
 """The answer of each kind (a reset or verification request: whatever the identity)."""
+ALIASES: dict[str, tuple[str, ...]] = {
+    "current_password": ("currentPassword", "old_password", "oldPassword"),
+    "new_password": ("newPassword",),
+    "token": ("reset_token", "resetToken", "verification_token", "verificationToken"),
+}
+"""Other names of a request field that AutoBe's DTOs use (``reset_token``, ``newPassword``):
+accepted as well, so AutoBe's clients keep working; the OpenAPI document names the first."""
 NEW_PASSWORD_KINDS = ("change_password", "reset_confirm")
 CONFIRMED = """    new_password_confirm: Text | None = Field(default=None, max_length=128)
 
@@ -177,13 +184,16 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
     if s.kind == "logout":
         fastapi.add("Response")
     if s.request is not None:
-        lines.append("from pydantic import BaseModel, ConfigDict, Field")
+        pydantic = {"BaseModel", "ConfigDict", "Field"}
         common = {"Text"}
         if s.kind in ("reset_request", "verify_request") and s.lowercase:
-            lines[-1] = "from pydantic import BaseModel, ConfigDict, EmailStr, Field"
+            pydantic.add("EmailStr")
+        if s.kind in ("change_password", "reset_confirm", "verify_confirm"):
+            pydantic.add("AliasChoices")
         if s.kind in NEW_PASSWORD_KINDS:
-            lines[-1] = "from pydantic import BaseModel, ConfigDict, Field, model_validator"
+            pydantic.add("model_validator")
             lines.append("from typing import Self")
+        lines.append(f"from pydantic import {', '.join(sorted(pydantic))}")
         lines.append(f"from app.dtos.common import {', '.join(sorted(common))}")
     if s.kind == "change_password":
         security |= {"hash_password", "issue_tokens", "new_token_id", "verify_password"}
@@ -217,15 +227,22 @@ def _imports(s: LifecycleSlice) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _field(name: str, bounds: str) -> str:
+    """A request field that also accepts the names AutoBe's DTOs give it (:data:`ALIASES`)."""
+    choices = ", ".join(py_str(a) for a in (name, *ALIASES[name]))
+    return (f"    {name}: Text = Field(\n        {bounds},\n"
+            f"        validation_alias=AliasChoices({choices}),\n    )\n")
+
+
 def _classes(s: LifecycleSlice) -> str:
     out = ""
     if s.request is not None:
         fields = {
-            "change_password": ["    current_password: Text = Field(max_length=128)\n",
-                                "    new_password: Text = Field(min_length=8, max_length=128)\n"],
-            "reset_confirm": ["    token: Text = Field(max_length=200)\n",
-                              "    new_password: Text = Field(min_length=8, max_length=128)\n"],
-            "verify_confirm": ["    token: Text = Field(max_length=200)\n"],
+            "change_password": [_field("current_password", "max_length=128"),
+                                _field("new_password", "min_length=8, max_length=128")],
+            "reset_confirm": [_field("token", "max_length=200"),
+                              _field("new_password", "min_length=8, max_length=128")],
+            "verify_confirm": [_field("token", "max_length=200")],
         }.get(s.kind)
         if fields is None:  # a request names the identity
             kind = "EmailStr" if s.lowercase else "Text"

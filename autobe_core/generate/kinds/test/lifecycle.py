@@ -322,6 +322,11 @@ def add_reset_confirm(m: TestModule, s: LifecycleTestSlice) -> None:
                             '"new_password_confirm": "other-password"}'), status(422),
            _call(m, f'{{"token": token, "new_password": {py_str(NEW_PASSWORD)}, '
                     f'"new_password_confirm": {py_str(NEW_PASSWORD)}}}'), status(200)])
+    _test(m, "test_reset_confirm_accepts_autobe_field_names",
+          "The names AutoBe's DTOs use for the token and the new password work too.",
+          [*setup, _call(m, f'{{"reset_token": token, "newPassword": {py_str(NEW_PASSWORD)}}}'),
+           status(200), _stored(m), "assert stored is not None",
+           f"assert {verify}({py_str(NEW_PASSWORD)}, stored.{s.password})"])
     _test(m, "test_reset_confirm_short_password_is_422",
           "A new password shorter than 8 characters is rejected.",
           [*setup, _call(m, '{"token": token, "new_password": "short"}'), status(422)])
