@@ -420,6 +420,11 @@ CASES: list[tuple[str, Callable[[Data], object], str, str, Allowed]] = [
     ("login-guest", lambda d: d["actors"][0].update(kind="guest"),
      "operation.login-guest", "$.operations[1].kind",
      ("an actor of kind member or admin", "join", "refresh")),
+    ("lifecycle-not-actor-model", lambda d: ops(d).append({
+        "name": "logout", "kind": "logout", "model": "carts", "method": "post",
+        "path": "/shop/logout"}),
+     "operation.lifecycle", "$.operations[7].kind",
+     ("an actor's accounts model whose actor has identity and password fields", "custom")),
     ("auth-params", lambda d: ops(d)[0].update(
         path="/auth/customer/join/{code}", parameters=[{"name": "code", "type": "string"}]),
      "param.not-allowed", "$.operations[0].parameters[0]", ()),
