@@ -37,7 +37,7 @@ from autobe_core.spec.naming import (
     singular,
     snake,
 )
-from autobe_core.spec.semantics import BODIES
+from autobe_core.spec.semantics import BODIES, CHAIN_SEPARATOR, row_selector
 
 CRUD = ("index", "at", "create", "update", "erase")
 AUTH = ("join", "login", "refresh")
@@ -332,17 +332,24 @@ def _crud(ctx: _Context, op: DocOperation, base: Operation, source: str) -> Oper
     if request_kinds:
         request = op.request_body
         if request is None:
-            raise Unrealized(
-                f"a {kind} without a request body (the generated {kind} takes "
-                f"{names[request_kinds[0]]})"
+            if kind != "index":
+                raise Unrealized(
+                    f"a {kind} without a request body (the generated {kind} takes "
+                    f"{names[request_kinds[0]]})"
+                )
+            ctx.notes.approximated(
+                source, op.endpoint,
+                f"an index without a request body: the generated index takes an optional "
+                f"{names[request_kinds[0]]} (none: the first page, no filters)",
             )
-        resolved = ctx.links.resolve(request.type_name)
-        if resolved is None or resolved[0] != model.name or resolved[1] not in request_kinds:
-            raise Unrealized(
-                f"its request body {request.type_name} is not the {kind} DTO of {model.name} "
-                f"({names[request_kinds[0]]})"
-            )
-        request_body = _own_body(ctx, op, request.type_name, request.description, source)
+        else:
+            resolved = ctx.links.resolve(request.type_name)
+            if resolved is None or resolved[0] != model.name or resolved[1] not in request_kinds:
+                raise Unrealized(
+                    f"its request body {request.type_name} is not the {kind} DTO of "
+                    f"{model.name} ({names[request_kinds[0]]})"
+                )
+            request_body = _own_body(ctx, op, request.type_name, request.description, source)
     elif op.request_body is not None:
         raise Unrealized(f"a {kind} with a request body ({op.request_body.type_name})")
     response_body = _response(ctx, op, model, response_kinds, source)
@@ -392,6 +399,13 @@ def _bind(
     ctx: _Context, op: Operation, model: Model, kind: str, source: str
 ) -> list[Parameter]:
     names = path_parameters(op.path)
+    if kind in ROW_KINDS and not names and _callers_model(ctx, op) == model.name:
+        ctx.notes.approximated(
+            source, op.endpoint,
+            f"no path parameter selects the row: it is the calling {op.actor}'s own account "
+            f"({model.name}), taken from the token",
+        )
+        return list(op.parameters)
     if kind in ROW_KINDS and not names:
         raise Unrealized(
             f"no path parameter selects the row (AutoBe finds it otherwise, e.g. from the "
@@ -407,13 +421,23 @@ def _bind(
         foreign = _foreign_for(model, name)
         if foreign is None and not last_row:
             foreign = _account_key(ctx, op, model, name, source)
-        if last_row:
+        if last_row and foreign is not None and not _names_model(model, name) \
+                and row_selector(model, foreign):
+            ctx.notes.approximated(
+                source, op.endpoint,
+                f"its last path parameter {name!r} selects the row by {model.name}.{foreign}, "
+                "a unique key (the parent's one child)",
+            )
+            target = foreign
+        elif last_row:
             if foreign is not None and not _names_model(model, name):
                 raise Unrealized(
                     f"its last path parameter {name!r} selects {model.name}.{foreign}, not "
                     "the row's primary key"
                 )
             target = model.primary_field.name
+        elif foreign is None and (chain := _chain_for(ctx, model, name)) is not None:
+            target = CHAIN_SEPARATOR.join(chain)
         elif foreign is None:
             raise Unrealized(
                 f"path parameter {name!r} selects no foreign key of {model.name} (it names "
@@ -424,8 +448,52 @@ def _bind(
         if param.type != "uuid":
             raise Unrealized(f"path parameter {name!r} is a {param.type}, keys are uuids")
         bound.append(param.model_copy(update={"binds": target}))
+    if kind == "create":
+        direct = {p.binds for p in bound}
+        for p in bound:
+            if p.binds is not None and CHAIN_SEPARATOR in p.binds \
+                    and p.binds.split(CHAIN_SEPARATOR)[0] not in direct:
+                raise Unrealized(
+                    f"path parameter {p.name!r} names a grandparent of the created row, but "
+                    "no path parameter selects the parent between them"
+                )
     extra = [p for p in op.parameters if p.name not in names]
     return bound + extra
+
+
+def _callers_model(ctx: _Context, op: Operation) -> str | None:
+    """The accounts model of the operation's actor (None: public or unknown)."""
+    actor = next((a for a in ctx.actors.actors if a.name == op.actor), None)
+    return actor.model if actor is not None else None
+
+
+CHAIN_DEPTH = 3
+"""How many foreign fields a grandparent path parameter may follow."""
+
+
+def _chain_for(ctx: _Context, model: Model, param: str) -> list[str] | None:
+    """``productId`` in ``/products/{productId}/options/{optionId}/values``: the foreign
+    fields from ``model`` up to the one table the parameter names (the option's product),
+    when exactly one shortest chain of at most :data:`CHAIN_DEPTH` fields reaches it."""
+    frontier: list[tuple[Model, list[str]]] = [(model, [])]
+    for _ in range(CHAIN_DEPTH):
+        found: list[list[str]] = []
+        following: list[tuple[Model, list[str]]] = []
+        for current, chain in frontier:
+            for f in current.foreign_fields:
+                target = ctx.models.model(f.relation.target_model)
+                if target is None or target.name == current.name:
+                    continue
+                if chain and _foreign_for(current, param) == f.name:
+                    found.append([*chain, f.name])
+                else:
+                    following.append((target, [*chain, f.name]))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+        frontier = following
+    return None
 
 
 def _stem_words(param: str) -> list[str]:

@@ -171,6 +171,52 @@ def param_bindings(spec: ProjectSpec, op: Operation) -> list[tuple[str, str]]:
     return result
 
 
+CHAIN_SEPARATOR = "."
+"""``binds`` of a parameter that selects a grandparent: the foreign fields followed from
+the target model, joined by dots (``option_id.product_id``: the row's option must belong
+to the product the path names)."""
+
+
+def binding_chain(spec: ProjectSpec, model: Model, binds: str) -> list[ForeignField] | None:
+    """The foreign fields ``binds`` follows from ``model``, one per hop (a plain binding
+    is a chain of one when it names a foreign field); None when a hop is not a foreign
+    field of the model it is read on."""
+    hops: list[ForeignField] = []
+    current: Model | None = model
+    for name in binds.split(CHAIN_SEPARATOR):
+        foreign = current.foreign(name) if current is not None else None
+        if foreign is None:
+            return None
+        hops.append(foreign)
+        current = spec.model(foreign.relation.target_model)
+    return hops
+
+
+def is_chain(binds: str) -> bool:
+    """Whether a binding selects through several foreign fields (a grandparent)."""
+    return CHAIN_SEPARATOR in binds
+
+
+def selects_caller(spec: ProjectSpec, op: Operation) -> bool:
+    """An ``at`` / ``update`` / ``erase`` without path parameters on the calling actor's
+    own accounts model: the row is the caller's account (``/me``, ``/user/profile``)."""
+    if op.kind not in ROW_KINDS or path_parameters(op.path) or op.actor is None:
+        return False
+    actor = spec.actor(op.actor)
+    return actor is not None and actor.model == op.model
+
+
+def row_selector(model: Model, field: str) -> bool:
+    """Whether a path parameter bound to ``field`` selects at most one row: the primary
+    key, or a unique foreign key (a one-to-one child selected by its parent,
+    ``/profiles/{profileId}/preferences``)."""
+    if field == model.primary_field.name:
+        return True
+    foreign = model.foreign(field)
+    return foreign is not None and (foreign.unique or any(
+        u.field_names == [field] for u in model.unique_indexes))
+
+
 def infer_foreign_binding(model: Model, param: str) -> str | None:
     stem = param[:-2] if param.endswith("Id") else param
     stem_snake = "".join("_" + c.lower() if c.isupper() else c for c in stem).lstrip("_")

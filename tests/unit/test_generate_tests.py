@@ -195,6 +195,7 @@ def test_expected_tests_per_kind() -> None:
     assert names("patch_todo_user_lists") == {
         "test_index_pages_through_rows", "test_index_page_past_the_end_is_empty",
         "test_index_limit_zero_is_422", "test_index_without_token_is_401",
+        "test_index_without_body_lists_the_first_page",
         "test_cross_account_index_hides_their_rows",
     }
     assert names("put_todo_user_lists_by_list_id") == {

@@ -2,23 +2,30 @@
 
 What each kind needs (see docs/generated-backend.md): every kind but ``custom`` targets a
 model; ``at`` / ``update`` / ``erase`` select one row by its primary key; ``create`` and
-``index`` may bind only foreign fields (parents in a nested path); ``join`` / ``login`` /
+``index`` may bind only foreign fields (parents in a nested path); a parameter may bind a
+chain of foreign fields (``option_id.product_id``: a grandparent); a row kind may select
+its row by a unique foreign key instead (a one-to-one child), or, without path parameters
+on the caller's own accounts model, be about the caller's account; ``join`` / ``login`` /
 ``refresh`` run on an actor's model; a ``create`` (or ``join``) must be able to fill
 every required column of the new row.
 """
 
 from __future__ import annotations
 
-from autobe_core.spec.model import Model, Operation, OperationKind, ProjectSpec
+from autobe_core.spec.model import Model, Operation, OperationKind, Parameter, ProjectSpec
 from autobe_core.spec.naming import dto_type_names, known_type_names, path_parameters
 from autobe_core.spec.roles import server_fields
 from autobe_core.spec.semantics import (
     BODIES,
     ROW_KINDS,
+    binding_chain,
     is_auto,
+    is_chain,
     model_dto_fields,
     owner_field,
     param_bindings,
+    row_selector,
+    selects_caller,
 )
 from autobe_core.spec.validation.common import Path, Report
 
@@ -180,7 +187,9 @@ def _check_bindings(
     fields = model.field_names()
     index_of = {p.name: j for j, p in enumerate(op.parameters)}
     for j, param in enumerate(op.parameters):
-        if param.binds is not None and param.binds not in fields:
+        if param.binds is not None and is_chain(param.binds):
+            _check_chain(spec, op, model, param, [*base, "parameters", j], report)
+        elif param.binds is not None and param.binds not in fields:
             report.error(
                 [*base, "parameters", j, "binds"],
                 "ref.unknown-field",
@@ -235,13 +244,38 @@ def _check_bindings(
                 f"bind foreign fields (parents), {field!r} is not one",
                 foreign,
             )
-    if op.kind in ROW_KINDS and model.primary_field.name not in seen:
+    if (op.kind in ROW_KINDS and not any(row_selector(model, f) for f in seen)
+            and not selects_caller(spec, op)):
         report.error(
             [*base, "path"],
             "operation.row-unselected",
             f"{op.endpoint} is a {op.kind} operation but no path parameter selects "
             f"the primary key {model.name}.{model.primary_field.name}",
             (f"a path parameter bound to {model.primary_field.name}",),
+        )
+
+
+def _check_chain(spec: ProjectSpec, op: Operation, model: Model, param: Parameter,
+                 path: Path, report: Report) -> None:
+    """A grandparent binding (``option_id.product_id``) follows foreign fields, hop by
+    hop, and selects a uuid key."""
+    assert param.binds is not None
+    if binding_chain(spec, model, param.binds) is None:
+        report.error(
+            [*path, "binds"],
+            "ref.unknown-field",
+            f"parameter {param.name!r} of {op.endpoint} binds {param.binds!r}: each part "
+            f"must be a foreign field of the model the previous part leads to, starting "
+            f"at {model.name!r}",
+            [f.name for f in model.foreign_fields],
+        )
+    elif param.type != "uuid":
+        report.error(
+            [*path, "type"],
+            "param.type-mismatch",
+            f"parameter {param.name!r} of {op.endpoint} has type {param.type!r} but binds "
+            f"the key chain {param.binds!r}",
+            ("uuid",),
         )
 
 

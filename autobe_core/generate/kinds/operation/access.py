@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation.chains import Link, reaches
 from autobe_core.spec.access import OwnerChain, operation_access, owner_chain_walk
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import snake
@@ -28,15 +29,6 @@ from autobe_core.spec.semantics import model_dto_fields, param_bindings, soft_de
 
 __all__ = ["Guard", "Link", "Reference", "Scope", "access_reads", "cut_scope", "guard_lines",
            "owned", "reference_checks", "scope_imports"]
-
-
-class Link(Slice):
-    """One foreign field of an owner chain and the model it leads to."""
-
-    field: str
-    table: str
-    class_name: str
-    primary: str
 
 
 class Guard(Slice):
@@ -163,12 +155,7 @@ def owned(class_name: str, primary: str, chain: tuple[Link, ...], indent: str = 
     """The SQL condition: a row of ``class_name`` belongs to ``principal``."""
     if not chain:
         return f"{class_name}.{primary} == principal.id"
-    first = chain[0]
-    if len(chain) == 1:
-        return f"{class_name}.{first.field} == principal.id"
-    inner = owned(first.class_name, first.primary, chain[1:], indent + "    ")
-    return (f"{class_name}.{first.field}.in_(\n{indent}    select({first.class_name}."
-            f"{first.primary}).where({inner})\n{indent})")
+    return reaches(class_name, chain, "principal.id", indent)
 
 
 def _callers_or_404(target: Guard | Reference, value: str, test: str = "") -> str:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
 from autobe_core.generate.kinds.operation.access import Scope, cut_scope
+from autobe_core.generate.kinds.operation.chains import Link, chain_links
 from autobe_core.generate.kinds.operation.render import imports_of, render
 from autobe_core.generate.kinds.operation.responses import can_conflict
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
@@ -21,19 +22,22 @@ from autobe_core.spec.model import Actor, Model, Operation, PlainField, ProjectS
 from autobe_core.spec.naming import operation_id, path_parameters, snake
 from autobe_core.spec.semantics import (
     actor_for_model,
+    is_chain,
     is_privileged,
     model_dto_fields,
     owner_field,
     param_bindings,
+    selects_caller,
     soft_delete,
 )
 
 __all__ = ["GENERATOR_VERSION", "OperationSlice", "cut", "plan", "render"]
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """2: string path parameters refuse what a database cannot store (``Text``).
 3: error responses declared (``responses=``, :mod:`.responses`). 4: owner chains enforced
-(guarded parents, rows through their chain: :mod:`.access`)."""
+(guarded parents, rows through their chain: :mod:`.access`). 5: grandparents in the path
+(:mod:`.chains`), the caller's own account, an index body is optional."""
 
 AUTH_KINDS = ("join", "login", "refresh")
 PY_TYPES = {"uuid": "uuid.UUID", "string": "Text", "uri": "Text", "int": "int",
@@ -56,6 +60,9 @@ class Param(Slice):
     """The model field it binds (``semantics.param_bindings``); None: unbound."""
     key: bool = False
     """``field`` is the primary key or a foreign key (a uuid)."""
+    chain: tuple[Link, ...] = ()
+    """A grandparent: the foreign fields followed from the row to the row the parameter
+    selects (``option_id``, ``product_id``); ``field`` is None then."""
 
 
 class Parent(Slice):
@@ -98,6 +105,8 @@ class OperationSlice(Slice):
     model: ModelRef | None = None
     primary: str = "id"
     soft_delete: bool = False
+    caller_row: bool = False
+    """at / update / erase without path parameters: the row is the caller's account."""
     params: tuple[Param, ...] = ()
     parents: tuple[Parent, ...] = ()
     actor: str | None = None
@@ -197,6 +206,11 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
     for name in path_parameters(op.path):
         field = bindings.get(name)
         arg = f"path_{snake(name)}"
+        if model is not None and field is not None and is_chain(field):
+            chain = chain_links(spec, model, field)
+            reads |= {model_el(link.table) for link in chain}
+            params.append(Param(name=name, arg=arg, type="uuid.UUID", chain=chain))
+            continue
         key = model is not None and field is not None and (
             field == model.primary_field.name or model.foreign(field) is not None)
         params.append(Param(name=name, arg=arg, field=field, key=key,
@@ -234,6 +248,7 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         model=ModelRef.of(model) if model is not None else None,
         primary=model.primary_field.name if model is not None else "id",
         soft_delete=soft_delete(model) if model is not None else False,
+        caller_row=selects_caller(spec, op),
         params=tuple(params),
         parents=tuple(parents),
         actor=actor.name if actor is not None else None,

@@ -21,6 +21,11 @@ from autobe_core.generate.kinds.operation.access import (
     row_condition,
     scope_imports,
 )
+from autobe_core.generate.kinds.operation.chains import (
+    chain_checks,
+    chain_classes,
+    chain_conditions,
+)
 from autobe_core.generate.kinds.operation.responses import error_statuses, responses_argument
 from autobe_core.spec.naming import pascal
 
@@ -68,7 +73,8 @@ def imported_module_ids(lines: Iterable[str]) -> frozenset[str]:
 
 
 def _uses_principal(s: OperationSlice) -> bool:
-    return s.actor is not None and (s.owner is not None or s.scope is not None)
+    return s.actor is not None and (s.owner is not None or s.scope is not None
+                                    or s.caller_row)
 
 
 def _import_lines(s: OperationSlice) -> list[str]:
@@ -98,15 +104,21 @@ def _import_lines(s: OperationSlice) -> list[str]:
         transformers: set[str] = set()
         collectors: set[str] = set()
         sa = {"select"}
+        chained = chain_classes(s.params)
+        lines += [f"from app.models.{table} import {name}" for table, name in chained.items()
+                  if table != m.name]
         if s.kind == "create":
             db.add("commit")
             dtos |= {m.dto("create"), m.dto("read")}
             collectors.add("collect_create")
             transformers.add("to_read")
-            if s.parents:
+            if s.parents or any(p.chain for p in s.params):
                 errors.add("NotFoundError")
-                lines += [f"from app.models.{p.table} import {p.class_name}" for p in s.parents]
+                lines += [f"from app.models.{p.table} import {p.class_name}" for p in s.parents
+                          if p.table not in chained]
             sa.clear()
+            if any(p.chain for p in s.params):
+                sa.add("select")
         elif s.kind in ("at", "update", "erase"):
             errors.add("NotFoundError")
             lines.append(f"from app.models.{m.name} import {m.class_name}")
@@ -131,7 +143,7 @@ def _import_lines(s: OperationSlice) -> list[str]:
             collectors.add("collect_query")
             transformers.add("to_summary")
             common.add("make_pagination")
-            if any(p.field and not p.key for p in s.params):
+            if any((p.field and not p.key) or p.chain for p in s.params):
                 lines.append(f"from app.models.{m.name} import {m.class_name}")
         else:
             needs = account.needs(s)
@@ -201,7 +213,7 @@ def _signature(s: OperationSlice) -> str:
     args: list[str] = []
     body = {"create": "create", "update": "update", "index": "request", "join": "join",
             "login": "login", "refresh": "refresh"}.get(s.kind)
-    if m is not None and body is not None:
+    if m is not None and body is not None and s.kind != "index":
         args.append(f"body: {m.dto(body)}")
     if _uses_principal(s) and s.actor is not None:
         args.append(f"principal: Annotated[{_principal(s.actor)}, "
@@ -209,6 +221,8 @@ def _signature(s: OperationSlice) -> str:
     if s.kind != "custom":
         args.append("session: Annotated[Session, Depends(get_session)]")
     args += [f"{p.arg}: Annotated[{p.type}, Path(alias={py_str(p.name)})]" for p in s.params]
+    if m is not None and s.kind == "index":
+        args.append(f"body: {m.dto('request')} | None = None")
     returns = "None"
     if m is not None:
         returns = {"create": m.dto("read"), "at": m.dto("read"), "update": m.dto("read"),
@@ -224,6 +238,9 @@ def _fetch_row(s: OperationSlice) -> str:
     assert s.model is not None
     C = s.model.class_name
     conditions = [f"{C}.{p.field} == {p.arg}" for p in s.params if p.field]
+    conditions += chain_conditions(s.params, C, "            ")
+    if s.caller_row:
+        conditions.append(f"{C}.{s.primary} == principal.id")
     if s.soft_delete:
         conditions.append(f"{C}.deleted_at.is_(None)")
     owned = row_condition(s.scope, C, s.primary) if s.kind == "at" else None
@@ -266,7 +283,8 @@ def _body(s: OperationSlice) -> str:
         if s.owner is not None:
             bound.append(f"{py_str(s.owner)}: principal.id")
         out += f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
-        return out + ("    row = collect_create(body, bound)\n" + body_parent_check(s.scope)
+        return out + ("    row = collect_create(body, bound)\n" + chain_checks(s.params)
+                      + body_parent_check(s.scope)
                       + reference_checks(s.scope) + "    session.add(row)\n"
                       "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     checks = guards + _fetch_row(s) + _owner_check(s)
@@ -293,8 +311,11 @@ def _index_body(s: OperationSlice) -> str:
     bound = [f"{py_str(p.field)}: {p.arg}" for p in s.params if p.field and p.key]
     if s.owner is not None:
         bound.append(f"{py_str(s.owner)}: principal.id")
-    out = (f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
+    out = (f"    if body is None:\n        body = {s.model.dto('request')}()\n"
+           f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
            "    stmt = collect_query(body, bound)\n") + index_filter(s.scope, C, s.primary)
+    for condition in chain_conditions(s.params, C, "    "):
+        out += f"    stmt = stmt.where({condition})\n"
     for p in s.params:
         if p.field and not p.key:
             out += f"    stmt = stmt.where({C}.{p.field} == {p.arg})\n"

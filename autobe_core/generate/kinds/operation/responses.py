@@ -6,7 +6,8 @@ error schema (``app.errors.ErrorBody``, whose shape every error answer has):
 - 401 when it needs a principal (an actor's bearer token) or checks credentials (login,
   refresh);
 - 403 when an actor's role is checked (a token of another actor, a row of another account);
-- 404 when it has path parameters (the row, or a parent the path names, may not exist) or
+- 404 when it has path parameters (the row, or a parent the path names, may not exist), when
+  the row is the caller's account (erased since the token was issued) or
   its body names a row the caller must own (a create's parent, a refund's payment);
 - 409 on writes that can break a unique constraint or a foreign key
   (:func:`can_conflict`);
@@ -73,7 +74,7 @@ def error_statuses(s: OperationSlice) -> tuple[int, ...]:
                      and s.kind == "join")
     return route_statuses(principal=s.actor is not None or guarded,
                           credentials=s.kind in CREDENTIAL_KINDS,
-                          params=bool(s.params) or _body_names_owned_rows(s),
+                          params=bool(s.params) or s.caller_row or _body_names_owned_rows(s),
                           conflicts=s.conflicts or identity_join,
                           unrealized=s.kind == "custom")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.test.crud import (
     error,
+    grandparent_value,
     make_rows,
     owned_body_rows,
     owned_references,
@@ -44,6 +45,8 @@ def add_cross_account(m: TestModule) -> None:
         return
     adder = {"at": _at, "update": _update, "erase": _erase, "index": _index,
              "create": _create}.get(s.kind)
+    if not s.params and s.kind in ("at", "update", "erase"):
+        adder = _own_account
     if adder is not None:
         adder(m)
 
@@ -68,6 +71,23 @@ def _at(m: TestModule) -> None:
           "Another account's row is not found (its owner chain leads to someone else).",
           [*_accounts(m), *make_rows(m, "owner"), "session.commit()",
            request(m, row_url(m, "row"), auth=_auth(m)), *_refused(404)])
+
+
+def _own_account(m: TestModule) -> None:
+    """``/me``-like operations (the row is the caller's account): each caller reaches
+    only their own account, and another's stays as it was."""
+    s = m.s
+    assert s.model is not None
+    key = py_str(s.model.primary)
+    json = "{}" if s.kind == "update" else None
+    call = request(m, m.url([]), json=json, auth=_auth(m))
+    if s.kind == "erase":
+        checks = [status(204)]
+    else:
+        checks = [status(200), f"assert response.json()[{key}] == str(stranger.{s.model.primary})"]
+    m.add(f"{PREFIX}{s.kind}_reaches_only_the_callers_account",
+          "The row is the caller's own account; another account is never reached.",
+          [*_accounts(m), "row = owner", "session.commit()", call, *checks, *_still_there(m)])
 
 
 def _still_there(m: TestModule) -> list[str]:
@@ -121,6 +141,7 @@ def _parents(m: TestModule, account: str) -> tuple[list[str], list[str]]:
     guards = {g.param: g for g in access.guards}
     lines: list[str] = []
     args: list[str] = []
+    rows: dict[str, str] = {}
     for index, param in enumerate(m.s.params):
         guard = guards.get(param.name)
         if guard is not None and param.target_model:
@@ -130,7 +151,12 @@ def _parents(m: TestModule, account: str) -> tuple[list[str], list[str]]:
         else:
             args.append(m.missing_value(param))
             continue
+        if param.field:
+            rows[param.field] = f"parent_{index}"
         args.append(f"{m.helper('key_of')}(parent_{index})")
+    for index, param in enumerate(m.s.params):
+        if param.hops:
+            args[index] = grandparent_value(m, param, index, lines, {}, rows)
     return lines, args
 
 

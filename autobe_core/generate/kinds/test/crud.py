@@ -16,7 +16,7 @@ from autobe_core.generate.kinds.test.render import (
     row_value,
     sample,
 )
-from autobe_core.generate.kinds.test.slices import FieldShape
+from autobe_core.generate.kinds.test.slices import FieldShape, ParamShape
 
 OK = "assert response.status_code == {status}, response.text"
 
@@ -142,9 +142,42 @@ def make_rows(m: TestModule, account: str | None, name: str = "row") -> list[str
     return [*lines, f"{name} = {m.factory(s.model.name)}(session{override})"]
 
 
+def path_value(m: TestModule, row: str, param: ParamShape) -> str:
+    """The value of a path parameter that selects ``row``."""
+    if param.hops:
+        path = ", ".join(py_str(a) for a in param.reach_from_row())
+        return f"{m.helper('reach')}({row}, {path})"
+    return f"{row}.{param.field}" if param.field else m.missing_value(param)
+
+
 def row_url(m: TestModule, row: str) -> str:
-    args = [f"{row}.{p.field}" if p.field else m.missing_value(p) for p in m.s.params]
-    return m.url(args)
+    return m.url([path_value(m, row, p) for p in m.s.params])
+
+
+def grandparent_test(m: TestModule, kind: str, setup: list[str], args: list[str],
+                     json: str | None, auth: str | None) -> None:
+    """A path naming a grandparent the row does not belong to (another product's option)
+    selects nothing: 404, or an empty listing for an index."""
+    chained = [i for i, p in enumerate(m.s.params) if p.hops]
+    if not chained:
+        return
+    wrong = list(args)
+    for index in chained:
+        wrong[index] = m.missing_value(m.s.params[index])
+    call = request(m, m.url(wrong), json=json, auth=auth)
+    if kind == "index":
+        m.add("test_index_under_another_grandparent_is_empty",
+              "Rows under a parent of another grandparent are not listed.",
+              [*setup, "session.commit()", call, status(200),
+               'assert response.json()["data"] == []'])
+        return
+    m.add(f"test_{kind}_under_another_grandparent_is_404",
+          "The path's parent must belong to the grandparent the path names.",
+          [*setup, "session.commit()", call, *error(404, "not_found")])
+
+
+def row_args(m: TestModule, row: str) -> list[str]:
+    return [path_value(m, row, p) for p in m.s.params]
 
 
 def missing_url(m: TestModule) -> str:
@@ -157,7 +190,7 @@ def malformed_url(m: TestModule, row: str) -> str | None:
     index = next((i for i in reversed(range(len(params))) if params[i].type == "uuid"), None)
     if index is None:
         return None
-    args = [f"{row}.{p.field}" if p.field else m.missing_value(p) for p in params]
+    args = [path_value(m, row, p) for p in params]
     args[index] = py_str("not-a-uuid")
     return m.url(args)
 
@@ -168,24 +201,43 @@ def parent_setup(m: TestModule) -> tuple[list[str], list[str], dict[str, str]]:
     lines: list[str] = []
     args: list[str] = []
     bound: dict[str, str] = {}
+    rows: dict[str, str] = {}
     access = m.s.access if m.s.caller is not None else None
     guards = {g.param: g for g in access.guards} if access is not None else {}
     for index, param in enumerate(m.s.params):
         guard = guards.get(param.name)
         if guard is not None and param.field and param.target_model:
             lines += owned_row(m, param.target_model, guard.chain, "account", f"parent_{index}")
-            value = f"{m.helper('key_of')}(parent_{index})"
+            rows[param.field] = f"parent_{index}"
         elif param.field and param.field == m.s.owner_field and m.s.caller is not None:
-            value = f"{m.helper('key_of')}(account)"
+            rows[param.field] = "account"
         elif param.field and param.target_model:
             lines.append(f"parent_{index} = {m.factory(param.target_model)}(session)")
-            value = f"{m.helper('key_of')}(parent_{index})"
+            rows[param.field] = f"parent_{index}"
         else:
             args.append(m.missing_value(param))
             continue
+        value = f"{m.helper('key_of')}({rows[param.field]})"
         args.append(value)
         bound[param.field] = value
+    for index, param in enumerate(m.s.params):
+        if param.hops:
+            args[index] = grandparent_value(m, param, index, lines, bound, rows)
     return lines, args, bound
+
+
+def grandparent_value(m: TestModule, param: ParamShape, index: int, lines: list[str],
+                       bound: dict[str, str], rows: dict[str, str]) -> str:
+    """A grandparent's key for create / index: read from the parent the row points at
+    (the one another path parameter selects, or one made here and bound)."""
+    field, _, target = param.hops[0]
+    parent = rows.get(field)
+    if parent is None:
+        parent = rows[field] = f"parent_{index}"
+        lines.append(f"{parent} = {m.factory(target)}(session)")
+        bound[field] = f"{m.helper('key_of')}({parent})"
+    rest = ", ".join(py_str(a) for a in (*(h[1] for h in param.hops[1:-1]), param.hops[-1][0]))
+    return f"{m.helper('reach')}({parent}, {rest})"
 
 
 def owned_body_rows(m: TestModule, account: str = "account",
@@ -312,6 +364,7 @@ def add_create(m: TestModule) -> None:
           [*setup, *broken, "session.commit()", request(m, url, json=json, auth=auth),
            status(422)])
     auth_error_tests(m, "create", setup, url, "body")
+    grandparent_test(m, "create", setup, args, "body", auth)
 
     nested = [i for i, p in enumerate(s.params)
               if p.field and p.target_model and not (p.field == owner and s.caller)]
@@ -329,6 +382,9 @@ def add_create(m: TestModule) -> None:
               [*setup, "session.commit()", call, status(201), call, *error(409, "conflict")])
 
 
+LISTING = '{"page": 1, "limit": 100}'
+
+
 # --------------------------------------------------------------------------- at
 
 
@@ -342,6 +398,9 @@ def add_at(m: TestModule) -> None:
           [*setup, make_row(m, account), "session.commit()",
            request(m, row_url(m, "row"), auth=auth), status(200), "data = response.json()",
            *compare_row(m, "row")])
+    if not s.params:  # the caller's own account: no other row can be addressed
+        auth_error_tests(m, "at", [*setup, make_row(m, account)], row_url(m, "row"), None)
+        return
     if s.model.soft_delete:
         # never soft-delete the caller's own account: its token would stop working
         owner = None if s.owner_field == s.model.primary else account
@@ -363,6 +422,7 @@ def add_at(m: TestModule) -> None:
               [*setup, make_row(m, account), "session.commit()",
                request(m, malformed, auth=auth), status(422)])
     auth_setup = [*setup, make_row(m, account)]
+    grandparent_test(m, "at", auth_setup, row_args(m, "row"), None, auth)
     auth_error_tests(m, "at", auth_setup, row_url(m, "row"), None)
     foreign_row_test(m, "at", request(m, row_url(m, "row"), auth=auth), [], None)
 
@@ -477,6 +537,11 @@ def add_index(m: TestModule) -> None:
                f'assert data["pagination"]["records"] == {records}'])
     m.add("test_index_limit_zero_is_422", "The page size must be positive.",
           [*setup, "session.commit()", page(1, 0), status(422)])
+    m.add("test_index_without_body_lists_the_first_page",
+          "Without a body: the first page, no filters.",
+          [*setup, "session.commit()", request(m, url, auth=auth), status(200),
+           'assert response.json()["pagination"]["current"] == 1'])
+    grandparent_test(m, "index", setup, args, LISTING, auth)
     auth_error_tests(m, "index", setup, url, '{"page": 1, "limit": 2}')
 
 

@@ -48,12 +48,13 @@ from autobe_core.generate.kinds.test.slices import (
 from autobe_core.generate.plan import PlannedModule
 from autobe_core.spec.model import OperationKind, ProjectSpec
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """2: one database and app per test run, emptied after each test; rows of row operations
 get the parents their path selects. 3: PostgreSQL when ``AUTOBE_TEST_DATABASE_URL`` is
 set (a fresh schema per run, built by the migrations); ``GET /health`` tested; fixed
 files keyed by their text's digest. 4: rows made along the access model's owner chains;
-cross-account cases (:mod:`.access`)."""
+cross-account cases (:mod:`.access`). 5: grandparents in the path (``reach``), the caller's
+own account, an index without a body."""
 
 APP_DB_MODULE_ID = "app:db"
 APP_MAIN_MODULE_ID = "app:main"

@@ -160,6 +160,13 @@ class ParamShape(Frozen):
     """The model field the parameter selects on (``semantics.param_bindings``)."""
     target_model: str | None = None
     """When ``field`` is a foreign key: the parent model."""
+    hops: tuple[tuple[str, str, str], ...] = ()
+    """A grandparent (``field`` is None): (foreign field, relation attribute, target
+    model) per foreign field followed from the row."""
+
+    def reach_from_row(self) -> tuple[str, ...]:
+        """Relation attributes then the column leading from a row to this key."""
+        return (*(h[1] for h in self.hops[:-1]), self.hops[-1][0])
 
 
 class ModelShape(Frozen):
@@ -298,6 +305,12 @@ def operation_slice(
         param = declared.get(name)
         field = bindings.get(name)
         target = None
+        if model is not None and field is not None and semantics.is_chain(field):
+            hops = semantics.binding_chain(spec, model, field) or []
+            reads |= {f"model:{h.relation.target_model}" for h in hops}
+            params.append(ParamShape(name=name, hops=tuple(
+                (h.name, h.relation.name, h.relation.target_model) for h in hops)))
+            continue
         if model is not None and field is not None:
             foreign = model.foreign(field)
             target = foreign.relation.target_model if foreign else None

@@ -9,10 +9,12 @@ from autobe_core.generate.kinds.test.crud import (
     compare_row,
     error,
     foreign_row_test,
+    grandparent_test,
     make_row,
     malformed_url,
     missing_url,
     request,
+    row_args,
     row_setup,
     row_url,
     status,
@@ -67,6 +69,9 @@ def add_update(m: TestModule) -> None:
     m.add("test_update_empty_body_keeps_the_row", "An empty body changes nothing.",
           [*setup, request(m, url, json="{}", auth=auth), status(200), "data = response.json()",
            *compare_row(m, "row")])
+    if not s.params:  # the caller's own account: no other row can be addressed
+        auth_error_tests(m, "update", setup[:-1], url, "{}")
+        return
     m.add("test_update_unknown_row_is_404", "An id that selects nothing is not found.",
           [*setup, request(m, missing_url(m), json="{}", auth=auth), *error(404, "not_found")])
     if s.body_fields:
@@ -75,6 +80,7 @@ def add_update(m: TestModule) -> None:
               [*setup, request(m, url, json=f"{{{py_str(first.name)}: {WRONG_TYPE}}}",
                                auth=auth), status(422)])
     auth_error_tests(m, "update", setup[:-1], url, "{}")
+    grandparent_test(m, "update", setup[:-1], row_args(m, "row"), "{}", auth)
     if change is not None:
         call = request(m, url, json=f"{{{py_str(change.name)}: {sample(change, 2)}}}", auth=auth)
         if db_comparable(change):
@@ -115,6 +121,9 @@ def add_erase(m: TestModule) -> None:
         m.add("test_erase_twice_is_404", "An erased row is no longer found.",
               [*setup, request(m, url, auth=auth), status(204), request(m, url, auth=auth),
                *error(404, "not_found")])
+    if not s.params:  # the caller's own account: no other row can be addressed
+        auth_error_tests(m, "erase", setup[:-2], url, None)
+        return
     m.add("test_erase_unknown_row_is_404", "An id that selects nothing is not found.",
           [*setup, request(m, missing_url(m), auth=auth), *error(404, "not_found")])
     malformed = malformed_url(m, "row")
@@ -122,5 +131,6 @@ def add_erase(m: TestModule) -> None:
         m.add("test_erase_malformed_id_is_422", "A malformed id is rejected.",
               [*setup, request(m, malformed, auth=auth), status(422)])
     auth_error_tests(m, "erase", setup[:-2], url, None)
+    grandparent_test(m, "erase", setup[:-1], row_args(m, "row"), None, auth)
     checks = ["assert stored.deleted_at is None"] if s.model.soft_delete else []
     foreign_row_test(m, "erase", request(m, url, auth=auth), checks, None)

@@ -74,6 +74,16 @@ def key_of(row: object) -> uuid.UUID:
     return value
 
 
+def reach(row: object, *path: str) -> object:
+    """The value at the end of ``path`` from ``row``: relation attributes, then a column
+    (a grandparent's key a nested path names: ``reach(value, "option", "product_id")``)."""
+    value: object = row
+    for name in path:
+        assert value is not None, f"{name}: the relation is empty"
+        value = getattr(value, name)
+    return value
+
+
 def token_version(account: Any) -> int:
     """The account row's ``token_version`` (every actor's model has one)."""
     version = account.token_version
