@@ -11,10 +11,11 @@ from autobe_cli.commands.history import blame, change, checkout, diff, log, roll
 from autobe_cli.commands.implementing import implement
 from autobe_cli.commands.importing import import_command
 from autobe_cli.commands.project import build, check, graph, init, spec, status
+from autobe_cli.commands.realizing import realize
 
 COMMANDS: tuple[click.Command, ...] = (
     init, build, check, graph, spec, access, status,
-    change, implement, log, show, diff, blame, rollback, checkout, tag,
+    change, implement, realize, log, show, diff, blame, rollback, checkout, tag,
     import_command,
     db, serve, admin,
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from autobe_cli.commands.realizing import run_realize
 from autobe_cli.context import Context, author_of, pass_context
 from autobe_cli.render import build_progress, ladder_progress, safe
 from autobe_cli.render import history as render
@@ -43,6 +44,10 @@ from autobe_core.service import ChangeOptions, Hooks
 @click.option(
     "--all-tests", is_flag=True, help="Run every generated test, not only those the change reaches."
 )
+@click.option(
+    "--no-realize", is_flag=True,
+    help="Do not have the configured model realize the custom operations afterwards.",
+)
 @pass_context
 def change(
     ctx: Context,
@@ -56,6 +61,7 @@ def change(
     force: bool,
     no_verify: bool,
     all_tests: bool,
+    no_realize: bool = False,
 ) -> None:
     """Change the project: REQUEST in words ("add notifications"), or --edits FILE.
 
@@ -98,6 +104,8 @@ def change(
     render.change_outcome(outcome, plan_shown=plan_shown)
     if outcome.rejected:
         sys.exit(1)
+    if not no_realize:  # a model configured: custom operations whose slice changed
+        run_realize(service, options)
 
 
 @click.command()

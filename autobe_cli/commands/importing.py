@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from autobe_cli import render
+from autobe_cli.commands.realizing import run_realize
 from autobe_cli.context import author_of
-from autobe_core.service import ProjectService
+from autobe_core.service import ChangeOptions, ProjectService
 
 
 @click.command(name="import")
@@ -37,6 +38,8 @@ from autobe_core.service import ProjectService
 @click.option("--author", default=None, help="Who imported it (default: your user name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @click.option("--quiet", is_flag=True, help="Print the report's summary only, not every note.")
+@click.option("--no-realize", is_flag=True,
+              help="Do not have the configured model realize the custom operations.")
 def import_command(
     paths: tuple[Path, ...],
     target: Path | None,
@@ -45,6 +48,7 @@ def import_command(
     author: str | None,
     as_json: bool,
     quiet: bool,
+    no_realize: bool = False,
 ) -> None:
     """Import an AutoBe project: PATH is its folder (holding autobe/prisma.json and,
     when present, autobe/document.json), or its prisma.json [and document.json].
@@ -68,3 +72,6 @@ def import_command(
     render.emit(outcome.report.to_text(details=not quiet), None)
     render.init_result(outcome.result)
     render.err.print(render.plain(f"import report saved: {outcome.report_text} (and .json)"))
+    if not no_realize:  # a model configured: the custom operations, by the LLM
+        run_realize(ProjectService(outcome.result.layout),
+                    ChangeOptions(author=author_of(author)))

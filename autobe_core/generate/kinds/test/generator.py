@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
 from autobe_core.generate.kinds.operation.lifecycle import handles
-from autobe_core.generate.kinds.test import access, auth, crud, custom, roles, write
+from autobe_core.generate.kinds.test import access, auth, crud, custom, realized, roles, write
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.lifecycle import planned as lifecycle_module
 from autobe_core.generate.kinds.test.render import TestModule
@@ -124,7 +124,8 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             modules.append(lifecycle_module(spec, op))
             continue
         op_slice, reads = operation_slice(spec, op)
-        user = custom.user_test_slice(op, op_slice)
+        user: Implemented | None = custom.user_test_slice(op, op_slice) or \
+            realized.realized_test_slice(spec, op, op_slice)
         module = build_operation_module(op_slice, user)
         modules.append(PlannedModule(
             id=f"test:{op_slice.operation_id}", kind="test",
@@ -153,10 +154,16 @@ def _render_factory(slice_: BaseModel) -> str:
     return render_factory(slice_)
 
 
+Implemented = custom.UserTestSlice | realized.RealizedTestSlice
+"""A custom operation an implementation serves: the user's, or the LLM's (realized)."""
+
+
 def build_operation_module(s: OperationTestSlice,
-                           user: custom.UserTestSlice | None = None) -> TestModule:
+                           user: Implemented | None = None) -> TestModule:
     module = TestModule(s)
-    if user is not None:  # a user-owned custom operation (:mod:`.custom`)
+    if isinstance(user, realized.RealizedTestSlice):  # realized by an LLM (:mod:`.realized`)
+        realized.add_realized(module, user)
+    elif user is not None:  # a user-owned custom operation (:mod:`.custom`)
         custom.add_user_custom(module, user.body)
     else:
         ADDERS[s.kind](module)
@@ -165,7 +172,7 @@ def build_operation_module(s: OperationTestSlice,
     return module
 
 
-def render_operation(s: OperationTestSlice, user: custom.UserTestSlice | None = None) -> str:
+def render_operation(s: OperationTestSlice, user: Implemented | None = None) -> str:
     module = build_operation_module(s, user)
     constants = [("METHOD", py_str(s.method.upper())), ("PATH", py_str(s.path))]
     actor = s.caller or s.account
@@ -177,7 +184,7 @@ def render_operation(s: OperationTestSlice, user: custom.UserTestSlice | None = 
 
 
 def _render_operation(slice_: BaseModel) -> str:
-    if isinstance(slice_, custom.UserTestSlice):
+    if isinstance(slice_, custom.UserTestSlice | realized.RealizedTestSlice):
         return render_operation(slice_.base, slice_)
     assert isinstance(slice_, OperationTestSlice)
     return render_operation(slice_)

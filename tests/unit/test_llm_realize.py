@@ -1,0 +1,298 @@
+"""LLM realize through the real openai client, over HTTP, against the scripted
+OpenAI-compatible server on loopback (tests/fake_openai.py), with real mypy --strict and
+real pytest of the generated backend in the staged tree.
+
+Covered: success on the first try, recorded as a revision (planner ``realize``, tokens,
+tries) whose workspace serves the module; a mypy error fixed on the second try (its
+diagnostic in the second request); a failing generated test fixed on the second try (its
+output in the second request); the bound reached: the operation stays 501 and the report
+holds the diagnostics, nothing recorded; a one-field change elsewhere re-realizes
+nothing (0 tokens, no request) and a change to the operation's DTO re-realizes it.
+The loop tests run mypy and pytest (over 20 s on two cores: ``slow``; they share one
+mypy cache per worker); the default suite keeps the keys, the context, the reading of a
+reply and a bound reached by replies without a module, which need neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autobe_core.generate.kinds.realized import (
+    context_modules,
+    current_realized,
+    realize_key,
+    realize_keys,
+)
+from autobe_core.planning.llm import LlmConfig
+from autobe_core.realize import Chat, extract_code, pending_operations, realize_project
+from autobe_core.service import ChangeOptions, MemoryStorage, ProjectService
+from autobe_core.spec import apply
+from autobe_core.spec.changeset import AddField, ChangeSet, ModifyOperation
+from autobe_core.spec.model import PlainField, ProjectSpec, Realized
+from autobe_core.spec.naming import operation_id
+from tests.fake_openai import FakeOpenAI, code_reply, text_reply
+from tests.realize_fixture import (
+    ARCHIVE,
+    ARCHIVE_OK,
+    ARCHIVE_TYPE_ERROR,
+    ARCHIVE_WRONG,
+    COMPLETE_ALL,
+    COMPLETE_ALL_OK,
+    RECOLOR,
+    custom_todo,
+)
+
+ARCHIVE_ID = operation_id(ARCHIVE)
+COMPLETE_ID = operation_id(COMPLETE_ALL)
+NO_VERIFY = ChangeOptions(verify=False)
+"""The loop already ran mypy and the operation's tests on the staged tree."""
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):  # loopback, never via a proxy
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("realize-mypy-cache")
+
+
+def config(server: FakeOpenAI, **overrides: object) -> LlmConfig:
+    settings: dict[str, object] = {"model": "fake-model", "base_url": server.base_url,
+                                   "api_key": "test-key", "timeout": 10.0, "http_retries": 0}
+    settings.update(overrides)
+    return LlmConfig(**settings)  # type: ignore[arg-type]
+
+
+def project(tmp_path: Path, spec: ProjectSpec) -> ProjectService:
+    storages = MemoryStorage()
+    result = ProjectService.create(tmp_path / "project", spec, text="custom todo",
+                                   planner="init", storages=storages)
+    return ProjectService(result.layout, storages)
+
+
+def add_field(model: str, name: str) -> ChangeSet:
+    return ChangeSet(edits=[AddField(model=model, field=PlainField(
+        name=name, type="string", nullable=True))], summary=f"{model}.{name}")
+
+
+# --------------------------------------------------------------------------- (a)
+
+
+@pytest.mark.slow
+def test_realized_on_the_first_try_is_recorded_and_served(
+    server: FakeOpenAI, tmp_path: Path, mypy_cache: Path
+) -> None:
+    service = project(tmp_path, custom_todo(ARCHIVE))
+    workspace = service.layout.workspace
+    handler = workspace / "app" / "operations" / f"{ARCHIVE_ID}.py"
+    assert "NotImplementedOperation" in handler.read_text()
+    server.script(code_reply(ARCHIVE_OK))
+
+    outcome = service.realize(config(server), options=NO_VERIFY, mypy_cache=mypy_cache)
+
+    [done] = outcome.report.outcomes
+    assert done.ok and done.tries == 1 and done.tokens > 0
+    assert server.hits == 1
+    # recorded: the spec holds the code, keyed by today's slice; the revision the tokens
+    spec = service.spec()
+    [op] = [o for o in spec.operations if operation_id(o) == ARCHIVE_ID]
+    assert op.realized is not None and op.realized.code == ARCHIVE_OK
+    assert op.realized.key == realize_key(spec, op)
+    assert (op.realized.model, op.realized.tries) == ("fake-model", 1)
+    head = service.log()[-1].revision
+    assert (head.planner, head.tokens, head.tries) == ("realize", done.tokens, 1)
+    # served: the module is generated and the handler calls it
+    assert (workspace / "app" / "realized" / f"{ARCHIVE_ID}.py").read_text() == ARCHIVE_OK
+    text = handler.read_text()
+    assert f"from app.realized.{ARCHIVE_ID} import Implementation" in text
+    assert "NotImplementedOperation" not in text
+    # what the model read: the operation, its interface, its DTOs, the models around it
+    prompt = server.requests[0].text()
+    context = context_modules(spec, op)
+    assert [m.path for m in context.all()][:2] == [
+        f"app/interfaces/{ARCHIVE_ID}.py", "app/dtos/todo_lists.py"]
+    for needle in ("POST /todo/user/lists/{listId}/archive", "archived becomes true",
+                   "class Interface(ABC)", "class ITodoList(", "class TodoList(",
+                   "class TodoItem(", f"app/realized/{ARCHIVE_ID}.py"):
+        assert needle in prompt, needle
+    assert "todo_labels" not in prompt  # not touched, not a neighbour
+
+
+# --------------------------------------------------------------------------- (b), (c)
+
+
+@pytest.mark.slow
+def test_a_mypy_error_goes_back_and_is_fixed(server: FakeOpenAI, mypy_cache: Path) -> None:
+    server.script(code_reply(ARCHIVE_TYPE_ERROR), code_reply(ARCHIVE_OK))
+    report = realize_project(custom_todo(ARCHIVE), Chat(config(server)), mypy_cache=mypy_cache)
+
+    [done] = report.outcomes
+    assert done.ok and done.tries == 2 and server.hits == 2
+    assert done.history == ["try 1: mypy failed", "try 2: passed"]
+    second = server.requests[1].messages
+    assert second[-2] == {"role": "assistant",
+                          "content": server.requests[1].messages[-2]["content"]}
+    feedback = second[-1]["content"]
+    assert "mypy --strict reported" in feedback
+    assert f"app/realized/{ARCHIVE_ID}.py:" in feedback
+    assert 'Incompatible return value type (got "TodoList", expected "ITodoList")' in feedback
+    assert report.tokens == done.tokens > 0
+
+
+@pytest.mark.slow
+def test_a_failing_generated_test_goes_back_and_is_fixed(
+    server: FakeOpenAI, mypy_cache: Path
+) -> None:
+    server.script(code_reply(ARCHIVE_WRONG), code_reply(ARCHIVE_OK))
+    report = realize_project(custom_todo(ARCHIVE), Chat(config(server)), mypy_cache=mypy_cache)
+
+    [done] = report.outcomes
+    assert done.ok and done.tries == 2
+    assert done.history == ["try 1: tests failed", "try 2: passed"]
+    feedback = server.requests[1].messages[-1]["content"]
+    assert "the operation's tests failed" in feedback
+    assert "test_realized_missing_row_is_404" in feedback
+    assert "assert 403 == 404" in feedback
+
+
+# --------------------------------------------------------------------------- (d)
+
+
+@pytest.mark.slow
+def test_the_bound_reached_leaves_the_operation_501_with_the_diagnostics(
+    server: FakeOpenAI, tmp_path: Path, mypy_cache: Path
+) -> None:
+    service = project(tmp_path, custom_todo(ARCHIVE))
+    before = service.spec()
+    server.script(code_reply(ARCHIVE_TYPE_ERROR), text_reply("I cannot do that."),
+                  code_reply(ARCHIVE_WRONG))
+
+    outcome = service.realize(config(server, max_tries=3), options=NO_VERIFY,
+                              mypy_cache=mypy_cache)
+
+    [failed] = outcome.report.outcomes
+    assert not failed.ok and failed.tries == 3 and server.hits == 3
+    assert failed.history == ["try 1: mypy failed", "try 2: answer failed",
+                              "try 3: tests failed"]
+    assert failed.stage == "tests" and "assert 403 == 404" in failed.diagnostics
+    lines = "\n".join(outcome.report.lines())
+    assert "501       POST /todo/user/lists/{listId}/archive" in lines
+    assert "test_realized_missing_row_is_404" in lines
+    assert "0 realized, 1 left at 501" in lines
+    # nothing recorded, the handler still answers 501, no realized module
+    assert outcome.change is None
+    assert len(service.log()) == 1 and service.spec() == before
+    workspace = service.layout.workspace
+    assert "NotImplementedOperation" in (
+        workspace / "app" / "operations" / f"{ARCHIVE_ID}.py").read_text()
+    assert not (workspace / "app" / "realized").exists()
+    second = server.requests[1].messages[-1]["content"]
+    assert "Incompatible return value type" in second
+
+
+# --------------------------------------------------------------------------- (e)
+
+
+@pytest.mark.slow
+def test_only_operations_whose_slice_changed_are_realized_again(
+    server: FakeOpenAI, tmp_path: Path, mypy_cache: Path
+) -> None:
+    service = project(tmp_path, custom_todo(ARCHIVE, COMPLETE_ALL))
+    server.script(code_reply(ARCHIVE_OK), code_reply(COMPLETE_ALL_OK))
+    first = service.realize(config(server), options=NO_VERIFY, mypy_cache=mypy_cache)
+    assert [o.ok for o in first.report.outcomes] == [True, True]
+    workspace = service.layout.workspace
+    realized = workspace / "app" / "realized" / f"{ARCHIVE_ID}.py"
+
+    # a field on labels: neither operation's interface nor context
+    service.change(add_field("todo_labels", "emoji"), NO_VERIFY)
+    assert pending_operations(service.spec())[0] == []
+    hits = server.hits
+    again = service.realize(config(server), options=NO_VERIFY, mypy_cache=mypy_cache)
+    assert again.report.outcomes == [] and again.report.tokens == 0
+    assert sorted(again.report.kept) == sorted([ARCHIVE_ID, COMPLETE_ID])
+    assert server.hits == hits and again.change is None
+    assert realized.read_text() == ARCHIVE_OK  # still served
+
+    # a field on lists: the archive's DTO (and complete-all's neighbour) changed
+    service.change(add_field("todo_lists", "color"), NO_VERIFY)
+    pending = [operation_id(op) for op in pending_operations(service.spec())[0]]
+    assert pending == [ARCHIVE_ID, COMPLETE_ID]
+    assert not realized.exists()  # stale code is not served: 501 until realized again
+    server.script(code_reply(ARCHIVE_OK), code_reply(COMPLETE_ALL_OK))
+    third = service.realize(config(server), options=NO_VERIFY, mypy_cache=mypy_cache,
+                            only=[ARCHIVE_ID])
+    assert [o.operation_id for o in third.report.outcomes] == [ARCHIVE_ID]
+    assert third.report.tokens > 0 and realized.read_text() == ARCHIVE_OK
+    assert "color" in server.requests[-1].text()  # the new DTO field is in the context
+
+
+# --------------------------------------------------------------------------- fast
+
+
+def test_keys_follow_the_interface_and_context_only() -> None:
+    spec = custom_todo(ARCHIVE, COMPLETE_ALL, RECOLOR)
+    keys = realize_keys(spec)
+    assert set(keys) == {ARCHIVE_ID, COMPLETE_ID, operation_id(RECOLOR)}
+    archive = context_modules(spec, ARCHIVE)
+    assert [m.id for m in archive.all()] == [
+        f"operation:interface:{ARCHIVE_ID}", "dto:todo_lists", "model:todo_lists",
+        "model:todo_items", "model:todo_users"]
+    assert (archive.touched, archive.neighbours) == (("todo_lists",), ("todo_items", "todo_users"))
+    # deterministic, and blind to the realized code itself
+    realized = Realized(code=ARCHIVE_OK, key=keys[ARCHIVE_ID], model="m")
+    done = spec.model_copy(update={"operations": [
+        op.model_copy(update={"realized": realized}) if operation_id(op) == ARCHIVE_ID else op
+        for op in spec.operations]})
+    assert realize_keys(done) == keys
+    [op] = [o for o in done.operations if operation_id(o) == ARCHIVE_ID]
+    assert current_realized(done, op) == realized
+    assert [operation_id(o) for o in pending_operations(done)[1]] == [ARCHIVE_ID]
+    # a field elsewhere (labels) changes only the label operation's key
+    labels = apply(done, add_field("todo_labels", "emoji"))
+    changed = {k for k, v in realize_keys(labels).items() if v != keys[k]}
+    assert changed == {operation_id(RECOLOR)}
+    # a field on the archive's DTO model makes its code stale: not served any more
+    lists = apply(done, add_field("todo_lists", "color"))
+    assert realize_keys(lists)[ARCHIVE_ID] != keys[ARCHIVE_ID]
+    [stale] = [o for o in lists.operations if operation_id(o) == ARCHIVE_ID]
+    assert current_realized(lists, stale) is None
+    # so is a change to the operation itself
+    described = apply(done, ChangeSet(edits=[ModifyOperation(
+        method=op.method, path=op.path,
+        operation=op.model_copy(update={"description": "Archive it, keep its items."}))]))
+    assert realize_keys(described)[ARCHIVE_ID] != keys[ARCHIVE_ID]
+
+
+def test_the_module_is_read_out_of_the_reply() -> None:
+    assert extract_code(f"Here it is:\n```python\n{ARCHIVE_OK}```\nDone.") == ARCHIVE_OK
+    assert extract_code(f"```\n{ARCHIVE_OK}```") == ARCHIVE_OK
+    assert extract_code(ARCHIVE_OK) == ARCHIVE_OK
+    two = f"```python\nimport os\n```\n```python\n{ARCHIVE_OK}```"
+    assert extract_code(two) == ARCHIVE_OK
+    assert extract_code("I cannot implement this.") is None
+
+
+def test_replies_without_a_module_reach_the_bound_and_nothing_changes(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    service = project(tmp_path, custom_todo(ARCHIVE))
+    before = service.spec()
+    server.script(text_reply("I cannot do that."), text_reply("Still no."))
+    outcome = service.realize(config(server, max_tries=2), options=NO_VERIFY)
+    [failed] = outcome.report.outcomes
+    assert (failed.ok, failed.tries, failed.stage) == (False, 2, "answer")
+    assert failed.tokens == 2 * 950 and outcome.report.tokens == 1900
+    assert "held no ```python block" in failed.diagnostics
+    assert "held no ```python block" in server.requests[1].messages[-1]["content"]
+    assert outcome.change is None and len(service.log()) == 1 and service.spec() == before
+    assert "0 realized, 1 left at 501, 0 kept; 1900 tokens" in outcome.report.lines()[-1]
