@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from autobe_core.errors import AutobeError
 from autobe_core.importer.account_ops import map_account_operation
 from autobe_core.importer.actors import ActorMap, auth_actor_name, is_auth_operation
-from autobe_core.importer.ast import DocDocument, DocOperation, DocParameter
+from autobe_core.importer.ast import DocBody, DocDocument, DocOperation, DocParameter
 from autobe_core.importer.links import TypeLinks
 from autobe_core.importer.models import ModelMap
 from autobe_core.importer.report import Notes
@@ -248,13 +248,7 @@ def _auth(ctx: _Context, op: DocOperation, base: Operation, source: str) -> Oper
     request_kinds, response_kinds = BODIES[kind]
     request = op.request_body
     if request is not None:
-        resolved = ctx.links.resolve(request.type_name)
-        if resolved is None or resolved[0] != model.name or resolved[1] not in request_kinds:
-            raise Unrealized(
-                f"its request body {request.type_name} is not the {kind} DTO of "
-                f"{model.name} ({' or '.join(names[k] for k in request_kinds)})"
-            )
-        request_body = _own_body(ctx, op, request.type_name, request.description, source)
+        request_body = _own_request(ctx, op, request, model, kind, source)
     else:
         request_body = _body(names[request_kinds[0]], "")
         ctx.notes.approximated(
@@ -343,13 +337,7 @@ def _crud(ctx: _Context, op: DocOperation, base: Operation, source: str) -> Oper
                 f"{names[request_kinds[0]]} (none: the first page, no filters)",
             )
         else:
-            resolved = ctx.links.resolve(request.type_name)
-            if resolved is None or resolved[0] != model.name or resolved[1] not in request_kinds:
-                raise Unrealized(
-                    f"its request body {request.type_name} is not the {kind} DTO of "
-                    f"{model.name} ({names[request_kinds[0]]})"
-                )
-            request_body = _own_body(ctx, op, request.type_name, request.description, source)
+            request_body = _own_request(ctx, op, request, model, kind, source)
     elif op.request_body is not None:
         raise Unrealized(f"a {kind} with a request body ({op.request_body.type_name})")
     response_body = _response(ctx, op, model, response_kinds, source)
@@ -358,6 +346,21 @@ def _crud(ctx: _Context, op: DocOperation, base: Operation, source: str) -> Oper
         "kind": kind, "model": model.name, "parameters": params,
         "request_body": request_body, "response_body": response_body,
     })
+
+
+def _own_request(ctx: _Context, op: DocOperation, request: DocBody, model: Model,
+                 kind: OperationKind, source: str) -> Body:
+    """The operation's request body, when it is a DTO of ``model`` of a kind ``kind``
+    takes (``BODIES``); Unrealized otherwise."""
+    kinds = BODIES[kind][0]
+    resolved = ctx.links.resolve(request.type_name)
+    if resolved is None or resolved[0] != model.name or resolved[1] not in kinds:
+        names = dto_type_names(model)
+        raise Unrealized(
+            f"its request body {request.type_name} is not the {kind} DTO of "
+            f"{model.name} ({' or '.join(names[k] for k in kinds)})"
+        )
+    return _own_body(ctx, op, request.type_name, request.description, source)
 
 
 def _model_of(ctx: _Context, op: DocOperation, kind: str) -> Model:
