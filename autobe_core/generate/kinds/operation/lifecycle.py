@@ -177,7 +177,7 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
     db = {"commit", "get_session"}
     errors = {"error_responses"}
     security: set[str] = set()
-    lines = ["from typing import Annotated", "from sqlalchemy.orm import Session",
+    lines = ["from sqlalchemy.orm import Session",
              f"from app.models.{m.name} import {m.class_name}"]
     if s.kind in PRINCIPAL_KINDS:
         lines.append(f"from app.auth.actors import {_principal(s)}, require_{s.actor}")
@@ -192,7 +192,6 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
             pydantic.add("AliasChoices")
         if s.kind in NEW_PASSWORD_KINDS:
             pydantic.add("model_validator")
-            lines.append("from typing import Self")
         lines.append(f"from pydantic import {', '.join(sorted(pydantic))}")
         lines.append(f"from app.dtos.common import {', '.join(sorted(common))}")
     if s.kind == "change_password":
@@ -214,6 +213,9 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
         db.add("utcnow")
     if security:
         lines.append(f"from app.auth.security import {', '.join(sorted(security))}")
+    # one line per module: import_block orders lines by module, so two would be unordered
+    typing = "Annotated, Self" if s.kind in NEW_PASSWORD_KINDS else "Annotated"
+    lines.append(f"from typing import {typing}")
     lines.append(f"from fastapi import {', '.join(sorted(fastapi))}")
     lines.append(f"from app.db import {', '.join(sorted(db))}")
     lines.append(f"from app.errors import {', '.join(sorted(errors))}")
