@@ -31,8 +31,10 @@ from autobe_core.realize import Chat, extract_code, pending_operations, realize_
 from autobe_core.service import ChangeOptions, MemoryStorage, ProjectService
 from autobe_core.spec import apply
 from autobe_core.spec.changeset import AddField, ChangeSet, ModifyOperation
+from autobe_core.spec.io import dump_spec
 from autobe_core.spec.model import PlainField, ProjectSpec, Realized
 from autobe_core.spec.naming import operation_id
+from tests.e2e.test_cli_inputs import run
 from tests.fake_openai import FakeOpenAI, code_reply, text_reply
 from tests.realize_fixture import (
     ARCHIVE,
@@ -296,3 +298,41 @@ def test_replies_without_a_module_reach_the_bound_and_nothing_changes(
     assert "held no ```python block" in server.requests[1].messages[-1]["content"]
     assert outcome.change is None and len(service.log()) == 1 and service.spec() == before
     assert "0 realized, 1 left at 501, 0 kept; 1900 tokens" in outcome.report.lines()[-1]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.mark.slow
+def test_the_cli_realizes_after_a_change_and_on_demand(server: FakeOpenAI, tmp_path: Path) -> None:
+    spec_file = tmp_path / "todo.yaml"
+    spec_file.write_text(dump_spec(custom_todo(ARCHIVE), "yaml"), encoding="utf-8")
+    edits = tmp_path / "edits.yaml"
+    edits.write_text("edits:\n  - {op: addField, model: todo_labels, field: "
+                     "{name: emoji, type: string, nullable: true}}\n", encoding="utf-8")
+    target = tmp_path / "p"
+    env = {"AUTOBE_LLM_MODEL": "fake-model", "AUTOBE_LLM_BASE_URL": server.base_url,
+           "AUTOBE_LLM_API_KEY": "test-key", "AUTOBE_LLM_HTTP_RETRIES": "0"}
+    assert run("init", target, "--from", spec_file).exit_code == 0
+    server.script(code_reply(ARCHIVE_OK))
+
+    changed = run("-C", target, "change", "--edits", edits, "--no-verify", env=env)
+
+    assert changed.exit_code == 0, changed.output
+    assert f"realize {ARCHIVE_ID}: try 1: passed" in changed.output
+    assert "realized  POST /todo/user/lists/{listId}/archive  (1 try," in changed.output
+    assert "1 realized, 0 left at 501, 0 kept" in changed.output
+    service = ProjectService.open(target)
+    head = service.log()[-1].revision
+    assert (head.number, head.planner, head.tries) == (3, "realize", 1) and head.tokens > 0
+    realized = service.layout.workspace / "app" / "realized" / f"{ARCHIVE_ID}.py"
+    assert realized.read_text() == ARCHIVE_OK
+    # on demand: nothing pending, nothing asked
+    again = run("-C", target, "realize", "--no-verify", env=env)
+    assert again.exit_code == 0, again.output
+    assert f"kept      {ARCHIVE_ID}  (current, 0 tokens)" in again.output
+    assert server.hits == 1
+    # without a model: one clear message
+    refused = run("-C", target, "realize", env={"AUTOBE_LLM_MODEL": ""})
+    assert refused.exit_code == 1
+    assert "no model is configured to realize custom operations" in refused.output
