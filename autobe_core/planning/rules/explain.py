@@ -57,6 +57,12 @@ KIND_WORDS = {
     "update": "update",
     "erase": "delete",
     "custom": "custom",
+    "change_password": "change password",
+    "reset_request": "request a password reset",
+    "reset_confirm": "reset the password",
+    "verify_request": "request e-mail verification",
+    "verify_confirm": "verify the e-mail",
+    "logout": "sign out",
 }
 
 
