@@ -26,7 +26,9 @@ class NoModelConfigured(AutobeError):
 def run_realize(service: ProjectService, options: ChangeOptions, *, only: tuple[str, ...] = (),
                 max_tries: int | None = None, required: bool = False) -> RealizeOutcome | None:
     """Realize the pending custom operations when a model is configured (``required``:
-    say so when none is); None when there was nothing to do."""
+    say so when none is, and let an endpoint failure fail the command; otherwise, after
+    an import or a change that is already recorded, a failure is one warning line); None
+    when there was nothing to do."""
     config = llm_config_from_env()
     if config is None:
         if required:
@@ -40,10 +42,17 @@ def run_realize(service: ProjectService, options: ChangeOptions, *, only: tuple[
         return None
     if pending:
         render.starting(len(pending), config.describe())
-    with build_progress() as progress, ladder_progress(options.verify) as ladder:
-        outcome = service.realize(config, only=only, max_tries=max_tries, options=options,
-                                  hooks=Hooks(build=progress, ladder=ladder),
-                                  on_try=render.try_line)
+    try:
+        with build_progress() as progress, ladder_progress(options.verify) as ladder:
+            outcome = service.realize(config, only=only, max_tries=max_tries, options=options,
+                                      hooks=Hooks(build=progress, ladder=ladder),
+                                      on_try=render.try_line)
+    except AutobeError as exc:
+        if required:
+            raise
+        # after an import or a change, which are recorded: say so, do not fail them
+        render.skipped(exc)
+        return None
     render.report(outcome.report)
     if outcome.change is not None:
         render_history.change_outcome(outcome.change, plan_shown=True)

@@ -4,6 +4,7 @@ one progress line per try on standard error, the report on standard output."""
 from __future__ import annotations
 
 from autobe_cli.render.console import err, out, plain
+from autobe_core.errors import AutobeError
 from autobe_core.realize import RealizeReport, Verdict
 
 
@@ -19,3 +20,9 @@ def report(r: RealizeReport) -> None:
 
 def starting(count: int, where: str) -> None:
     err.print(plain(f"realizing {count} custom operation(s) with {where}..."))
+
+
+def skipped(exc: AutobeError) -> None:
+    hint = f" ({exc.hint})" if exc.hint else ""
+    err.print(plain(f"warning: custom operations not realized: {exc}{hint}; they answer 501 "
+                    "until `autobe realize` succeeds"))

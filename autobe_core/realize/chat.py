@@ -54,7 +54,8 @@ class Chat:
                 "check AUTOBE_LLM_BASE_URL and that the server runs") from None
         except openai.APIStatusError as exc:
             raise LlmEndpointError(
-                f"the model endpoint failed: HTTP {exc.status_code}: {exc.message} ({where})",
+                f"the model endpoint failed: HTTP {exc.status_code}: {_error_text(exc)} "
+                f"({where})",
                 "check AUTOBE_LLM_MODEL, AUTOBE_LLM_BASE_URL and AUTOBE_LLM_API_KEY",
                 exc.status_code) from None
         except openai.OpenAIError as exc:
@@ -64,3 +65,17 @@ class Chat:
         choices = getattr(completion, "choices", None) or []
         message = getattr(choices[0], "message", None) if choices else None
         return Answer(str(getattr(message, "content", None) or ""), tokens)
+
+
+def _error_text(exc: openai.APIStatusError) -> str:
+    """The endpoint's own error message (OpenAI's ``{"error": {"message": ...}}``)."""
+    body = exc.body
+    inner = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(inner, dict) and inner.get("message"):
+        text = str(inner["message"])
+    elif isinstance(inner, str) and inner.strip():
+        text = inner
+    else:
+        text = exc.message
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."

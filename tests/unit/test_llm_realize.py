@@ -35,7 +35,7 @@ from autobe_core.spec.io import dump_spec
 from autobe_core.spec.model import PlainField, ProjectSpec, Realized
 from autobe_core.spec.naming import operation_id
 from tests.e2e.test_cli_inputs import run
-from tests.fake_openai import FakeOpenAI, code_reply, text_reply
+from tests.fake_openai import FakeOpenAI, code_reply, error_reply, text_reply
 from tests.realize_fixture import (
     ARCHIVE,
     ARCHIVE_OK,
@@ -336,3 +336,31 @@ def test_the_cli_realizes_after_a_change_and_on_demand(server: FakeOpenAI, tmp_p
     refused = run("-C", target, "realize", env={"AUTOBE_LLM_MODEL": ""})
     assert refused.exit_code == 1
     assert "no model is configured to realize custom operations" in refused.output
+
+
+def test_an_endpoint_failure_after_a_change_is_a_warning_not_a_failure(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    spec_file = tmp_path / "todo.yaml"
+    spec_file.write_text(dump_spec(custom_todo(ARCHIVE), "yaml"), encoding="utf-8")
+    edits = tmp_path / "edits.yaml"
+    edits.write_text("edits:\n  - {op: addField, model: todo_labels, field: "
+                     "{name: emoji, type: string, nullable: true}}\n", encoding="utf-8")
+    target = tmp_path / "p"
+    assert run("init", target, "--from", spec_file).exit_code == 0
+    server.script(error_reply(500, "The engine is overloaded"))
+    env = {"AUTOBE_LLM_MODEL": "fake-model", "AUTOBE_LLM_BASE_URL": server.base_url,
+           "AUTOBE_LLM_API_KEY": "test-key", "AUTOBE_LLM_HTTP_RETRIES": "0"}
+
+    changed = run("-C", target, "change", "--edits", edits, "--no-verify", env=env)
+
+    assert changed.exit_code == 0, changed.output
+    assert "warning: custom operations not realized" in changed.output
+    assert "HTTP 500: The engine is overloaded" in changed.output
+    assert [e.revision.number for e in ProjectService.open(target).log()] == [1, 2]
+    # asked for explicitly, the same failure fails the command with one message
+    server.script(error_reply(500, "The engine is overloaded"))
+    asked = run("-C", target, "realize", env=env)
+    assert asked.exit_code == 1
+    assert "error: the model endpoint failed: HTTP 500" in asked.output
+    assert "Traceback" not in asked.output
