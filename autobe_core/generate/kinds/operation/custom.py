@@ -346,7 +346,8 @@ def plan_custom(spec: ProjectSpec, op: Operation, base: OperationSlice,
         id=f"operation:{op_id}", kind="operation",
         path=f"{BACKEND_PACKAGE}/operations/{op_id}.py", slice=handler,
         render=_render_handler, generator_version=HANDLER_VERSION, reads=reads | more,
-        imports=imported_module_ids(_handler_imports(handler)) | {interface_id},
+        imports=imported_module_ids(_handler_imports(handler)) | {interface_id}
+        | ({f"realized:{op_id}"} if owner == "realized" else set()),
     )
     return handler_module, interface_module
 

@@ -63,7 +63,8 @@ def plan(spec: ProjectSpec) -> list[PlannedModule]:
             render=_render,
             generator_version=GENERATOR_VERSION,
             reads=frozenset({operation_el(op)}),
-            imports=imported_module_ids(realized.code.splitlines()),
+            imports=imported_module_ids(realized.code.splitlines())
+            | {f"operation:interface:{op_id}"},
         ))
     if modules:
         modules.append(PlannedModule(
