@@ -24,7 +24,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 from pydantic.alias_generators import to_camel
 
 FieldType = Literal["uuid", "string", "int", "double", "decimal", "boolean", "datetime", "uri"]
@@ -169,6 +169,35 @@ class DtoOverrides(SpecModel):
         return value
 
 
+BehaviourKind = Literal["view_count", "child_count", "child_total", "snapshot"]
+"""Declarative domain behaviour of a model (:class:`Behaviour`)."""
+
+
+class Behaviour(SpecModel):
+    """What the generated handlers keep up to date for a model, in the operation's own
+    transaction (docs/generated-backend.md, "Domain behaviour"):
+
+    - ``view_count``: ``field`` (int) is raised by one by each ``at`` of this model;
+    - ``child_count``: ``field`` (int) counts the live rows of ``child`` whose foreign
+      field ``via`` points at the row (its create +1, erase -1, an update moving it both);
+    - ``child_total``: ``field`` (int / double / decimal) is the sum of ``child.sum`` over
+      those rows, recomputed on the child's create / update / erase;
+    - ``snapshot``: each ``update`` of this model adds a row of the snapshot model
+      ``child`` (its foreign field ``via`` -> the row) holding the same-named fields'
+      values after the update.
+    """
+
+    kind: BehaviourKind
+    field: str | None = None
+    """This model's field kept (every kind but ``snapshot``)."""
+    child: str | None = None
+    """The child model counted / summed, or the snapshot model."""
+    via: str | None = None
+    """The child's foreign field pointing at this model."""
+    sum: str | None = None
+    """``child_total``: the child's numeric field summed."""
+
+
 class Model(SpecModel):
     """A database model (a table). ``name`` is the table name, snake_case."""
 
@@ -187,6 +216,16 @@ class Model(SpecModel):
     plain_indexes: list[PlainIndex] = Field(default_factory=list)
     gin_indexes: list[GinIndex] = Field(default_factory=list)
     dtos: DtoOverrides = Field(default_factory=DtoOverrides)
+    behaviours: list[Behaviour] = Field(default_factory=list)
+    """Declarative domain behaviour (:class:`Behaviour`); empty: none."""
+
+    @model_serializer(mode="wrap")
+    def _drop_no_behaviours(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Leave ``behaviours`` out when empty, so specs without any keep their hashes."""
+        data = handler(self)
+        if isinstance(data, dict) and not self.behaviours:
+            data.pop("behaviours", None)
+        return data
 
     def field_names(self) -> list[str]:
         return (

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from autobe_core.spec.behaviours import behaviour_fields
 from autobe_core.spec.model import (
     DefaultValue,
     FieldRole,
@@ -265,6 +266,10 @@ def _plain_decision(spec: ProjectSpec, model: Model, field: PlainField) -> RoleD
     if copy is not None:
         kind = "copy"
         reason = f"copied from {copy.parent_model}.{copy.parent_field} at create"
+    elif field.name in behaviour_fields(model):
+        kept = behaviour_fields(model)[field.name]
+        kind = "total" if kept.kind == "child_total" else "counter"
+        reason = f"kept by the model's {kept.kind} behaviour"
     else:
         for rule_kind, rule in PLAIN_RULES:
             found = rule(model, field)

@@ -16,6 +16,7 @@ Rule families and their code prefixes:
 - ``operation.*``: what each operation kind needs; ``create.*``: required columns a
   create cannot fill;
 - ``access.*``: ``Operation.access`` overrides and ambiguous owners;
+- ``behaviour.*``: declared domain behaviour (``Model.behaviours``);
 - ``role.*``: field roles (:mod:`autobe_core.spec.roles`);
 - ``field.*``, ``index.*``, ``dto.*``, ``model.*``, ``actor.*``, ``schema.*``: the rest;
 - ``text.*``: control characters and lone surrogates in free text (descriptions,
@@ -33,6 +34,7 @@ from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, errors
 from autobe_core.spec.model import ProjectSpec
 from autobe_core.spec.validation.access import check_access
 from autobe_core.spec.validation.actors import check_actors
+from autobe_core.spec.validation.behaviours import check_behaviours
 from autobe_core.spec.validation.common import Report, Rule, sort_key
 from autobe_core.spec.validation.implementations import check_implementations
 from autobe_core.spec.validation.lifecycle import check_lifecycle
@@ -62,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     check_paths,
     check_operations,
     check_lifecycle,
+    check_behaviours,
     check_implementations,
     check_access,
     check_roles,

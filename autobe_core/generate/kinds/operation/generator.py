@@ -10,10 +10,11 @@ never the model's field list. The text is rendered by
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, operation_el
 from autobe_core.generate.kinds.operation.access import Scope, cut_scope
+from autobe_core.generate.kinds.operation.behaviours import Kept, cut_kept
 from autobe_core.generate.kinds.operation.chains import Link, chain_links
 from autobe_core.generate.kinds.operation.render import imports_of, render
 from autobe_core.generate.kinds.operation.responses import can_conflict
@@ -121,6 +122,8 @@ class OperationSlice(Slice):
     account: Account | None = None
     conflicts: bool = False
     """A write that can break a unique constraint or a foreign key (declares 409)."""
+    kept: tuple[Kept, ...] = Field(default=(), exclude_if=lambda v: not v)
+    """The declared domain behaviours it carries out (:mod:`.behaviours`)."""
 
 
 def _param_type(model: Model | None, field: str | None, declared: str | None) -> str:
@@ -237,6 +240,8 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         if auth_op:
             account, account_reads = _account(spec, op, model)
             reads |= account_reads
+    kept, kept_reads = cut_kept(spec, op) if model is not None else ((), set())
+    reads |= kept_reads
     slice_ = OperationSlice(
         operation_id=op_id,
         handler=f"{op_id}_handler" if op_id in IMPORTED_LOWERCASE else op_id,
@@ -256,6 +261,7 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         scope=scope,
         account=account,
         conflicts=can_conflict(spec, model, kind, soft_delete(model) if model else False),
+        kept=kept,
     )
     return slice_, frozenset(reads)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from autobe_core.generate.common import import_block, safe_docstring
 from autobe_core.generate.emit import py_str
-from autobe_core.generate.kinds.operation import account
+from autobe_core.generate.kinds.operation import account, behaviours
 from autobe_core.generate.kinds.operation.access import (
     body_parent_check,
     guard_lines,
@@ -155,6 +155,10 @@ def _import_lines(s: OperationSlice) -> list[str]:
             collectors |= needs.collectors
             transformers |= needs.transformers
             lines += needs.lines
+        kept_lines, kept_db, kept_sa = behaviours.needs(s.kind, s.kept)
+        lines += [line for line in kept_lines if line not in lines]
+        db |= kept_db
+        sa |= kept_sa
         scope_lines, scope_sa, scope_errors = scope_imports(s.scope, s.kind, m.name,
                                                             m.class_name)
         lines += scope_lines
@@ -286,19 +290,24 @@ def _body(s: OperationSlice) -> str:
         return out + ("    row = collect_create(body, bound)\n" + chain_checks(s.params)
                       + body_parent_check(s.scope)
                       + reference_checks(s.scope) + "    session.add(row)\n"
-                      "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
+                      + behaviours.after_create(s.kept)
+                      + "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     checks = guards + _fetch_row(s) + _owner_check(s)
     if s.kind in ("update", "erase"):
         checks += row_check(s.scope, m.class_name, s.primary, m.name)
+    if s.kind in ("update", "erase"):
+        checks += behaviours.before_change(s.kind, s.kept)
     if s.kind == "at":
-        return checks + "    return to_read(row)\n"
+        return checks + behaviours.after_read(s.kept) + "    return to_read(row)\n"
     if s.kind == "update":
         return (checks + "    collect_update(row, body)\n" + reference_checks(s.scope, update=True)
+                + behaviours.after_update(s.kept)
                 + "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     if s.kind == "erase":
         remove = ("    row.deleted_at = utcnow()\n" if s.soft_delete
                   else "    session.delete(row)\n")
-        return (checks + remove + "    commit(session)\n"
+        return (checks + behaviours.before_remove(s.kept) + remove
+                + behaviours.after_remove(s.kept) + "    commit(session)\n"
                 "    return Response(status_code=204)\n")
     if s.kind == "index":
         return guards + _index_body(s)

@@ -35,6 +35,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.fixed import plan_fixed
 from autobe_core.generate.kinds.operation.lifecycle import handles
 from autobe_core.generate.kinds.test import access, auth, crud, custom, realized, roles, write
+from autobe_core.generate.kinds.test.behaviours import add_behaviour_tests
 from autobe_core.generate.kinds.test.factories import render_factory
 from autobe_core.generate.kinds.test.lifecycle import planned as lifecycle_module
 from autobe_core.generate.kinds.test.render import TestModule
@@ -169,6 +170,8 @@ def build_operation_module(s: OperationTestSlice,
         ADDERS[s.kind](module)
     roles.add_role_tests(module)
     access.add_cross_account(module)
+    if user is None:
+        add_behaviour_tests(module)
     return module
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from autobe_core.generate.kinds.operation.access import access_reads
+from autobe_core.generate.kinds.operation.behaviours import Kept, cut_kept
 from autobe_core.generate.kinds.test.access_slice import AccessShape, access_shape
 from autobe_core.generate.kinds.test.role_facts import ServerFieldShape, server_field_shapes
 from autobe_core.generate.kinds.test.token_facts import TokenFacts, token_facts
@@ -217,6 +218,8 @@ class OperationTestSlice(Frozen):
     case-insensitively."""
     logout: str | None = None
     """login: the path of the actor's logout route (served by the login module)."""
+    kept: tuple[Kept, ...] = Field(default=(), exclude_if=lambda v: not v)
+    """The declared domain behaviours the operation carries out (:mod:`.behaviours`)."""
     staff: AccountRef | None = None
     """join of a privileged actor: a privileged actor whose principal may call it."""
     outsider: AccountRef | None = None
@@ -373,7 +376,10 @@ def operation_slice(
             unique_sets = _controlled_unique_sets(spec, model, op, False,
                                                   frozenset({shape.chain[0].field}))
     server = server_field_shapes(spec, model, kind) if model is not None else ()
+    kept, kept_reads = cut_kept(spec, op) if model is not None else ((), set())
+    reads |= kept_reads
     slice_ = OperationTestSlice(
+        kept=kept,
         server_fields=server,
         access=shape,
         lowercase=facts.lowercase, logout=facts.logout, staff=_account(facts.staff),
