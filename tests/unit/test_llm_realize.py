@@ -120,8 +120,9 @@ def test_realized_on_the_first_try_is_recorded_and_served(
     # what the model read: the operation, its interface, its DTOs, the models around it
     prompt = server.requests[0].text()
     context = context_modules(spec, op)
-    assert [m.path for m in context.all()][:2] == [
-        f"app/interfaces/{ARCHIVE_ID}.py", "app/dtos/todo_lists.py"]
+    assert [m.path for m in context.all()][:3] == [
+        f"app/interfaces/{ARCHIVE_ID}.py", "app/dtos/todo_lists.py",
+        "app/transformers/todo_lists.py"]
     for needle in ("POST /todo/user/lists/{listId}/archive", "archived becomes true",
                    "class Interface(ABC)", "class ITodoList(", "class TodoList(",
                    "class TodoItem(", f"app/realized/{ARCHIVE_ID}.py"):
@@ -247,8 +248,8 @@ def test_keys_follow_the_interface_and_context_only() -> None:
     assert set(keys) == {ARCHIVE_ID, COMPLETE_ID, operation_id(RECOLOR)}
     archive = context_modules(spec, ARCHIVE)
     assert [m.id for m in archive.all()] == [
-        f"operation:interface:{ARCHIVE_ID}", "dto:todo_lists", "model:todo_lists",
-        "model:todo_items", "model:todo_users"]
+        f"operation:interface:{ARCHIVE_ID}", "dto:todo_lists", "transformer:todo_lists",
+        "model:todo_lists", "model:todo_items", "model:todo_users"]
     assert (archive.touched, archive.neighbours) == (("todo_lists",), ("todo_items", "todo_users"))
     # deterministic, and blind to the realized code itself
     realized = Realized(code=ARCHIVE_OK, key=keys[ARCHIVE_ID], model="m")
@@ -258,6 +259,11 @@ def test_keys_follow_the_interface_and_context_only() -> None:
     assert realize_keys(done) == keys
     [op] = [o for o in done.operations if operation_id(o) == ARCHIVE_ID]
     assert current_realized(done, op) == realized
+    # code importing a module no longer generated (a model outside its context) is stale
+    gone = realized.model_copy(update={
+        "code": ARCHIVE_OK.replace("import uuid\n", "import uuid\n\nfrom app.models.todo_tips "
+                                   "import TodoTip\n")})
+    assert current_realized(done, op.model_copy(update={"realized": gone})) is None
     assert [operation_id(o) for o in pending_operations(done)[1]] == [ARCHIVE_ID]
     # a field elsewhere (labels) changes only the label operation's key
     labels = apply(done, add_field("todo_labels", "emoji"))
@@ -364,3 +370,30 @@ def test_an_endpoint_failure_after_a_change_is_a_warning_not_a_failure(
     assert asked.exit_code == 1
     assert "error: the model endpoint failed: HTTP 500" in asked.output
     assert "Traceback" not in asked.output
+
+
+def test_recorded_code_is_emitted_while_current_and_rollback_reproduces_it(
+    tmp_path: Path
+) -> None:
+    service = project(tmp_path, custom_todo(ARCHIVE))
+    spec = service.spec()
+    [op] = [o for o in spec.operations if operation_id(o) == ARCHIVE_ID]
+    realized = Realized(code=ARCHIVE_OK, key=realize_key(spec, op), model="m", tokens=7)
+    service.change(ChangeSet(edits=[ModifyOperation(
+        method=op.method, path=op.path, operation=op.model_copy(update={"realized": realized}))
+    ]), NO_VERIFY)
+    workspace = service.layout.workspace
+    module = workspace / "app" / "realized" / f"{ARCHIVE_ID}.py"
+    handler = workspace / "app" / "operations" / f"{ARCHIVE_ID}.py"
+    assert module.read_text() == ARCHIVE_OK
+    assert (workspace / "app" / "realized" / "__init__.py").is_file()
+    assert f"from app.realized.{ARCHIVE_ID} import Implementation" in handler.read_text()
+    assert f"operation:{ARCHIVE_ID}" in service.graph().importers(f"realized:{ARCHIVE_ID}")
+
+    service.rollback(1, NO_VERIFY)
+    assert not (workspace / "app" / "realized").exists()
+    assert "NotImplementedOperation" in handler.read_text()
+    service.rollback(2, NO_VERIFY)
+    assert module.read_text() == ARCHIVE_OK
+    [back] = [o for o in service.spec().operations if operation_id(o) == ARCHIVE_ID]
+    assert back.realized == realized

@@ -6,8 +6,9 @@ never feeds its own key):
 
 - its **interface**: the typed interface module (``app/interfaces/<operation_id>.py``)
   when one is generated, else the operation's handler module;
-- the **DTO modules** of the models it touches: its target model and the models whose
-  DTO type names its request and response bodies use;
+- the **DTO and transformer modules** of the models it touches (its target model and the
+  models whose DTO type names its request and response bodies use): the shapes it takes
+  and answers, and how rows become them;
 - the **ORM model modules** of those models and of their neighbours in the module graph:
   the model modules they import (their foreign keys' targets), the model modules
   importing them (their children; not for actors' account models, which everything
@@ -49,6 +50,7 @@ class ContextModules:
     operation_id: str
     interface: PlannedModule
     dtos: tuple[PlannedModule, ...]
+    """The touched models' DTO modules, then their transformer modules."""
     models: tuple[PlannedModule, ...]
     touched: tuple[str, ...]
     """The models the operation touches (target, bodies, caller), sorted."""
@@ -70,10 +72,10 @@ def cleared(spec: ProjectSpec) -> ProjectSpec:
 
 
 def _planners() -> list[Callable[[ProjectSpec], Iterable[PlannedModule]]]:
-    from autobe_core.generate.kinds import dto, model, operation
+    from autobe_core.generate.kinds import dto, model, operation, transformer
 
     # operation.plan: the handlers and the custom operations' typed interfaces
-    return [model.plan, dto.plan, operation.plan]
+    return [model.plan, dto.plan, transformer.plan, operation.plan]
 
 
 def touched_models(spec: ProjectSpec, op: Operation) -> list[str]:
@@ -128,7 +130,8 @@ class _Context:
         return ContextModules(
             operation_id=op_id,
             interface=interface,
-            dtos=tuple(self.by_id[f"dto:{n}"] for n in touched if f"dto:{n}" in self.by_id),
+            dtos=tuple(self.by_id[f"{kind}:{n}"] for kind in ("dto", "transformer")
+                       for n in touched if f"{kind}:{n}" in self.by_id),
             models=tuple(self.by_id[f"model:{n}"] for n in (*touched, *picked)
                          if f"model:{n}" in self.by_id),
             touched=tuple(touched),
@@ -184,4 +187,27 @@ def current_realized(spec: ProjectSpec, op: Operation) -> Realized | None:
         return None
     if getattr(op, "implementation", None) == "user":
         return None  # the user's file wins
-    return realized if realized.key == realize_key(spec, op) else None
+    if realized.key != realize_key(spec, op) or not imports_exist(spec, realized.code):
+        return None
+    return realized
+
+
+MODEL_MODULE_KINDS = frozenset({"model", "dto", "collector", "transformer"})
+
+
+def imports_exist(spec: ProjectSpec, code: str) -> bool:
+    """Whether every per-model or per-operation backend module ``code`` imports is still
+    generated (code may import a model outside its context, which a later change can
+    remove without touching the key: that code is stale too)."""
+    from autobe_core.generate.kinds.operation.render import imported_module_ids
+
+    customs = {operation_id(op) for op in spec.operations if op.kind == "custom"}
+    for module in imported_module_ids(code.splitlines()):
+        kind, _, name = module.partition(":")
+        if kind in MODEL_MODULE_KINDS and spec.model(name) is None:
+            return False
+        if kind == "operation" and name not in {operation_id(op) for op in spec.operations}:
+            return False
+        if kind == "realized" and name not in customs:
+            return False
+    return True
