@@ -2,7 +2,8 @@
 
 read (shape + references, diagnostics) -> models -> DTO type links -> field constraints
 -> actors -> operations (or derived CRUD without document.json) -> field roles from the
-create DTOs -> settle against the validator (DTO overrides, approximations) -> report.
+create DTOs -> declared behaviour (:mod:`.behaviours`) -> settle against the validator
+(DTO overrides, approximations) -> report.
 Pure: nothing is written; the service records the result as a project's revision 1.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autobe_core.importer.actors import ActorMap, map_actors
+from autobe_core.importer.behaviours import map_behaviours
 from autobe_core.importer.crud import derive_operations
 from autobe_core.importer.dtos import apply_constraints, apply_overrides
 from autobe_core.importer.links import TypeLinks, link_types, set_dto_names
@@ -93,6 +95,7 @@ def map_source(source: AutobeSource, name: str | None = None) -> Imported:
     choices: list[RoleChoice] = []
     if doc is not None:
         spec, choices = map_roles(spec, links, models, notes)
+        spec = map_behaviours(spec, notes, {m: models.source(m) for m in models.paths})
     overrides = [0]
 
     def finish(current: ProjectSpec, round_notes: Notes) -> ProjectSpec:
