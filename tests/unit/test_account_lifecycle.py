@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from autobe_core.generate import plan_modules
+from autobe_core.generate.kinds.operation.lifecycle import LifecycleSlice
+from autobe_core.generate.kinds.test.lifecycle import LifecycleTestSlice
 from autobe_core.importer import import_autobe
 from autobe_core.importer.account_ops import classify
 from autobe_core.importer.ast import DocDocument, DocOperation
@@ -226,7 +228,7 @@ def test_the_generated_texts_hold_the_token_rules() -> None:
     assert "the same answer whether an account has the identity or not" in request
     assert "token=" not in request.split("def post_auth_reset(")[1].split("return")[-1]
     confirm = files["app/operations/post_auth_reset_confirm.py"]
-    assert "row.token_version += 1" in confirm and "one_time.retire(" in confirm
+    assert "row.token_version += 1" in confirm and "retire(session, " in confirm
     compile(request, "request.py", "exec")
     compile(confirm, "confirm.py", "exec")
     compile(one_time, "one_time.py", "exec")
@@ -242,3 +244,34 @@ def test_verified_fields_are_the_flag_and_the_time_the_model_has() -> None:
         PlainField(name="email_verified_at", type="datetime", nullable=True),
         PlainField(name="verified", type="string")]})
     assert verified_fields(flagged) == ("email_verified", "email_verified_at")
+
+
+def _all_kinds() -> ProjectSpec:
+    spec = _todo()
+    actor = spec.actors[0].name
+    return _with(spec, _lifecycle(spec, "change_password", "/me/password", actor),
+                 _lifecycle(spec, "logout", "/me/logout", actor),
+                 *(_lifecycle(spec, kind, f"/auth/{kind}") for kind in
+                   ("reset_request", "reset_confirm", "verify_request", "verify_confirm")))
+
+
+def test_the_lifecycle_modules_import_and_read_what_they_declare() -> None:
+    """Each lifecycle module's declared imports are the ones its text has, and a module
+    whose key changes when one spec element changes declares that it reads it (the checks
+    tests/unit/test_generate_app.py makes of every other kind)."""
+    from tests.unit.test_generate_app import _changed_ids, _imported_ids, _mine, _mutations
+
+    spec = _all_kinds()
+    ids = {m.id for m in plan_modules(spec)}
+    lifecycle = {m.id: m for m in plan_modules(spec)
+                 if m.id == "auth:one_time" or isinstance(m.slice, (LifecycleSlice,
+                                                                     LifecycleTestSlice))}
+    assert len(lifecycle) == 1 + 2 * 6
+    for module in lifecycle.values():
+        assert module.imports <= ids, module.id
+        if not module.id.startswith("test:"):
+            assert set(module.imports) == _imported_ids(module.generate()), module.id
+    mine = {m.id for m in _mine(spec)}
+    for element, data in _mutations(spec):
+        for module_id in _changed_ids(spec, data) & mine & set(lifecycle):
+            assert element in lifecycle[module_id].reads, (element, module_id)

@@ -204,11 +204,13 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
     if s.kind in ("reset_request", "verify_request"):
         lines.append("from sqlalchemy import func, select" if s.lowercase
                      else "from sqlalchemy import select")
-    if s.kind in PURPOSES:
-        lines.append("from app.auth import one_time")
+    one_time = {"reset_request": {"deliver", "issue"}, "verify_request": {"deliver", "issue"},
+                "reset_confirm": {"INVALID_TOKEN", "InvalidTokenError", "redeem", "retire"},
+                "verify_confirm": {"INVALID_TOKEN", "InvalidTokenError", "redeem"}}.get(s.kind)
+    if one_time:
+        lines.append(f"from app.auth.one_time import {', '.join(sorted(one_time))}")
     if s.kind in ("reset_confirm", "verify_confirm"):
         errors.add("ErrorBody")
-        lines.append("from app.auth.one_time import INVALID_TOKEN")
     if (s.updated_at and s.kind in ("change_password", "reset_confirm")) or s.verified_time:
         db.add("utcnow")
     if security:
@@ -223,10 +225,7 @@ def _import_lines(s: LifecycleSlice) -> list[str]:
 
 
 def _imports(s: LifecycleSlice) -> frozenset[str]:
-    ids = set(imported_module_ids(_import_lines(s)))
-    if s.kind in PURPOSES:
-        ids.add("auth:one_time")
-    return frozenset(ids)
+    return imported_module_ids(_import_lines(s))
 
 
 def _field(name: str, bounds: str) -> str:
@@ -339,20 +338,20 @@ def _body(s: LifecycleSlice) -> str:
                 "    ).first()\n"
                 "    # the same answer whether an account has the identity or not\n"
                 "    if row is not None:\n"
-                f"        message = one_time.issue(session, {actor}, row.{s.primary}, "
+                f"        message = issue(session, {actor}, row.{s.primary}, "
                 f"row.{s.identity}, {purpose})\n"
                 "        commit(session)\n"
-                "        one_time.deliver(message)\n" + answer)
-    out = (f"    account_id = one_time.redeem(session, {actor}, {purpose}, body.token)\n"
+                "        deliver(message)\n" + answer)
+    out = (f"    account_id = redeem(session, {actor}, {purpose}, body.token)\n"
            f"    row = session.get({C}, account_id)\n")
     if s.soft_delete:
         out += "    if row is None or row.deleted_at is not None:\n"
     else:
         out += "    if row is None:\n"
-    out += "        raise one_time.InvalidTokenError()\n"
+    out += "        raise InvalidTokenError()\n"
     if s.kind == "reset_confirm":
         out += (f"    row.{s.password} = hash_password(body.new_password)\n" + touch
-                + f"    one_time.retire(session, {actor}, account_id, {purpose})\n"
+                + f"    retire(session, {actor}, account_id, {purpose})\n"
                 "    # every session signed in before ends\n" + _revoke(s))
     else:
         if s.verified_flag:

@@ -43,6 +43,7 @@ APP_MODULES = {
     "app.health": "app:health",
     "app.auth.security": "auth:security",
     "app.auth.actors": "auth:actors",
+    "app.auth.one_time": "auth:one_time",
 }
 APP_PACKAGES = {
     "app.models": "model",
