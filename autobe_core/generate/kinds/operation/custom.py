@@ -63,7 +63,8 @@ __all__ = [
 ]
 
 INTERFACE_VERSION = "1"
-HANDLER_VERSION = "1"
+HANDLER_VERSION = "2"
+"""2: a handler whose operation answers no body does not use handle()'s None result."""
 GENERATED_DTO_KINDS = frozenset({"read", "summary", "create", "update", "request", "page"})
 """The DTO kinds ``app/dtos/<model>.py`` defines (plus :data:`AUTH_DTO_KINDS` on actor
 models)."""
@@ -277,7 +278,8 @@ def render_handler(h: HandlerSlice) -> str:
     out += safe_docstring(s.description or f"Calls Implementation in {h.implementation}.",
                           "    ")
     call = "".join(f"        {name}={name},\n" for name, _ in _arguments(s))
-    return out + f"    return Implementation().handle(\n{call}    )\n"
+    result = "return " if s.response is not None else ""  # a None result is not used
+    return out + f"    {result}Implementation().handle(\n{call}    )\n"
 
 
 # --------------------------------------------------------------------------- planning
