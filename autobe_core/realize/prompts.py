@@ -2,14 +2,16 @@
 
 The user message is the operation's context (:mod:`autobe_core.generate.kinds.realized`):
 the operation (method, path, actor, summary, description, specification), its typed
-interface module, the DTO modules of the models it touches and the ORM model modules of
-those models and their graph neighbours, each as the generated text, in a fixed order.
+interface module, the DTO and transformer modules of the models it touches and the ORM
+model modules of those models and their graph neighbours, each as the generated text, in
+a fixed order; of a DTO module only the classes the other modules name (:func:`excerpt`).
 The model answers with the module in one fenced ``python`` block. A try that fails sends
 back what failed: mypy's diagnostics, or the failing tests' names and output.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 
 from autobe_core.generate.kinds.realized import ContextModules
@@ -46,9 +48,41 @@ def user_prompt(op: Operation, context: ContextModules, texts: dict[str, str]) -
     lines.append(f"Models it touches: {', '.join(context.touched) or 'none'}; "
                  f"neighbours: {', '.join(context.neighbours) or 'none'}")
     lines.append(f"Write app/realized/{context.operation_id}.py.")
+    used = _names(" ".join(texts[m.path] for m in context.all() if not m.id.startswith("dto:")))
     for module in context.all():
-        lines += ["", f"# {module.path}", "```python", texts[module.path].rstrip(), "```"]
+        text = texts[module.path]
+        if module.id.startswith("dto:"):
+            text = excerpt(text, used)
+        lines += ["", f"# {module.path}", "```python", text.rstrip(), "```"]
     return "\n".join(lines) + "\n"
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"\b[A-Z][A-Za-z0-9_]*\b", text))
+
+
+def excerpt(module_text: str, names: set[str]) -> str:
+    """A DTO module as the model needs it: its imports and other top-level statements, and
+    only the classes ``names`` holds (those the interface, the transformers and the
+    models name), each as generated; ``# (N more DTO classes left out)`` says what was
+    dropped. The whole text when it does not parse."""
+    try:
+        tree = ast.parse(module_text)
+    except SyntaxError:
+        return module_text
+    kept: list[str] = []
+    dropped = 0
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            continue  # the module docstring
+        if isinstance(node, ast.ClassDef) and node.name not in names:
+            dropped += 1
+            continue
+        kept.append(ast.get_source_segment(module_text, node, padded=True) or "")
+    if dropped:
+        kept.append(f"# ({dropped} more DTO classes of this module left out)")
+    return "\n\n".join(kept) + "\n"
 
 
 def feedback(stage: str, report: str) -> str:

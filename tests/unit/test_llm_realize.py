@@ -27,7 +27,13 @@ from autobe_core.generate.kinds.realized import (
     realize_keys,
 )
 from autobe_core.planning.llm import LlmConfig
-from autobe_core.realize import Chat, extract_code, pending_operations, realize_project
+from autobe_core.realize import (
+    Chat,
+    extract_code,
+    pending_operations,
+    realize_project,
+    user_prompt,
+)
 from autobe_core.service import ChangeOptions, MemoryStorage, ProjectService
 from autobe_core.spec import apply
 from autobe_core.spec.changeset import AddField, ChangeSet, ModifyOperation
@@ -279,6 +285,19 @@ def test_keys_follow_the_interface_and_context_only() -> None:
         method=op.method, path=op.path,
         operation=op.model_copy(update={"description": "Archive it, keep its items."}))]))
     assert realize_keys(described)[ARCHIVE_ID] != keys[ARCHIVE_ID]
+
+
+def test_a_dto_module_is_shown_with_the_classes_the_slice_names() -> None:
+    spec = custom_todo(ARCHIVE)
+    context = context_modules(spec, ARCHIVE)
+    texts = {m.path: m.generate() for m in context.all()}
+    prompt = user_prompt(ARCHIVE, context, texts)
+    dto = texts["app/dtos/todo_lists.py"]
+    assert "class ITodoListICreate(" in dto and "class ITodoListICreate(" not in prompt
+    assert "class ITodoList(BaseModel)" in prompt  # the interface answers it
+    assert "class ITodoListISummary(" in prompt  # the transformer builds it
+    assert "more DTO classes of this module left out" in prompt
+    assert "from pydantic import" in prompt
 
 
 def test_the_module_is_read_out_of_the_reply() -> None:
