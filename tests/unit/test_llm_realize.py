@@ -416,3 +416,29 @@ def test_recorded_code_is_emitted_while_current_and_rollback_reproduces_it(
     assert module.read_text() == ARCHIVE_OK
     [back] = [o for o in service.spec().operations if operation_id(o) == ARCHIVE_ID]
     assert back.realized == realized
+
+
+def test_an_import_with_a_model_configured_realizes_its_custom_operations(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    example = Path(__file__).resolve().parents[3] / "shared" / "autobe-examples" / \
+        "anthropic__claude-sonnet-4.5" / "todo"
+    if not example.is_dir():
+        pytest.skip("the shared AutoBe examples are not here")
+    env = {"AUTOBE_LLM_MODEL": "fake-model", "AUTOBE_LLM_BASE_URL": server.base_url,
+           "AUTOBE_LLM_API_KEY": "test-key", "AUTOBE_LLM_HTTP_RETRIES": "0",
+           "AUTOBE_LLM_MAX_TRIES": "1"}
+    server.script(*(text_reply("I cannot write this one.") for _ in range(20)))
+
+    imported = run("import", example, "--to", tmp_path / "todo", "--quiet", env=env)
+
+    assert imported.exit_code == 0, imported.output
+    service = ProjectService.open(tmp_path / "todo")
+    pending, _ = pending_operations(service.spec())
+    assert pending and server.hits == len(pending)  # one try each, every one asked
+    assert f"realizing {len(pending)} custom operation(s) with model fake-model" in \
+        imported.output
+    assert f"0 realized, {len(pending)} left at 501, 0 kept" in imported.output
+    assert len(service.log()) == 1  # nothing passed, nothing recorded
+    first = server.requests[0].text()
+    assert "class Interface(ABC)" in first and pending[0].path in first
