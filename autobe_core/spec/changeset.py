@@ -30,6 +30,7 @@ from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError, format_pat
 from autobe_core.spec.io import read_mapping
 from autobe_core.spec.model import (
     Actor,
+    Behaviour,
     DtoKind,
     DtoOverride,
     ForeignField,
@@ -132,6 +133,9 @@ class ModifyModel(EditModel):
     dto_name: str | None = None
     """New PascalCase base of the DTO names; the empty string clears it (the base is
     then derived from the model name). Operation bodies follow the new type names."""
+    behaviours: list[Behaviour] | None = None
+    """The model's declared domain behaviour, replaced whole (``[]`` clears it;
+    :mod:`autobe_core.spec.behaviours`)."""
 
 
 class ModifyProject(EditModel):

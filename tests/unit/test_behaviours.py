@@ -19,7 +19,11 @@ from autobe_core.generate.kinds.operation.generator import cut
 from autobe_core.importer import import_autobe
 from autobe_core.importer.behaviours import map_behaviours
 from autobe_core.importer.report import Notes
+from autobe_core.planning.base import NotUnderstood
+from autobe_core.planning.rules import RulePlanner
+from autobe_core.planning.rules.errors import NothingToDo
 from autobe_core.spec import ProjectSpec, load_spec, validate
+from autobe_core.spec.edits import apply, invert
 from autobe_core.spec.model import Behaviour, Model
 from autobe_core.spec.roles import field_roles
 
@@ -192,3 +196,42 @@ def test_importer_leaves_ambiguous_counts_alone() -> None:
     mapped = map_behaviours(one_child, Notes())
     assert _behaviours(mapped) == {"posts": [("child_count", "comment_count", "comments")]}
     assert all(d.severity != "error" for d in validate(mapped))
+
+
+# --------------------------------------------------------------------------- planner
+
+
+@pytest.mark.parametrize(("text", "model", "expected", "added"), [
+    ("count views of categories", "kit_categories",
+     Behaviour(kind="view_count", field="view_count"), "view_count"),
+    ("keep kit_categories.product_count as the count of products", "kit_categories",
+     Behaviour(kind="child_count", field="product_count", child="kit_products",
+               via="kit_category_id"), "product_count"),
+    ("keep kit_customers.loyalty_points as the sum of kit_reviews.rating", "kit_customers",
+     Behaviour(kind="child_total", field="loyalty_points", child="kit_reviews",
+               via="kit_customer_id", sum="rating"), None),
+])
+def test_rule_forms_declare_a_behaviour_and_undo_exactly(
+        kitchen: ProjectSpec, text: str, model: str, expected: Behaviour,
+        added: str | None) -> None:
+    plan = RulePlanner().plan(kitchen, text)
+    after = apply(kitchen, plan.changeset)
+    changed = after.model(model)
+    before = kitchen.model(model)
+    assert changed is not None and before is not None
+    assert changed.behaviours == [*before.behaviours, expected]
+    assert (added in changed.field_names()) == (added is not None)
+    assert apply(after, invert(kitchen, plan.changeset)) == kitchen
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("count views of kit_products", "already has"),
+    ("snapshot kit_products into kit_visits", "kit_visits.duration_seconds is required"),
+    ("keep kit_products.review_count as the count of kit_wishlists", "kept by two behaviours"),
+    ("keep kit_reviews.rating as the count of kit_wishlists", "exactly one foreign field"),
+])
+def test_rule_forms_refuse_with_one_message(kitchen: ProjectSpec, text: str,
+                                            message: str) -> None:
+    with pytest.raises((NotUnderstood, NothingToDo)) as caught:
+        RulePlanner().plan(kitchen, text)
+    assert message in str(caught.value)

@@ -81,7 +81,7 @@ def _modify_model(before: ProjectSpec, edit: ModifyModel) -> ConcreteEdit:
     old = _model(before, edit.model)
     values = {
         attr: getattr(old, attr)
-        for attr in ("namespace", "description", "stance", "material")
+        for attr in ("namespace", "description", "stance", "material", "behaviours")
         if getattr(edit, attr) is not None
     }
     if edit.dto_name is not None:

@@ -142,7 +142,7 @@ def modify_model(spec: ProjectSpec, edit: ModifyModel, p: Problems) -> ProjectSp
     i = find_model(spec, edit.model, p)
     old = spec.models[i]
     updates: dict[str, object] = {}
-    for attr in ("namespace", "description", "stance", "material"):
+    for attr in ("namespace", "description", "stance", "material", "behaviours"):
         value = getattr(edit, attr)
         if value is not None:
             updates[attr] = value

@@ -9,9 +9,9 @@ NotUnderstood with the candidates, so the request is never guessed at. Catalog f
 as a field last.
 
 Each form is declared once, with its handler (:mod:`.registry`), in the module of its
-family: :mod:`.models`, :mod:`.fields`, :mod:`.operations`, :mod:`.implement` (an
-operation made the user's), :mod:`.features` (catalog
-features, the cross-cutting ones included). :data:`FORMS`, which the docs and the
+family: :mod:`.models`, :mod:`.fields`, :mod:`.operations`, :mod:`.behaviours` (declared
+domain behaviour), :mod:`.implement` (an operation made the user's), :mod:`.features`
+(catalog features, the cross-cutting ones included). :data:`FORMS`, which the docs and the
 suggestions (:func:`closest`) use, is derived from those declarations.
 """
 
@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from autobe_core.planning.base import NotUnderstood
 from autobe_core.planning.rules.catalog.engine import Planned
-from autobe_core.planning.rules.grammar import features, fields, implement, models, operations
+from autobe_core.planning.rules.grammar import (
+    behaviours,
+    features,
+    fields,
+    implement,
+    models,
+    operations,
+)
 from autobe_core.planning.rules.grammar.context import Context
 from autobe_core.planning.rules.grammar.operations import KIND_VERBS, VERBS
 from autobe_core.planning.rules.grammar.registry import (
@@ -35,6 +42,7 @@ from autobe_core.spec.model import ProjectSpec
 
 ORDER: tuple[Handler, ...] = (
     implement.implement_myself,
+    behaviours.behaviour,
     operations.remove_endpoint_by_path,
     operations.remove_endpoint_by_words,
     operations.forbid,
