@@ -11,9 +11,11 @@ in its commit.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,12 +66,18 @@ def spec_of(name: str) -> ProjectSpec:
 
 @pytest.mark.parametrize("name", FIXTURES + IMPORTED)
 def test_generated_tree_is_unchanged(name: str) -> None:
-    recorded = json.loads(HASHES.read_text("utf-8"))
     actual = tree_digest(spec_of(name))
     if UPDATE:
-        recorded[name] = actual
-        HASHES.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n", "utf-8")
+        # xdist workers record at once: read, update and write under an exclusive lock
+        # (without it two workers rewriting the file lose each other's entries)
+        lock_path = Path(tempfile.gettempdir()) / "autobe-tree-hashes.lock"
+        with open(lock_path, "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            recorded = json.loads(HASHES.read_text("utf-8"))
+            recorded[name] = actual
+            HASHES.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n", "utf-8")
         return
+    recorded = json.loads(HASHES.read_text("utf-8"))
     assert actual == recorded[name], (
         f"the generated tree of {name} changed; if that is meant, re-record with "
         "AUTOBE_UPDATE_TREE_HASHES=1 and say so in the commit"
