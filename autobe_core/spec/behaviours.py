@@ -44,6 +44,12 @@ def behaviour_problem(spec: ProjectSpec, model: Model,
     if via is None or via.relation.target_model != model.name:
         return ("via", f"{where}: {b.via!r} is not a foreign field of {child.name} "
                 f"pointing at {model.name}", keys)
+    if b.kind == "stock" and b.sum is not None:
+        ints = tuple(f.name for f in child.plain_fields if f.type == "int" and not f.nullable)
+        quantity = child.plain(b.sum)
+        if quantity is None or quantity.type != "int" or quantity.nullable:
+            return ("sum", f"{where} takes a non-null int field of {child.name} (the "
+                    f"quantity), not {b.sum!r}", ints)
     if b.kind == "child_total":
         numeric = tuple(f.name for f in child.plain_fields if f.type in TOTAL_TYPES)
         summed = child.plain(b.sum) if b.sum else None
@@ -83,22 +89,26 @@ def snapshot_fields(model: Model, snapshot: Model, via: str) -> list[str]:
 
 
 def behaviour_fields(model: Model) -> dict[str, Behaviour]:
-    """This model's fields kept by a behaviour (never set by a request body)."""
-    return {b.field: b for b in model.behaviours if b.field and b.kind != "snapshot"}
+    """This model's fields kept by a behaviour (never set by a request body; a stock is
+    the client's to set, a create only takes from it)."""
+    return {b.field: b for b in model.behaviours
+            if b.field and b.kind not in ("snapshot", "stock")}
 
 
 def touching(spec: ProjectSpec, op: Operation) -> list[tuple[Model, Behaviour]]:
     """The behaviours ``op`` carries out, with the model declaring each: the target's own
-    ``view_count`` (``at``) and ``snapshot`` (``update``); a parent's ``child_count`` /
-    ``child_total`` whose child is the target (``create``, ``update``, ``erase``)."""
+    ``view_count`` (``at``) and ``snapshot`` (``update``); a parent's ``stock`` whose
+    child is the target (``create``); a parent's ``child_count`` / ``child_total`` whose
+    child is the target (``create``, ``update``, ``erase``)."""
     if op.model is None:
         return []
     found: list[tuple[Model, Behaviour]] = []
     for model in spec.models:
         for b in model.behaviours:
-            if model.name == op.model and (
-                    (b.kind == "view_count" and op.kind == "at")
-                    or (b.kind == "snapshot" and op.kind == "update")):
+            own = model.name == op.model and (
+                (b.kind == "view_count" and op.kind == "at")
+                or (b.kind == "snapshot" and op.kind == "update"))
+            if own or (b.kind == "stock" and b.child == op.model and op.kind == "create"):
                 found.append((model, b))
             elif b.kind in ("child_count", "child_total") and b.child == op.model \
                     and op.kind in ("create", "update", "erase"):

@@ -169,7 +169,7 @@ class DtoOverrides(SpecModel):
         return value
 
 
-BehaviourKind = Literal["view_count", "child_count", "child_total", "snapshot"]
+BehaviourKind = Literal["view_count", "child_count", "child_total", "snapshot", "stock"]
 """Declarative domain behaviour of a model (:class:`Behaviour`)."""
 
 
@@ -184,7 +184,10 @@ class Behaviour(SpecModel):
       those rows, recomputed on the child's create / update / erase;
     - ``snapshot``: each ``update`` of this model adds a row of the snapshot model
       ``child`` (its foreign field ``via`` -> the row) holding the same-named fields'
-      values after the update.
+      values after the update;
+    - ``stock``: ``field`` (int) is a quantity in stock: each create of ``child`` (its
+      foreign field ``via`` -> the row) takes ``child.sum`` (an int; none: one) from the
+      row, which is locked (``SELECT ... FOR UPDATE`` on PostgreSQL); 409 when too few.
     """
 
     kind: BehaviourKind
@@ -195,7 +198,7 @@ class Behaviour(SpecModel):
     via: str | None = None
     """The child's foreign field pointing at this model."""
     sum: str | None = None
-    """``child_total``: the child's numeric field summed."""
+    """``child_total``: the child's numeric field summed; ``stock``: the child's quantity."""
 
 
 class Model(SpecModel):

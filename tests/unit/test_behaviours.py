@@ -80,6 +80,10 @@ def test_kitchen_sink_behaviours_are_valid(kitchen: ProjectSpec) -> None:
     (Behaviour(kind="child_total", field="rating_total", child="kit_reviews",
                via="kit_product_id", sum="body"), "sum", ("rating",)),
     (Behaviour(kind="snapshot", child="kit_reviews", via="kit_product_id"), "child", None),
+    (Behaviour(kind="stock", field="stock", child="kit_order_lines", via="kit_product_id",
+               sum="created_at"), "sum", ("quantity",)),
+    (Behaviour(kind="stock", field="price", child="kit_order_lines", via="kit_product_id"),
+     "field", ("stock", "view_count", "review_count", "rating_total")),
 ])
 def test_invalid_behaviours_get_one_message(kitchen: ProjectSpec, behaviour: Behaviour,
                                             key: str, allowed: tuple[str, ...] | None) -> None:
@@ -117,6 +121,9 @@ def test_kept_fields_are_server_set(kitchen: ProjectSpec) -> None:
     assert "view_count behaviour" in decision.reason
     before = kitchen.model("kit_categories")
     assert before is not None and field_roles(kitchen, before)["position"].role == "client"
+    # a stock stays the client's to set (restocking): a create only takes from it
+    products = kitchen.model("kit_products")
+    assert products is not None and field_roles(kitchen, products)["stock"].role == "client"
 
 
 # --------------------------------------------------------------------------- slices
@@ -137,6 +144,7 @@ def test_slices_carry_the_behaviours_of_their_operations(kitchen: ProjectSpec) -
     assert kinds["erase kit_reviews"] == {"child_count", "child_total"}
     assert kinds["update kit_reviews"] == {"child_total"}  # a review never moves product
     assert kinds["update kit_categories"] == {"snapshot"}
+    assert kinds["create kit_order_lines"] == {"stock"}
     assert kinds["update kit_products"] == set() and kinds["at kit_reviews"] == set()
 
 

@@ -9,7 +9,11 @@
   is set to ``SUM(child.sum)`` over its live children (0 when none), one ``UPDATE`` with a
   scalar subquery, for the old parent too when an update moves the child;
 - ``snapshot``: an update adds a row of the snapshot model copying the same-named fields
-  of the row as the update leaves it (every successful update writes one).
+  of the row as the update leaves it (every successful update writes one);
+- ``stock``: a child's create locks the row it points at (``SELECT ... FOR UPDATE``, which
+  SQLite ignores: it serializes writers anyway) and reads it afresh (an earlier read of the
+  row in the session may be stale), refuses with 409 when its stock is below
+  the child's quantity, else takes the quantity from it.
 
 The slice carries a :class:`Kept` per behaviour (names only); the operation module reads the
 models they name, so a change to a behaviour re-renders exactly the handlers that do it.
@@ -18,6 +22,7 @@ models they name, so a change to a behaviour re-renders exactly the handlers tha
 from __future__ import annotations
 
 from autobe_core.generate.common import ModelRef, Slice, model_el
+from autobe_core.generate.emit import py_str
 from autobe_core.spec.behaviours import movable, snapshot_fields, touching
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.semantics import soft_delete
@@ -88,13 +93,20 @@ def cut_kept(spec: ProjectSpec, op: Operation) -> tuple[tuple[Kept, ...], set[st
     return tuple(kept), reads
 
 
-def needs(kind: str, kept: tuple[Kept, ...]) -> tuple[list[str], set[str], set[str]]:
-    """Import lines, ``app.db`` names and ``sqlalchemy`` names the behaviours use."""
+def needs(kind: str,
+          kept: tuple[Kept, ...]) -> tuple[list[str], set[str], set[str], set[str]]:
+    """Import lines, and the ``app.db``, ``sqlalchemy`` and ``app.errors`` names the
+    behaviours use."""
     lines: list[str] = []
     db: set[str] = set()
     sa: set[str] = set()
+    errors: set[str] = set()
     for k in kept:
         lines.append(f"from app.models.{k.table} import {k.class_name}")
+        if k.kind == "stock":
+            sa.add("select")
+            errors.add("ConflictError")
+            continue
         if k.kind == "snapshot":
             lines.append(f"from app.models.{k.child_table} import {k.child_class}")
             if k.stamps:
@@ -106,7 +118,7 @@ def needs(kind: str, kept: tuple[Kept, ...]) -> tuple[list[str], set[str], set[s
         if k.kind == "child_total":
             lines.append(f"from app.models.{k.child_table} import {k.child_class}")
             sa |= {"select", "func"}
-    return lines, db, sa
+    return lines, db, sa, errors
 
 
 def _var(k: Kept) -> str:
@@ -145,9 +157,25 @@ def after_read(kept: tuple[Kept, ...]) -> str:
     return out + ("    commit(session)\n    session.refresh(row)\n" if out else "")
 
 
+def _take_stock(k: Kept) -> str:
+    P, var = k.class_name, f"locked_{k.table}"
+    quantity = f"row.{k.sum}" if k.sum else "1"
+    message = py_str(f"not enough {k.table}.{k.field} for this {k.child_table}")
+    text = (f"    {var} = session.scalars(\n"
+            f"        select({P}).where({P}.{k.primary} == row.{k.via})\n"
+            f"        .with_for_update().execution_options(populate_existing=True)\n"
+            f"    ).first()\n"
+            f"    if {var} is not None:\n"
+            f"        if {var}.{k.field} < {quantity}:\n"
+            f"            raise ConflictError({message})\n"
+            f"        {var}.{k.field} -= {quantity}\n")
+    return _guarded(k, f"row.{k.via}", text)
+
+
 def after_create(kept: tuple[Kept, ...]) -> str:
-    """create (of a child): raise counts, recompute totals; before the commit."""
-    out = ""
+    """create (of a child): take stock, raise counts, recompute totals; before the
+    commit."""
+    out = "".join(_take_stock(k) for k in kept if k.kind == "stock")
     for k in kept:
         if k.kind == "child_count":
             out += _guarded(k, f"row.{k.via}", _bump(k, f"row.{k.via}", "+"))

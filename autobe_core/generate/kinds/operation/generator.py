@@ -260,7 +260,8 @@ def cut(spec: ProjectSpec, op: Operation) -> tuple[OperationSlice, frozenset[str
         owner=owner,
         scope=scope,
         account=account,
-        conflicts=can_conflict(spec, model, kind, soft_delete(model) if model else False),
+        conflicts=can_conflict(spec, model, kind, soft_delete(model) if model else False)
+        or any(k.kind == "stock" for k in kept),
         kept=kept,
     )
     return slice_, frozenset(reads)

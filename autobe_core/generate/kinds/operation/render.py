@@ -156,10 +156,11 @@ def _import_lines(s: OperationSlice) -> list[str]:
             collectors |= needs.collectors
             transformers |= needs.transformers
             lines += needs.lines
-        kept_lines, kept_db, kept_sa = behaviours.needs(s.kind, s.kept)
+        kept_lines, kept_db, kept_sa, kept_errors = behaviours.needs(s.kind, s.kept)
         lines += [line for line in kept_lines if line not in lines]
         db |= kept_db
         sa |= kept_sa
+        errors |= kept_errors
         scope_lines, scope_sa, scope_errors = scope_imports(s.scope, s.kind, m.name,
                                                             m.class_name)
         lines += scope_lines

@@ -7,7 +7,9 @@ what each behaviour means, against the database the API wrote:
 - ``child_total``: after a child's create, update (of the summed field) and erase, the
   parent's total equals the sum over its live children;
 - ``snapshot``: an update writes exactly one snapshot row, holding the row's fields as the
-  update left them.
+  update left them;
+- ``stock``: a create takes its quantity from the stock of the row it points at; with too
+  few in stock it is refused (409) and the stock stays.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.operation.behaviours import Kept
 from autobe_core.generate.kinds.test.crud import (
     caller_setup,
+    error,
     make_row,
     owned_body_rows,
     parent_setup,
@@ -151,6 +154,36 @@ def _add_snapshot(m: TestModule, k: Kept) -> None:
           lines)
 
 
+def _add_stock(m: TestModule, k: Kept) -> None:
+    s = m.s
+    assert s.model is not None
+    quantity = next((f for f in s.body_fields if f.source == k.sum), None) if k.sum else None
+    if k.sum and quantity is None:
+        return
+    if not any(text.startswith("def valid_body(") for text in m.preamble):
+        valid_body_function(m, s.body_fields)
+    setup, auth = caller_setup(m)
+    parents, args, _bound = parent_setup(m)
+    P = _orm(m, k.table, k.class_name)
+    every = f"session.scalars({m.use('sqlalchemy', 'select')}({P}))"
+    taken = f"int(body[{py_str(quantity.name)}])" if quantity is not None else "1"
+    base = [*setup, *parents, "body = valid_body(session)", *owned_body_rows(m)]
+    call = request(m, m.url(args), json="body", auth=auth)
+    m.add(f"test_create_takes_{k.table}_{k.field}",
+          f"A new {s.model.name} row takes its quantity from {k.table}.{k.field}.",
+          [*base, f"for p in {every}:\n        p.{k.field} = {taken} + 5", "session.commit()",
+           call, status(201),
+           f"stored = {m.helper('reload')}(session, {m.orm_class()}, "
+           f"{m.uuid()}.UUID(response.json()[{py_str(s.model.primary)}]))",
+           "assert stored is not None", f"assert stored.{k.via} is not None",
+           *_reload(m, k, f"stored.{k.via}"), f"assert parent.{k.field} == 5"])
+    m.add(f"test_create_beyond_{k.table}_{k.field}_is_409",
+          f"With too few in {k.table}.{k.field} the create is refused and the stock stays.",
+          [*base, f"for p in {every}:\n        p.{k.field} = {taken} - 1", "session.commit()",
+           call, *error(409, "conflict"), "session.expire_all()",
+           f"assert all(p.{k.field} == {taken} - 1 for p in {every})"])
+
+
 def add_behaviour_tests(m: TestModule) -> None:
     """The tests of the behaviours the operation carries out (none when it has none)."""
     s = m.s
@@ -161,6 +194,8 @@ def add_behaviour_tests(m: TestModule) -> None:
             _add_view(m, k)
         elif k.kind == "snapshot" and s.kind == "update":
             _add_snapshot(m, k)
+        elif k.kind == "stock" and s.kind == "create":
+            _add_stock(m, k)
         elif s.kind == "create":
             _add_child_create(m, k)
         elif s.kind == "erase":

@@ -87,12 +87,18 @@ class FactorySlice(Frozen):
     fields: tuple[FactoryField, ...]
 
 
+STOCK = 1000
+"""The stock a factory row starts with when a ``stock`` behaviour takes from it."""
+
+
 def factory_slice(spec: ProjectSpec, model: Model) -> tuple[FactorySlice, frozenset[str]]:
     unique = {name for index in model.unique_indexes for name in index.field_names}
     unique |= {f.name for f in model.foreign_fields if f.unique}
     actors = [a for a in spec.actors if a.model == model.name]
     passwords = {a.password_field for a in actors if a.password_field}
     fields: list[FactoryField] = []
+    # a stock the operations take from starts full enough for the generated creates
+    stocked = {b.field for b in model.behaviours if b.kind == "stock"}
     for foreign in model.foreign_fields:
         fields.append(FactoryField(
             name=foreign.name, type="uuid", nullable=foreign.nullable,
@@ -109,7 +115,9 @@ def factory_slice(spec: ProjectSpec, model: Model) -> tuple[FactorySlice, frozen
             name=plain.name, type=plain.type, nullable=plain.nullable, format=plain.format,
             enum=tuple(plain.enum) if plain.enum else None,
             min_length=plain.min_length, max_length=plain.max_length,
-            minimum=plain.minimum, maximum=plain.maximum, **_digits(plain),
+            minimum=max(plain.minimum or 0, min(STOCK, plain.maximum or STOCK))
+            if plain.name in stocked else plain.minimum,
+            maximum=plain.maximum, **_digits(plain),
             unique=plain.name in unique, role=role,
         ))
     slice_ = FactorySlice(
