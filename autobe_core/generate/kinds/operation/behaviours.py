@@ -172,10 +172,16 @@ def _take_stock(k: Kept) -> str:
     return _guarded(k, f"row.{k.via}", text)
 
 
+def before_add(kept: tuple[Kept, ...]) -> str:
+    """create (of a child): take stock before the row is added, so the row lock comes
+    first (inserting the child first would hold a key-share lock on the stocked row, and
+    two such creates would deadlock on PostgreSQL)."""
+    return "".join(_take_stock(k) for k in kept if k.kind == "stock")
+
+
 def after_create(kept: tuple[Kept, ...]) -> str:
-    """create (of a child): take stock, raise counts, recompute totals; before the
-    commit."""
-    out = "".join(_take_stock(k) for k in kept if k.kind == "stock")
+    """create (of a child): raise counts, recompute totals; before the commit."""
+    out = ""
     for k in kept:
         if k.kind == "child_count":
             out += _guarded(k, f"row.{k.via}", _bump(k, f"row.{k.via}", "+"))

@@ -291,8 +291,8 @@ def _body(s: OperationSlice) -> str:
         out += f"    bound: dict[str, uuid.UUID] = {{{', '.join(bound)}}}\n"
         return out + ("    row = collect_create(body, bound)\n" + chain_checks(s.params)
                       + body_parent_check(s.scope)
-                      + reference_checks(s.scope) + "    session.add(row)\n"
-                      + behaviours.after_create(s.kept)
+                      + reference_checks(s.scope) + behaviours.before_add(s.kept)
+                      + "    session.add(row)\n" + behaviours.after_create(s.kept)
                       + "    commit(session)\n    session.refresh(row)\n    return to_read(row)\n")
     checks = guards + _fetch_row(s) + _owner_check(s)
     if s.kind in ("update", "erase"):

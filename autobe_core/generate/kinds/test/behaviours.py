@@ -9,7 +9,9 @@ what each behaviour means, against the database the API wrote:
 - ``snapshot``: an update writes exactly one snapshot row, holding the row's fields as the
   update left them;
 - ``stock``: a create takes its quantity from the stock of the row it points at; with too
-  few in stock it is refused (409) and the stock stays.
+  few in stock it is refused (409) and the stock stays. (Creates racing for the stock are
+  tested by autobe's own suite against PostgreSQL, tests/e2e/test_stock_locking.py: the
+  generated harness runs each test in one connection.)
 """
 
 from __future__ import annotations
