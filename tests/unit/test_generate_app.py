@@ -359,7 +359,13 @@ def test_planners_cover_every_model_and_operation(kitchen: ProjectSpec) -> None:
     for m in kitchen.models:
         assert {f"model:{m.name}", f"dto:{m.name}", f"collector:{m.name}",
                 f"transformer:{m.name}"} <= ids
-    assert len([i for i in ids if i.startswith("operation:")]) == len(kitchen.operations)
+    handlers = [i for i in ids if i.startswith("operation:")
+                and not i.startswith("operation:interface")]
+    assert len(handlers) == len(kitchen.operations)
+    # every custom operation has its typed interface besides its handler
+    customs = [o for o in kitchen.operations if o.kind == "custom"]
+    interfaces = [i for i in ids if i.startswith("operation:interface:")]
+    assert len(interfaces) == len(customs) > 0
     assert {"auth:security", "auth:actors", "app:main", "app:db", "app:errors",
             "app:models", "app:pyproject"} <= ids
     pyproject = tomllib.loads(support.render_pyproject(support.PyprojectSlice(name="kitchen")))
