@@ -11,7 +11,8 @@ The public API of the layer (other packages import only these names):
   chain with a revision's migration plan, :func:`initial_chain` is a new spec's chain;
 - :func:`user_files`: the users' files planned modules call for (the implementations of
   user-owned custom operations, created once by the build); :func:`orphaned_user_files`:
-  those no operation has any more.
+  those no operation has any more; :func:`current_realized`: an operation's LLM-written code
+  when it is still generated (its key is the operation's slice today).
 
 Inside: :mod:`.plan` (the module plan and its keys), :mod:`.kinds` (one package per module
 kind, holding all of that kind's code), :mod:`.common` (what several kinds share),
@@ -26,6 +27,7 @@ from autobe_core.generate.kinds.migration import (
     next_chain,
 )
 from autobe_core.generate.kinds.operation.custom import orphaned_user_files, user_files
+from autobe_core.generate.kinds.realized import current_realized
 from autobe_core.generate.plan import (
     BACKEND_PACKAGE,
     MODULE_KINDS,
@@ -41,6 +43,7 @@ __all__ = [
     "MigrationSlice",
     "ModuleKind",
     "PlannedModule",
+    "current_realized",
     "generate_files",
     "initial_chain",
     "migration_id",

@@ -36,7 +36,7 @@ from autobe_core.build import (
     user_content,
 )
 from autobe_core.errors import AutobeError, NotBuilt
-from autobe_core.generate import orphaned_user_files
+from autobe_core.generate import current_realized, orphaned_user_files
 from autobe_core.history import Project
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
@@ -249,7 +249,9 @@ def status(session: ProjectSession) -> Status:
     at_head = current is not None and current == expected
     content = user_content(workspace, basis) if basis is not None else None
     head_spec = session.spec_at(project, project.head) if project.head else None
-    realized = realization_counts(head_spec) if head_spec is not None else {}
+    realized = realization_counts(
+        head_spec, lambda op: current_realized(head_spec, op) is not None
+    ) if head_spec is not None else {}
     return Status(
         name=project.name,
         head=project.head,

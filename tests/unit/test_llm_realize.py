@@ -35,7 +35,7 @@ from autobe_core.realize import (
     user_prompt,
 )
 from autobe_core.service import ChangeOptions, MemoryStorage, ProjectService
-from autobe_core.spec import apply
+from autobe_core.spec import apply, realization_counts
 from autobe_core.spec.changeset import AddField, ChangeSet, ModifyOperation
 from autobe_core.spec.io import dump_spec
 from autobe_core.spec.model import PlainField, ProjectSpec, Realized
@@ -280,6 +280,11 @@ def test_keys_follow_the_interface_and_context_only() -> None:
     assert realize_keys(lists)[ARCHIVE_ID] != keys[ARCHIVE_ID]
     [stale] = [o for o in lists.operations if operation_id(o) == ARCHIVE_ID]
     assert current_realized(lists, stale) is None
+    # status counts what serves: current code as the LLM's, stale code as unrealized
+    def counts(s: ProjectSpec) -> dict[str, int]:
+        return realization_counts(s, lambda o: current_realized(s, o) is not None)
+    assert (counts(done)["llm"], counts(done)["unrealized"]) == (1, 2)
+    assert (counts(lists)["llm"], counts(lists)["unrealized"]) == (0, 3)
     # so is a change to the operation itself
     described = apply(done, ChangeSet(edits=[ModifyOperation(
         method=op.method, path=op.path,
