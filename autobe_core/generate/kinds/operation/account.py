@@ -91,13 +91,14 @@ def dependencies(s: OperationSlice) -> list[str]:
     return []
 
 
-def _sign_in(s: OperationSlice, actor: str) -> str:
-    """Lines giving ``row`` a new refresh token id, committing, returning its tokens."""
+def sign_in(primary: str, actor: str) -> str:
+    """Lines giving ``row`` a new refresh token id, committing, returning its tokens
+    (``actor``: the actor name as a Python literal; ``primary``: the row's key field)."""
     return ("    refresh_id = new_token_id()\n"
             "    row.refresh_token_id = refresh_id\n"
             "    commit(session)\n"
             "    session.refresh(row)\n"
-            f"    tokens = issue_tokens({actor}, row.{s.primary}, row.token_version, "
+            f"    tokens = issue_tokens({actor}, row.{primary}, row.token_version, "
             "refresh_id)\n"
             "    return to_authorized(row, tokens)\n")
 
@@ -145,7 +146,7 @@ def _join(s: OperationSlice, actor: str) -> str:
     out += "    row = collect_join(body)\n"
     if identity is not None and s.account.lowercase:
         out += f"    row.{identity} = identity\n"
-    return out + "    session.add(row)\n" + _sign_in(s, actor)
+    return out + "    session.add(row)\n" + sign_in(s.primary, actor)
 
 
 def _login(s: OperationSlice, actor: str) -> str:
@@ -166,7 +167,7 @@ def _login(s: OperationSlice, actor: str) -> str:
             "stored if stored is not None else dummy_hash())\n"
             "    if row is None or stored is None or not matches:\n"
             "        raise UnauthorizedError('wrong identity or password')\n"
-            + _sign_in(s, actor))
+            + sign_in(s.primary, actor))
 
 
 def _refresh(s: OperationSlice, actor: str) -> str:
@@ -190,7 +191,7 @@ def _refresh(s: OperationSlice, actor: str) -> str:
             "        commit(session)\n"
             "        raise UnauthorizedError('the refresh token was already used or revoked: "
             "sign in again')\n"
-            + _sign_in(s, actor))
+            + sign_in(s.primary, actor))
 
 
 def logout_route(s: OperationSlice) -> str:

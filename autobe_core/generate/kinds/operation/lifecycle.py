@@ -35,6 +35,7 @@ from autobe_core.generate.common import (
     safe_docstring,
 )
 from autobe_core.generate.emit import py_str
+from autobe_core.generate.kinds.operation.account import sign_in
 from autobe_core.generate.kinds.operation.render import imported_module_ids
 from autobe_core.generate.kinds.operation.responses import responses_argument, route_statuses
 from autobe_core.generate.plan import BACKEND_PACKAGE, PlannedModule
@@ -317,14 +318,7 @@ def _body(s: LifecycleSlice) -> str:
                 "        raise ForbiddenError('the current password is wrong')\n"
                 f"    row.{s.password} = hash_password(body.new_password)\n" + touch
                 + "    # every session signed in before ends; the caller gets new tokens\n"
-                "    row.token_version += 1\n"
-                "    refresh_id = new_token_id()\n"
-                "    row.refresh_token_id = refresh_id\n"
-                "    commit(session)\n"
-                "    session.refresh(row)\n"
-                f"    tokens = issue_tokens({actor}, row.{s.primary}, row.token_version, "
-                "refresh_id)\n"
-                "    return to_authorized(row, tokens)\n")
+                "    row.token_version += 1\n" + sign_in(s.primary, actor))
     purpose = py_str(PURPOSES[s.kind])
     answer = f"    return {s.response}(message={py_str(MESSAGES[s.kind])})\n"
     if s.kind in ("reset_request", "verify_request"):
