@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from autobe_core.importer import Imported, import_autobe
-from autobe_core.spec import ProjectSpec, load_spec, validate
+from autobe_core.spec import ProjectSpec, apply, load_spec, validate
+from autobe_core.spec.changeset import ChangeSet, RemoveField, RenameField, RenameModel
+from autobe_core.spec.diagnostics import DiagnosticError
 from autobe_core.spec.model import Operation, Parameter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,3 +139,37 @@ def test_a_row_is_selected_by_its_key_or_a_unique_parent_key_only() -> None:
     mine = Operation(path="/kitchen/shopper/review", method="get", name="at", kind="at",
                      model="kit_reviews", actor="shopper")
     assert "operation.row-unselected" in _codes(_with_op(spec, mine))
+
+
+# --------------------------------------------------------------------------- renames
+
+
+def test_renames_keep_chains_and_behaviours_pointing_at_the_same_things() -> None:
+    """A grandparent binding and a declared behaviour name fields of other models: a
+    rename follows them, a removal that would leave one dangling is refused."""
+    spec = load_spec(KITCHEN)
+    hop = apply(spec, ChangeSet(edits=[RenameField(
+        model="kit_products", field="kit_category_id", new_name="main_category_id")]))
+    chains = {p.binds for o in hop.operations if o.model == "kit_visits" for p in o.parameters
+              if p.binds and "." in p.binds}
+    assert chains == {"kit_product_id.main_category_id"}
+    first = apply(spec, ChangeSet(edits=[RenameField(
+        model="kit_visits", field="kit_product_id", new_name="product_id")]))
+    assert {p.binds for o in first.operations if o.model == "kit_visits"
+            for p in o.parameters if p.binds and "." in p.binds} == {"product_id.kit_category_id"}
+    summed = apply(spec, ChangeSet(edits=[
+        RenameField(model="kit_reviews", field="rating", new_name="stars"),
+        RenameModel(model="kit_reviews", new_name="kit_opinions")]))
+    products = summed.model("kit_products")
+    assert products is not None
+    total = next(b for b in products.behaviours if b.kind == "child_total")
+    assert (total.child, total.sum) == ("kit_opinions", "stars")
+    for edit, user in ((RemoveField(model="kit_products", field="kit_category_id"),
+                        "parameter 'categoryId' of PATCH /kitchen/staff/categories/{categoryId}"
+                        "/products/{productId}/visits"),
+                       (RemoveField(model="kit_reviews", field="rating"),
+                        "the child_total behaviour of kit_products")):
+        with pytest.raises(DiagnosticError) as refused:
+            apply(spec, ChangeSet(edits=[edit]))
+        [problem] = refused.value.diagnostics
+        assert problem.code == "change.field-in-use" and user in problem.message

@@ -17,6 +17,7 @@ from autobe_core.spec.changeset import (
     RemoveRelation,
     RenameField,
 )
+from autobe_core.spec.edits.references import field_references, rename_field_references
 from autobe_core.spec.edits.support import (
     Problems,
     check_position,
@@ -97,7 +98,7 @@ def field_uses(spec: ProjectSpec, model: Model, name: str) -> list[str]:
         for attr, key in CREDENTIALS
         if (attr, name) in used_credentials(actor)
     ]
-    return uses
+    return uses + field_references(spec, model.name, name)
 
 
 # --------------------------------------------------------------------------- add / remove
@@ -250,6 +251,10 @@ def rename_field(spec: ProjectSpec, edit: RenameField, p: Problems) -> ProjectSp
             names_other_than([*taken, new]),
         )
     p.check()
+    # behaviours and grandparent bindings elsewhere that name the field follow it
+    models, operations = rename_field_references(spec, model.name, old, new)
+    spec = spec.model_copy(update={"models": models, "operations": operations})
+    model = spec.models[i]
 
     def ren(name: str) -> str:
         return new if name == old else name

@@ -17,6 +17,7 @@ from autobe_core.spec.changeset import (
     RenameModel,
     SetDtoOverride,
 )
+from autobe_core.spec.edits.references import rename_model_references
 from autobe_core.spec.edits.support import (
     Problems,
     check_position,
@@ -80,6 +81,8 @@ def model_references(spec: ProjectSpec, name: str) -> list[str]:
     refs += [f"operation {op.endpoint}" for op in spec.operations if op.model == name]
     refs += [f"actor {a.name!r}" for a in spec.actors if a.model == name]
     refs += [f"schema {s!r}" for s, v in spec.schemas.items() if v.x_autobe_prisma_schema == name]
+    refs += [f"the {b.kind} behaviour of {m.name}" for m in spec.models for b in m.behaviours
+             if b.child == name]
     return refs
 
 
@@ -103,9 +106,9 @@ def rename_model(spec: ProjectSpec, edit: RenameModel, p: Problems) -> ProjectSp
     renamed = _retarget(old.model_copy(update={"name": new_name}), edit.model, new_name)
     types = type_renames(spec, old, renamed, p, "newName")
     p.check()
-    models = [
+    models = rename_model_references([
         renamed if k == i else _retarget(m, edit.model, new_name) for k, m in enumerate(spec.models)
-    ]
+    ], edit.model, new_name)
     operations = [
         op.model_copy(update={"model": new_name}) if op.model == edit.model else op
         for op in spec.operations
