@@ -141,6 +141,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "serve": (
         "-C", "{project}", "serve", "--url", "sqlite:///{tmp}/never-upgraded.db", "--port", "0"
     ),
+    "implement": ("-C", "{project}", "implement", "put_todo_user_lists_by_list_id", "-y"),
+    "realize": ("-C", "{project}", "realize"),
     "admin create": (
         "-C", "{project}", "admin", "create", "--actor", "admin", "--email", "a@example.com",
         "--password-stdin", "--url", "sqlite:///{tmp}/never-upgraded.db",
@@ -158,7 +160,12 @@ the backend's database, not the project."""
 READ_ONLY = frozenset(
     {"graph", "spec", "access", "status", "log", "show", "diff", "blame", "checkout"} | DB
 )
-WRITERS = frozenset({"build", "change", "rollback", "tag"})
+WRITERS = frozenset({"build", "change", "rollback", "tag", "implement"})
+NEEDS_MODEL = frozenset({"realize"})
+"""Without a configured model (the tests set none) they refuse with one message, checked
+once the project is found and before it is opened, whatever state it is in."""
+NO_MODEL = "no model is configured"
+NO_PROJECT = "no autobe project"
 
 
 def leaf_commands(group: click.Group, prefix: str = "") -> list[str]:
@@ -264,9 +271,9 @@ NOT_BUILT = READ_ONLY | {"tag"}
 EVERY = frozenset(COMMANDS) - EMPTY_DATABASE
 
 STATES: dict[str, State] = {
-    "no project": State(no_project, "no autobe project", frozenset({"init", "import"})),
+    "no project": State(no_project, NO_PROJECT, frozenset({"init", "import"})),
     ".autobe is a file": State(
-        _state_dir_is_a_file, "no autobe project",
+        _state_dir_is_a_file, NO_PROJECT,
         messages={"init": ".autobe", "import": ".autobe"},
     ),
     "database garbage": State(_write(".autobe/autobe.db", bytes(range(256)) * 64), "damaged"),

@@ -14,6 +14,9 @@ from tests.e2e.no_traceback.harness import (
     DB,
     EMPTY_DATABASE,
     EXISTS,
+    NEEDS_MODEL,
+    NO_MODEL,
+    NO_PROJECT,
     READ_ONLY,
     SERVE_REFUSES,
     STATES,
@@ -42,8 +45,10 @@ def check_state(base: Path, paths: Paths, name: str, state: State) -> list[str]:
         expected = state.messages.get(command, state.message)
         if command in EMPTY_DATABASE and state.works >= DB:
             expected = SERVE_REFUSES  # the project is fine: the empty database is not
+        if command in NEEDS_MODEL and expected != NO_PROJECT:
+            expected = NO_MODEL  # checked once the project is found, before it is opened
         code, wrong = attempt(command, paths.fill(args), expected)
-        if command in state.works:
+        if command in state.works and command not in NEEDS_MODEL:
             if code != 0:
                 found.append(f"[{name}] {command}: expected to work, exit {code}: {wrong}")
             continue
@@ -81,6 +86,8 @@ def test_every_command_while_another_process_holds_the_project(
             expected = EXISTS.get(command, "another autobe process")
             if command in EMPTY_DATABASE:
                 expected = SERVE_REFUSES
+            if command in NEEDS_MODEL:
+                expected = NO_MODEL
             code, wrong = attempt(command, paths.fill(args), expected)
             if command in READ_ONLY | {"check"}:
                 if code != 0:
