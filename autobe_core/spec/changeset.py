@@ -110,8 +110,8 @@ class RemoveModel(EditModel):
 
 class RenameModel(EditModel):
     """Rename a model and every reference to it: relation targets, operations' model,
-    actors' model, and, when the DTO names derive from the model name, the DTO type
-    names used by operation bodies and schema references."""
+    actors' model, behaviours' child, and, when the DTO names derive from the model name,
+    the DTO type names used by operation bodies and schema references."""
 
     op: Literal["renameModel"] = "renameModel"
     model: str
@@ -173,7 +173,8 @@ class RemoveField(EditModel):
 
 class RenameField(EditModel):
     """Rename a field and every reference to it: the model's indexes and DTO overrides,
-    the ``binds`` of operations on the model, and the credential fields of its actor."""
+    the ``binds`` of operations on the model (and grandparent chains through it), declared
+    behaviours naming it, and the credential fields of its actor."""
 
     op: Literal["renameField"] = "renameField"
     model: str
