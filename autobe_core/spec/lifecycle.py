@@ -26,7 +26,9 @@ from __future__ import annotations
 from typing import Literal
 
 from autobe_core.spec.model import (
+    Actor,
     Model,
+    Operation,
     OperationKind,
     PlainField,
     PlainIndex,
@@ -34,6 +36,7 @@ from autobe_core.spec.model import (
     UniqueIndex,
 )
 from autobe_core.spec.naming import dto_base, lifecycle_type_names
+from autobe_core.spec.semantics import actor_for_model
 
 LifecycleKind = Literal[
     "change_password", "reset_request", "reset_confirm", "verify_request", "verify_confirm",
@@ -102,6 +105,18 @@ def token_model(namespace: str = "Default") -> Model:
         unique_indexes=[UniqueIndex(field_names=["token_hash"])],
         plain_indexes=[PlainIndex(field_names=["actor", "account_id"])],
     )
+
+
+def lifecycle_account(spec: ProjectSpec, op: Operation) -> tuple[Model, Actor, PlainField]:
+    """A validated lifecycle operation's accounts model, the actor they belong to and its
+    identity field (the validator refused the operation otherwise)."""
+    model = spec.model(op.model) if op.model else None
+    assert model is not None
+    actor = actor_for_model(spec, model)
+    assert actor is not None and actor.identity_field and actor.password_field
+    identity = model.plain(actor.identity_field)
+    assert identity is not None
+    return model, actor, identity
 
 
 def lifecycle_bodies(model: Model, kind: str) -> tuple[str | None, str | None]:

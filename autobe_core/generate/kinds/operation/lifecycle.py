@@ -44,13 +44,14 @@ from autobe_core.spec.lifecycle import (
     PRINCIPAL_KINDS,
     PURPOSES,
     TOKEN_MODEL,
+    lifecycle_account,
     lifecycle_bodies,
     lifecycle_problem,
     verified_fields,
 )
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import operation_id, pascal, python_dto_name
-from autobe_core.spec.semantics import actor_for_model, soft_delete
+from autobe_core.spec.semantics import soft_delete
 
 GENERATOR_VERSION = "1"
 
@@ -124,12 +125,7 @@ def handles(spec: ProjectSpec, op: Operation) -> bool:
 def cut(spec: ProjectSpec, op: Operation) -> tuple[LifecycleSlice, frozenset[str]]:
     from autobe_core.generate.kinds.operation.generator import is_email
 
-    model = spec.model(op.model) if op.model else None
-    assert model is not None
-    actor = actor_for_model(spec, model)
-    assert actor is not None and actor.identity_field and actor.password_field
-    identity = model.plain(actor.identity_field)
-    assert identity is not None
+    model, actor, identity = lifecycle_account(spec, op)
     request, response = lifecycle_bodies(model, op.kind)
     flag, time = verified_fields(model) if op.kind == "verify_confirm" else (None, None)
     reads = {operation_el(op), model_el(model.name), actor_el(actor.name)}

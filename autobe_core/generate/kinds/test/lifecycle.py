@@ -28,10 +28,10 @@ from autobe_core.generate.kinds.test.crud import error, status
 from autobe_core.generate.kinds.test.render import TestModule
 from autobe_core.generate.kinds.test.slices import AccountRef, ModelShape, OperationTestSlice
 from autobe_core.generate.plan import PlannedModule
-from autobe_core.spec.lifecycle import PURPOSES, TOKEN_MODEL, verified_fields
+from autobe_core.spec.lifecycle import PURPOSES, TOKEN_MODEL, lifecycle_account, verified_fields
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import class_name, operation_id
-from autobe_core.spec.semantics import actor_for_model, soft_delete
+from autobe_core.spec.semantics import soft_delete
 
 GENERATOR_VERSION = "1"
 NEW_PASSWORD = "a-new-password-42"
@@ -58,12 +58,7 @@ class LifecycleTestSlice(Slice):
 
 
 def planned(spec: ProjectSpec, op: Operation) -> PlannedModule:
-    model = spec.model(op.model) if op.model else None
-    assert model is not None
-    actor = actor_for_model(spec, model)
-    assert actor is not None and actor.identity_field and actor.password_field
-    identity = model.plain(actor.identity_field)
-    assert identity is not None
+    model, actor, identity = lifecycle_account(spec, op)
     op_id = operation_id(op)
     base = OperationTestSlice(
         operation_id=op_id, kind=op.kind, method=op.method, path=op.path, summary=op.summary,
