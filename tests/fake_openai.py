@@ -24,10 +24,13 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+import pytest
 
 COMPLETIONS_PATH = "/v1/chat/completions"
 
@@ -297,3 +300,14 @@ class FakeOpenAI:
                 return
 
         return Handler
+
+
+@pytest.fixture(name="server")
+def loopback_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """The ``server`` fixture: a fresh FakeOpenAI on loopback, never reached through a
+    proxy the environment names (import this into a test module to use it)."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with FakeOpenAI() as fake:
+        yield fake

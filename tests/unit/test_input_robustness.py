@@ -13,7 +13,7 @@ import ast
 import copy
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,11 @@ from autobe_core.spec import (
 )
 from autobe_core.spec.files import MAX_INPUT_BYTES
 from autobe_core.spec.text import cleaned, text_problem, visible
-from tests.fake_openai import FakeOpenAI, raw_reply
+from tests.fake_openai import (
+    FakeOpenAI,
+    loopback_server,  # noqa: F401  (the server fixture)
+    raw_reply,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO = ROOT / "fixtures" / "todo.yaml"
@@ -333,15 +337,6 @@ def test_a_tag_a_revision_reference_would_read_differently_is_refused(name: str)
 
 
 # --------------------------------------------------------------------------- item 9: the LLM
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):  # loopback, never via a proxy
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from tests.fake_openai import (
     Reply,
     completion,
     error_reply,
+    loopback_server,  # noqa: F401  (the server fixture)
     slow_reply,
     text_reply,
     tool_call_reply,
@@ -73,15 +73,6 @@ def estimate(model: str) -> dict[str, Any]:
             }
         ],
     }
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):  # loopback, never via a proxy
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 def planner_for(server: FakeOpenAI, **overrides: Any) -> LlmPlanner:

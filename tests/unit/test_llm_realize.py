@@ -15,7 +15,6 @@ reply and a bound reached by replies without a module, which need neither.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,13 @@ from autobe_core.spec.io import dump_spec
 from autobe_core.spec.model import PlainField, ProjectSpec, Realized
 from autobe_core.spec.naming import operation_id
 from tests.e2e.test_cli_inputs import run
-from tests.fake_openai import FakeOpenAI, code_reply, error_reply, text_reply
+from tests.fake_openai import (
+    FakeOpenAI,
+    code_reply,
+    error_reply,
+    loopback_server,  # noqa: F401  (the server fixture)
+    text_reply,
+)
 from tests.realize_fixture import (
     ARCHIVE,
     ARCHIVE_OK,
@@ -57,15 +62,6 @@ ARCHIVE_ID = operation_id(ARCHIVE)
 COMPLETE_ID = operation_id(COMPLETE_ALL)
 NO_VERIFY = ChangeOptions(verify=False)
 """The loop already ran mypy and the operation's tests on the staged tree."""
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):  # loopback, never via a proxy
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture(scope="session")
