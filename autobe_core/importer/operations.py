@@ -37,7 +37,7 @@ from autobe_core.spec.naming import (
     singular,
     snake,
 )
-from autobe_core.spec.semantics import BODIES, CHAIN_SEPARATOR, row_selector
+from autobe_core.spec.semantics import BODIES, CHAIN_SEPARATOR, is_chain, row_selector
 
 CRUD = ("index", "at", "create", "update", "erase")
 AUTH = ("join", "login", "refresh")
@@ -454,7 +454,7 @@ def _bind(
     if kind == "create":
         direct = {p.binds for p in bound}
         for p in bound:
-            if p.binds is not None and CHAIN_SEPARATOR in p.binds \
+            if p.binds is not None and is_chain(p.binds) \
                     and p.binds.split(CHAIN_SEPARATOR)[0] not in direct:
                 raise Unrealized(
                     f"path parameter {p.name!r} names a grandparent of the created row, but "

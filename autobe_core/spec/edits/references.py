@@ -9,7 +9,7 @@ removal that would leave one dangling is refused with what still refers to the f
 from __future__ import annotations
 
 from autobe_core.spec.model import Behaviour, Model, Operation, ProjectSpec
-from autobe_core.spec.semantics import CHAIN_SEPARATOR, binding_chain
+from autobe_core.spec.semantics import CHAIN_SEPARATOR, binding_chain, is_chain
 
 
 def _renamed_behaviour(b: Behaviour, owner: str, model: str, old: str, new: str) -> Behaviour:
@@ -57,7 +57,7 @@ def rename_field_references(spec: ProjectSpec, model: str, old: str,
     for op in spec.operations:
         params = [
             p.model_copy(update={"binds": _renamed_chain(spec, op, p.binds, model, old, new)})
-            if p.binds is not None and CHAIN_SEPARATOR in p.binds else p
+            if p.binds is not None and is_chain(p.binds) else p
             for p in op.parameters
         ]
         operations.append(op.model_copy(update={"parameters": params})
@@ -85,7 +85,7 @@ def field_references(spec: ProjectSpec, model: str, name: str) -> list[str]:
                 uses.append(f"the {b.kind} behaviour of {m.name}")
     for op in spec.operations:
         for p in op.parameters:
-            if p.binds is None or CHAIN_SEPARATOR not in p.binds:
+            if p.binds is None or not is_chain(p.binds):
                 continue
             on = _chain_models(spec, op, p.binds)
             parts = p.binds.split(CHAIN_SEPARATOR)
