@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from autobe_core.build.builder import clean_build
@@ -333,7 +333,23 @@ def test_materialize_writes_exact_files_and_rejects_corrupt_blobs(tmp_path: Path
 
 @pytest.mark.parametrize("spec", [TODO, BBS], ids=["todo", "bbs"])
 def test_every_incremental_step_equals_a_clean_build(spec: ProjectSpec) -> None:
-    @settings(max_examples=8, deadline=None, derandomize=True,
+    incremental_steps_equal_clean_builds(spec, examples=3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", [TODO, BBS], ids=["todo", "bbs"])
+def test_more_incremental_steps_equal_clean_builds(spec: ProjectSpec) -> None:
+    """Five more examples of each, drawn from another seed than the default suite's."""
+    incremental_steps_equal_clean_builds(spec, examples=5, seed_=20261201)
+
+
+def incremental_steps_equal_clean_builds(
+    spec: ProjectSpec, examples: int, seed_: int | None = None
+) -> None:
+    """``examples`` random sequences of changes applied step by step to a built workspace
+    (with or without a user's file): each step regenerates what the graph says and
+    equals a clean build."""
+    @settings(max_examples=examples, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(changes=changeset_sequences(spec, max_len=3), user_file=st.booleans())
     def run(changes: list[ChangeSet], user_file: bool) -> None:
@@ -353,4 +369,4 @@ def test_every_incremental_step_equals_a_clean_build(spec: ProjectSpec) -> None:
                 assert_equals_clean_build(new, ws, root / f"step{number}", extra)
                 current = new
 
-    run()
+    (run if seed_ is None else seed(seed_)(run))()

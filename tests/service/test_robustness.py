@@ -476,8 +476,9 @@ def test_kill_while_paused_at_each_step(tmp_path: Path, storage_url: str) -> Non
     crashes.after_kill(crashes.before + 1)
 
 
-KILL_POINTS: list[tuple[str | None, float, bool]] = [
-    # (a step the change announces or None for its start, seconds after it, verify)
+KillPoint = tuple[str | None, float, bool]
+"""A step the change announces (None for its start), seconds after it, verify or not."""
+KILL_POINTS: list[KillPoint] = [
     (None, 0.05, False),  # start-up
     (None, 0.5, False),  # loading the project, planning
     ("planned", 0.0, False),  # staging the new tree
@@ -497,13 +498,24 @@ KILL_POINTS: list[tuple[str | None, float, bool]] = [
     ("committing", 0.005, False),
     ("committing", 0.02, False),
 ]
+QUICK_KILL_POINTS: list[KillPoint] = [
+    (None, 0.05, False),
+    ("planned", 0.02, False),
+    ("verifying", 0.8, True),
+    ("storing", 0.02, False),
+    ("committing", 0.005, False),
+]
+"""One moment of each phase, killed in the default suite; the other moments are killed
+in :func:`test_kill_at_more_moments_of_a_change` (slow), so every moment runs once."""
 BEFORE_COMMIT = ("before staging", "staged")
 
 
-def test_kill_at_spread_out_moments_of_a_change(tmp_path: Path) -> None:
+def kill_at(tmp_path: Path, points: list[KillPoint]) -> None:
+    """Kill one ``autobe change`` after another at ``points``, each followed by the
+    checks of :meth:`Crashes.after_kill`; at least one kill lands before the commit."""
     crashes = Crashes(tmp_path)
     outcomes: list[str] = []
-    for step, delay, verify in KILL_POINTS:
+    for step, delay, verify in points:
         proc = crashes.start(verify=verify, pause=f"{step}:0" if step else None)
         if step:
             wait_paused(proc, step)  # it goes on at once; the delay counts from here
@@ -518,6 +530,15 @@ def test_kill_at_spread_out_moments_of_a_change(tmp_path: Path) -> None:
             assert state not in BEFORE_COMMIT, outcomes
         crashes.after_kill()
     assert any(o.endswith(BEFORE_COMMIT) for o in outcomes), outcomes
+
+
+def test_kill_at_spread_out_moments_of_a_change(tmp_path: Path) -> None:
+    kill_at(tmp_path, QUICK_KILL_POINTS)
+
+
+@pytest.mark.slow
+def test_kill_at_more_moments_of_a_change(tmp_path: Path) -> None:
+    kill_at(tmp_path, [p for p in KILL_POINTS if p not in QUICK_KILL_POINTS])
 
 
 # --------------------------------------------------------------------------- 4. concurrency

@@ -210,7 +210,7 @@ def test_a_users_implementation_survives_20_random_changes(data: st.DataObject) 
 
 
 @pytest.mark.slow
-@settings(HYPOTHESIS, max_examples=12)
+@settings(HYPOTHESIS, max_examples=6)  # 120 incremental builds
 @given(data=st.data())
 def test_a_users_implementation_survives_20_random_changes_many_times(
         data: st.DataObject) -> None:
