@@ -13,6 +13,7 @@ Spec element ids: ``project``, ``model:<name>``, ``operation:<operation_id>``,
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
+from autobe_core.spec.memo import held
 from autobe_core.spec.model import ProjectSpec, canonical_json, sha256_text
 
 if TYPE_CHECKING:
@@ -76,11 +78,44 @@ class KindPlanner(Protocol):
     def __call__(self, spec: ProjectSpec) -> Iterable[PlannedModule]: ...
 
 
+PLAN_CACHE_SIZE = 4
+"""How many plans :func:`plan_modules` keeps: a change plans its base and its new spec,
+then builds and verifies the new one again (one plan each, not four)."""
+
+_plans: OrderedDict[str, tuple[PlannedModule, ...]] = OrderedDict()
+"""plan key (the spec's and the chain's content) -> the plan, most recent last."""
+
+
+def plan_key(spec: ProjectSpec, migrations: Sequence[MigrationSlice] = ()) -> str:
+    """What a plan is a function of: the spec's canonical content and the chain's."""
+    return sha256_text(
+        spec.spec_hash() + "\n" + "\n".join(m.model_dump_json() for m in migrations)
+    )
+
+
 def plan_modules(
     spec: ProjectSpec, migrations: Sequence[MigrationSlice] = ()
 ) -> list[PlannedModule]:
     """Every module of a revision, sorted by path: the modules of its (validated) spec,
-    and one per migration of its chain (recorded in the history, oldest first)."""
+    and one per migration of its chain (recorded in the history, oldest first).
+
+    A plan is a pure function of the spec's and the chain's content (the modules are
+    frozen), so the last few plans are kept by :func:`plan_key` and a spec planned again
+    in one process (a change's proposal, build and verification) is planned once."""
+    key = plan_key(spec, migrations)
+    cached = _plans.get(key)
+    if cached is None:
+        with held():  # the spec is only read while it is planned
+            cached = tuple(_plan(spec, migrations))
+        _plans[key] = cached
+        while len(_plans) > PLAN_CACHE_SIZE:
+            _plans.popitem(last=False)
+    else:
+        _plans.move_to_end(key)
+    return list(cached)
+
+
+def _plan(spec: ProjectSpec, migrations: Sequence[MigrationSlice]) -> list[PlannedModule]:
     from autobe_core.generate.kinds import PLANNERS, migration
 
     modules = [m for planner in PLANNERS for m in planner(spec)]

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from autobe_core.spec.memo import memoized
 from autobe_core.spec.model import Actor, Model, Operation, ProjectSpec
 from autobe_core.spec.semantics import (
     actor_for_model,
@@ -210,6 +211,7 @@ def owner_key_candidates(model: Model, actor: Actor) -> list[str]:
             if f.relation.target_model == actor.model and not f.nullable]
 
 
+@memoized
 def owner_key(spec: ProjectSpec, model: Model, actor: Actor) -> str | None:
     """The field recording which account of ``actor`` owns a row of ``model``."""
     if model.name == actor.model:
@@ -241,12 +243,13 @@ def owner_chain(spec: ProjectSpec, model: Model, actor: Actor) -> OwnerChain | N
     return owner_chain_walk(spec, model, actor)[0]
 
 
+@memoized
 def owner_chain_walk(
     spec: ProjectSpec, model: Model, actor: Actor
-) -> tuple[OwnerChain | None, set[str]]:
+) -> tuple[OwnerChain | None, frozenset[str]]:
     """:func:`owner_chain`, and the models it looked at (what the answer depends on)."""
     if model.name == actor.model:
-        return OwnerChain(actor.name, model.name, ()), {model.name}
+        return OwnerChain(actor.name, model.name, ()), frozenset({model.name})
     queue: deque[tuple[Model, tuple[Hop, ...]]] = deque([(model, ())])
     seen = {model.name, actor.model}
     while queue:
@@ -254,14 +257,14 @@ def owner_chain_walk(
         key = owner_key(spec, current, actor)
         if key is not None:
             return OwnerChain(actor.name, model.name,
-                              (*hops, Hop(current.name, key, actor.model))), seen
+                              (*hops, Hop(current.name, key, actor.model))), frozenset(seen)
         for field in current.foreign_fields:
             target = spec.model(field.relation.target_model)
             if field.nullable or target is None or target.name in seen:
                 continue
             seen.add(target.name)
             queue.append((target, (*hops, Hop(current.name, field.name, target.name))))
-    return None, seen
+    return None, frozenset(seen)
 
 
 def explicit_chain(
@@ -290,6 +293,7 @@ def explicit_chain(
 # --------------------------------------------------------------------------- operations
 
 
+@memoized
 def operation_access(spec: ProjectSpec, op: Operation) -> OperationAccess:
     """Who may call ``op`` and the owner chain its rows are checked through."""
     who = callers(spec, op)

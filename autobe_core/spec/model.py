@@ -27,6 +27,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 from pydantic.alias_generators import to_camel
 
+from autobe_core.spec.memo import is_held, memoized
+
 FieldType = Literal["uuid", "string", "int", "double", "decimal", "boolean", "datetime", "uri"]
 """AutoBe's scalar types (prisma.json ``plainFields[].type``), and ``decimal``: an exact
 number with ``precision`` digits, ``scale`` of them after the point (money)."""
@@ -373,9 +375,12 @@ class ProjectSpec(SpecModel):
     operations: list[Operation] = Field(default_factory=list)
     schemas: dict[str, Schema] = Field(default_factory=dict)
 
-    # -- lookups (linear, specs are small; callers needing speed build their own maps)
+    # -- lookups (linear, specs are small; while a spec is held still (memo.held), the
+    # models by name are indexed once)
 
     def model(self, name: str) -> Model | None:
+        if is_held():
+            return _models_by_name(self).get(name)
         return next((m for m in self.models if m.name == name), None)
 
     def actor(self, name: str) -> Actor | None:
@@ -398,6 +403,15 @@ class ProjectSpec(SpecModel):
 
     def spec_hash(self) -> str:
         return sha256_text(self.canonical_json())
+
+
+@memoized(copy=False)
+def _models_by_name(spec: ProjectSpec) -> dict[str, Model]:
+    """name -> the first model of that name (a read-only index: never handed out)."""
+    index: dict[str, Model] = {}
+    for m in spec.models:
+        index.setdefault(m.name, m)
+    return index
 
 
 def canonical_json(data: Any) -> str:

@@ -8,6 +8,7 @@ operation's module is called.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 
@@ -339,8 +340,14 @@ def operation_id(op: Operation) -> str:
     ``PATCH /bbs/articles/{articleId}/comments`` -> ``patch_bbs_articles_by_articleid_comments``.
     Endpoints are unique (validated), so ids are too.
     """
-    words: list[str] = [op.method]
-    for segment in op.path.strip("/").split("/"):
+    return _endpoint_id(op.method, op.path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _endpoint_id(method: str, path: str) -> str:
+    """:func:`operation_id` of an endpoint (a pure function of two strings, cached)."""
+    words: list[str] = [method]
+    for segment in path.strip("/").split("/"):
         if not segment:
             continue
         if segment.startswith("{") and segment.endswith("}"):

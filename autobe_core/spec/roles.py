@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from autobe_core.spec.behaviours import behaviour_fields
+from autobe_core.spec.memo import memoized
 from autobe_core.spec.model import (
     DefaultValue,
     FieldRole,
@@ -296,6 +297,7 @@ def _explicit(name: str, role: FieldRole, source: Source | None) -> RoleDecision
 # --------------------------------------------------------------------------- API
 
 
+@memoized
 def field_roles(spec: ProjectSpec, model: Model) -> dict[str, RoleDecision]:
     """Every field's role, in field order (primary key first)."""
     bound = set(create_bound_fields(spec, model))
@@ -320,6 +322,7 @@ def unsourced_fields(spec: ProjectSpec, model: Model) -> list[RoleDecision]:
     return [d for d in field_roles(spec, model).values() if d.unsourced]
 
 
+@memoized
 def update_writable(spec: ProjectSpec, model: Model) -> set[str]:
     """Server fields an update body may still set: the state and event fields of a model
     whose every update operation is called by a privileged actor."""
@@ -333,6 +336,7 @@ def update_writable(spec: ProjectSpec, model: Model) -> set[str]:
     }
 
 
+@memoized
 def role_reads(spec: ProjectSpec, model: Model) -> set[str]:
     """The spec elements :func:`field_roles` and :func:`update_writable` read beyond the
     model itself: every actor (which models are accounts, who is privileged); the parent

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from autobe_core.spec.memo import memoized
 from autobe_core.spec.model import (
     Actor,
     DtoKind,
@@ -104,8 +105,10 @@ class DtoField:
 
 
 def is_auto(model: Model, name: str) -> bool:
+    if name not in AUTO_FIELDS:
+        return False
     field = model.plain(name)
-    return field is not None and name in AUTO_FIELDS and field.type == "datetime"
+    return field is not None and field.type == "datetime"
 
 
 def soft_delete(model: Model) -> bool:
@@ -140,6 +143,7 @@ def owner_field(spec: ProjectSpec, model: Model, actor: Actor) -> str | None:
     return None
 
 
+@memoized
 def param_bindings(spec: ProjectSpec, op: Operation) -> list[tuple[str, str]]:
     """(path parameter, model field) pairs, in path order.
 
@@ -228,6 +232,7 @@ def infer_foreign_binding(model: Model, param: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+@memoized
 def create_bound_fields(spec: ProjectSpec, model: Model) -> list[str]:
     """Foreign fields that no create body carries: the server fills them.
 
@@ -247,6 +252,7 @@ def create_bound_fields(spec: ProjectSpec, model: Model) -> list[str]:
     return sorted(bound)
 
 
+@memoized
 def model_dto_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> list[DtoField]:
     """The fields of one derived DTO, overrides applied.
 
@@ -276,6 +282,7 @@ def model_dto_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> list[Dto
     return fields
 
 
+@memoized
 def server_set_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str]:
     """Fields a ``kind`` body may not carry: server-set fields (``roles.field_roles``),
     less those an update by staff may set (``roles.update_writable``)."""
@@ -287,6 +294,7 @@ def server_set_fields(spec: ProjectSpec, model: Model, kind: DtoKind) -> set[str
     return server
 
 
+@memoized
 def dto_candidates(
     spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
 ) -> list[DtoField]:
@@ -345,6 +353,7 @@ def dto_candidates(
     return out
 
 
+@memoized
 def _default_fields(
     spec: ProjectSpec, model: Model, kind: DtoKind, pw: str | None
 ) -> list[DtoField]:

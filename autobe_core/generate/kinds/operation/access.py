@@ -22,6 +22,7 @@ from autobe_core.generate.common import ModelRef, Slice, actor_el, model_el, ope
 from autobe_core.generate.emit import py_str
 from autobe_core.generate.kinds.operation.chains import Link, reaches
 from autobe_core.spec.access import OwnerChain, operation_access, owner_chain_walk
+from autobe_core.spec.memo import memoized
 from autobe_core.spec.model import Operation, ProjectSpec
 from autobe_core.spec.naming import snake
 from autobe_core.spec.roles import role_reads
@@ -84,6 +85,7 @@ def _links(spec: ProjectSpec, chain: OwnerChain) -> tuple[Link, ...]:
     return tuple(links)
 
 
+@memoized
 def access_reads(spec: ProjectSpec, op: Operation) -> set[str]:
     """The spec elements :func:`operation_access` of ``op`` depends on: every actor (who
     is privileged), the models the owner chains of its rows and of its path-bound
