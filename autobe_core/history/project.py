@@ -277,6 +277,14 @@ class Project(Aggregate):
         self._check_revision(number)
         return Revision.from_state(self._revisions[number - 1])
 
+    def content_hashes(self, number: int) -> tuple[str, str]:
+        """(spec hash, manifest hash) of revision ``number``: what a command reads most,
+        without copying the revision's changeset and delta as :meth:`revision` does
+        (an imported revision's delta lists every module)."""
+        self._check_revision(number)
+        data = self._revisions[number - 1]
+        return data["spec_hash"], data["manifest_hash"]
+
     def _check_revision(self, number: int) -> None:
         """:class:`UnknownRevision` unless ``number`` is a recorded revision."""
         if isinstance(number, bool) or not isinstance(number, int) \

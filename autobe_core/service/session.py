@@ -122,10 +122,10 @@ class ProjectSession:
         return Manifest.from_json(self._text(digest, "manifest"))
 
     def spec_at(self, project: Project, revision: int) -> ProjectSpec:
-        return self.spec_by_hash(project.revision(revision).spec_hash)
+        return self.spec_by_hash(project.content_hashes(revision)[0])
 
     def manifest_at(self, project: Project, revision: int) -> Manifest:
-        return self.manifest_by_hash(project.revision(revision).manifest_hash)
+        return self.manifest_by_hash(project.content_hashes(revision)[1])
 
     def file_text(self, digest: str) -> str:
         return self._text(digest, "file")
