@@ -13,6 +13,7 @@ Spec element ids: ``project``, ``model:<name>``, ``operation:<operation_id>``,
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,10 +88,13 @@ _plans: OrderedDict[str, tuple[PlannedModule, ...]] = OrderedDict()
 
 
 def plan_key(spec: ProjectSpec, migrations: Sequence[MigrationSlice] = ()) -> str:
-    """What a plan is a function of: the spec's canonical content and the chain's."""
-    return sha256_text(
-        spec.spec_hash() + "\n" + "\n".join(m.model_dump_json() for m in migrations)
+    """What a plan is a function of: the spec's canonical content and the chain's (any
+    text, even one validation would refuse, such as a lone surrogate: generation is the
+    last line of defence and plans it too)."""
+    content = "\n".join(
+        [spec.canonical_json(), *(canonical_json(m.model_dump(mode="json")) for m in migrations)]
     )
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def plan_modules(
