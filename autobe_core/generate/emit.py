@@ -12,6 +12,7 @@ without such characters is written exactly as before.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Sequence
 
@@ -24,10 +25,12 @@ def py_str(value: str) -> str:
     return repr(value)
 
 
+@functools.lru_cache(maxsize=8192)
 def docstring(text: str, indent: str = "", width: int = 88) -> str:
     """A triple-quoted docstring line(s) for ``text``, escaped, wrapped, indented.
 
-    Empty text gives an empty string (no docstring emitted).
+    Empty text gives an empty string (no docstring emitted). A pure function of its
+    strings, cached: a spec's descriptions recur in many modules.
     """
     cleaned = " ".join(text.split())
     if not cleaned:

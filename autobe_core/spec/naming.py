@@ -248,9 +248,12 @@ def singular(word: str) -> str:
 
 def dto_base(model: Model) -> str:
     """``todo_list_todos`` -> ``TodoListTodo`` unless the model names its own."""
-    if model.dto_name:
-        return model.dto_name
-    parts = model.name.split("_")
+    return model.dto_name or _dto_base(model.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dto_base(name: str) -> str:
+    parts = name.split("_")
     parts[-1] = singular(parts[-1])
     return pascal("_".join(parts))
 
@@ -357,6 +360,7 @@ def _endpoint_id(method: str, path: str) -> str:
     return "_".join(words)
 
 
+@functools.lru_cache(maxsize=8192)
 def _snake(text: str) -> str:
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

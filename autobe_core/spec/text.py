@@ -58,9 +58,17 @@ def visible(text: str) -> str:
     return _SHOWN.sub(lambda m: escape(m.group()), text)
 
 
+_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Every character :func:`text_problem` may refuse: Unicode's Cc (C0, DEL, C1) and Cs
+(surrogates), exactly."""
+
+
 def text_problem(text: str, *, prose: bool) -> str | None:
     """Why ``text`` is not acceptable free text (None: it is); ``prose`` allows
     newlines and tabs."""
+    probe = text.replace("\n", "").replace("\t", "") if prose else text
+    if probe.isprintable() or not _REFUSED.search(probe):
+        return None  # printable text holds no Cc or Cs character (the common case, fast)
     for position, char in enumerate(text):
         if prose and char in PROSE_WHITESPACE:
             continue

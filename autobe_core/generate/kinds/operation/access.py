@@ -96,8 +96,9 @@ def access_reads(spec: ProjectSpec, op: Operation) -> set[str]:
     if model is None or actor is None:
         return set()
     reads = {actor_el(a.name) for a in spec.actors} | {model_el(model.name)}
+    bound = {field for _, field in param_bindings(spec, op)}
     parents = [spec.model(f.relation.target_model) for f in model.foreign_fields
-               if f.name in {field for _, field in param_bindings(spec, op)}]
+               if f.name in bound]
     if op.kind in ("create", "update"):  # the rows its body names may have to be checked
         body = {f.source for f in model_dto_fields(spec, model, op.kind)}
         parents += [spec.model(f.relation.target_model) for f in model.foreign_fields
