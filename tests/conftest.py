@@ -33,6 +33,10 @@ AUTOBE = (
 )
 """The real ``autobe`` executable, for tests that run it as a user would."""
 
+# The suite verifies cold: a warm verifier would leave a mypy daemon per project behind
+# (tests/unit/test_warm_verifier.py turns it on and stops its daemons itself).
+os.environ["AUTOBE_VERIFIER"] = "cold"
+
 requires_postgres = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=requires_postgres)]
 

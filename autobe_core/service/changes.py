@@ -61,7 +61,7 @@ from autobe_core.service.staging import (
 )
 from autobe_core.service.test_scope import tests_reached
 from autobe_core.service.workspace import remember_check
-from autobe_core.verify import LadderResult, RungDiagnostic, run_ladder
+from autobe_core.verify import WARM_DIR, LadderResult, RungDiagnostic, run_ladder
 
 
 class HeadMoved(AutobeError):
@@ -135,13 +135,14 @@ def apply_proposal(
             hooks.at("verifying")
             verification = run_ladder(
                 staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,
-                test_targets=targets,
+                test_targets=targets, warm=layout.state / WARM_DIR,
             )
             broken = users_files_failing(verification) if options.keep_mine else []
             if broken:  # --keep-mine: the user's files left out of mypy, the rest checked
                 verification = run_ladder(
                     staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,
                     test_targets=targets, mypy_exclude=sorted({d.file or "" for d in broken}),
+                    warm=layout.state / WARM_DIR,
                 )
             if not verification.ok:
                 diagnostics = [d.to_dict() for d in verification.diagnostics()]
@@ -221,7 +222,8 @@ def rollback(
         if options.verify:
             hooks.at("verifying")
             verification = run_ladder(
-                staged.path, cache_dir=session.layout.mypy_cache, progress=hooks.ladder
+                staged.path, cache_dir=session.layout.mypy_cache, progress=hooks.ladder,
+                warm=session.layout.state / WARM_DIR,
             )
             if not verification.ok:
                 raise AutobeError(

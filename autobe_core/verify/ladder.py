@@ -8,16 +8,25 @@ schema make the database the tests run on a different one, an import that fails 
 every test.
 Rungs above a failing one are reported ``skipped``; so are rungs the caller did not
 select.
+
+Given a per-project ``warm`` directory (and unless ``AUTOBE_VERIFIER=cold``), the ladder
+runs warm (:mod:`.warm`): on a stable mirror of the tree, mypy through its daemon, the
+import and tests rungs in one process. Warm and cold give the same statuses and the same
+diagnostics (a test holds them to it); only summaries and seconds differ.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from autobe_core.errors import AutobeError
+from autobe_core.verify.daemon import warm_mypy_rung
 from autobe_core.verify.migrate import migrate_rung
+from autobe_core.verify.mirror import sync
 from autobe_core.verify.result import (
     RUNGS,
     LadderResult,
@@ -34,6 +43,8 @@ from autobe_core.verify.rungs import (
     mypy_rung,
     tests_rung,
 )
+from autobe_core.verify.together import can_run_together, import_and_tests
+from autobe_core.verify.warm import WarmState, mode
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds each rung may take before it is stopped and reported failed."""
@@ -66,6 +77,7 @@ def run_ladder(
     timeout: float | Mapping[RungName, float] = DEFAULT_TIMEOUT,
     test_targets: Sequence[str] = (),
     mypy_exclude: Sequence[str] = (),
+    warm: Path | None = None,
 ) -> LadderResult:
     """Verify the backend in ``workspace``.
 
@@ -77,6 +89,7 @@ def run_ladder(
     or node ids (the tests an incremental change reaches); default: the whole suite.
     ``mypy_exclude`` names workspace-relative files mypy leaves out (a user's files a
     change applied with ``--keep-mine`` broke).
+    ``warm`` is the project's warm verifier directory (see the module); None: cold.
     """
     workspace = Path(workspace).resolve()
     selected = set(RUNGS if rungs is None else rungs)
@@ -92,27 +105,63 @@ def run_ladder(
                 "name test files or node ids below the workspace (tests/test_x.py::test_y)",
             )
     started = time.perf_counter()
-    environment = clean_env(workspace, env)
     cache = Path(cache_dir) if cache_dir is not None else workspace / ".mypy_cache"
+    limits = {name: float(timeout.get(name, DEFAULT_TIMEOUT) if isinstance(timeout, Mapping)
+                          else timeout) for name in RUNGS}
+    with _warm(workspace, warm) as state:
+        root = state.mirror if state is not None else workspace
+        base = RungContext(root, cache, clean_env(root, env), 0.0, tuple(test_targets),
+                           tuple(mypy_exclude))
+        results = _climb(base, selected, limits, progress, state)
+    return LadderResult(tuple(results), time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _warm(workspace: Path, warm: Path | None) -> Iterator[WarmState | None]:
+    """The warm state with its lock held and the mirror synced from ``workspace``; None
+    when the ladder runs cold (asked to, no workspace, another ladder holds the lock)."""
+    if warm is None or mode() == "cold" or not workspace.is_dir():
+        yield None
+        return
+    state = WarmState(Path(warm).resolve())
+    with state.hold() as held:
+        if held:
+            try:
+                sync(workspace, state.mirror, state.stamps)
+            except OSError:
+                held = False
+        yield state if held else None
+
+
+def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName, float],
+           progress: LadderProgress | None, state: WarmState | None) -> list[RungResult]:
     results: list[RungResult] = []
     stopped_by: RungName | None = None
+    ahead: RungResult | None = None  # the tests' result, run together with the import
     for name in RUNGS:
         if stopped_by is not None or name not in selected:
             why = f"{stopped_by} failed" if stopped_by else "not selected"
             result = skipped(name, why)
-        elif not workspace.is_dir():
+        elif not base.workspace.is_dir():
             result = RungResult(name, "failed", summary="no workspace", diagnostics=(
-                RungDiagnostic(None, None, f"{workspace} is not a directory", "workspace"),))
+                RungDiagnostic(None, None, f"{base.workspace} is not a directory",
+                               "workspace"),))
         else:
             if progress is not None:
                 progress(name, None)
-            limit = timeout.get(name, DEFAULT_TIMEOUT) if isinstance(timeout, Mapping) else timeout
-            context = RungContext(workspace, cache, environment, float(limit),
-                                  tuple(test_targets), tuple(mypy_exclude))
-            result = RUNNERS[name](context)
+            context = replace(base, timeout=limits[name])
+            if ahead is not None and name == "tests":
+                result, ahead = ahead, None
+            elif state is not None and name == "import" and "tests" in selected \
+                    and can_run_together(context):
+                result, ahead = import_and_tests(context, limits["import"], limits["tests"])
+            elif state is not None and name == "mypy":
+                result = warm_mypy_rung(context, state)
+            else:
+                result = RUNNERS[name](context)
         if result.status == "failed":
             stopped_by = name
         results.append(result)
         if progress is not None:
             progress(name, result)
-    return LadderResult(tuple(results), time.perf_counter() - started)
+    return results

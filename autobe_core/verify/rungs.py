@@ -155,24 +155,45 @@ def compile_rung(ctx: RungContext) -> RungResult:
 # --------------------------------------------------------------------------- mypy
 
 
-def mypy_rung(ctx: RungContext) -> RungResult:
-    """``mypy --strict`` on ``app``, ``tests`` and ``migrations`` (those that exist)."""
-    targets = [t for t in ("app", "tests", "migrations") if (ctx.workspace / t).exists()]
-    if not targets:
-        return RungResult("mypy", "failed", 0.0, "nothing to type-check", (RungDiagnostic(
-            None, None, "the workspace has neither an 'app' nor a 'tests' directory", "layout"),))
+MYPY_FLAGS = ("--strict", "--show-error-codes", "--no-color-output", "--no-error-summary",
+              "--no-pretty", "--hide-error-context", "--show-traceback")
+"""The flags of every mypy run (plain or daemon), so their output reads the same."""
+
+
+def mypy_targets(workspace: Path) -> list[str]:
+    return [t for t in ("app", "tests", "migrations") if (workspace / t).exists()]
+
+
+def no_targets() -> RungResult:
+    return RungResult("mypy", "failed", 0.0, "nothing to type-check", (RungDiagnostic(
+        None, None, "the workspace has neither an 'app' nor a 'tests' directory", "layout"),))
+
+
+def mypy_options(ctx: RungContext, config: Path) -> list[str]:
+    """mypy's options (without the targets): the flags, the configuration, the cache and
+    what is left out (the ``--keep-mine`` files and the orphans)."""
     left_out = sorted({*ctx.mypy_exclude, *orphans(ctx.workspace)})
     exclude = ["--exclude", "^(" + "|".join(re.escape(p) for p in left_out) + ")$"] \
         if left_out else []
+    return [*MYPY_FLAGS, "--config-file", str(config), "--cache-dir", str(ctx.cache_dir),
+            *exclude]
+
+
+def mypy_rung(ctx: RungContext) -> RungResult:
+    """``mypy --strict`` on ``app``, ``tests`` and ``migrations`` (those that exist)."""
+    targets = mypy_targets(ctx.workspace)
+    if not targets:
+        return no_targets()
     with tempfile.TemporaryDirectory(prefix="autobe-mypy-") as scratch:
         config = mypy_config(ctx.workspace, Path(scratch))
         ctx.cache_dir.mkdir(parents=True, exist_ok=True)
-        completed = run_process([
-            sys.executable, "-m", "mypy", "--strict", "--config-file", str(config),
-            "--cache-dir", str(ctx.cache_dir), "--show-error-codes", "--no-color-output",
-            "--no-error-summary", "--no-pretty", "--hide-error-context", "--show-traceback",
-            *exclude, *targets,
-        ], ctx)
+        completed = run_process([sys.executable, "-m", "mypy", *mypy_options(ctx, config),
+                                 *targets], ctx)
+    return mypy_result(completed, ctx, targets)
+
+
+def mypy_result(completed: Completed, ctx: RungContext, targets: list[str]) -> RungResult:
+    """The rung's result from mypy's output and exit status (plain or daemon)."""
     if completed.timed_out:
         return timed_out("mypy", completed, ctx)
     problems = parse_mypy(completed.output, ctx.workspace)
@@ -265,6 +286,11 @@ def import_rung(ctx: RungContext) -> RungResult:
         env = {**ctx.env, "AUTOBE_DATABASE_URL": f"sqlite:///{database}"}
         completed = run_process([sys.executable, "-c", IMPORT_SCRIPT, str(database)],
                                 RungContext(ctx.workspace, ctx.cache_dir, env, ctx.timeout))
+    return import_result(completed, ctx)
+
+
+def import_result(completed: Completed, ctx: RungContext) -> RungResult:
+    """The import rung's result from the import script's output and exit status."""
     if completed.timed_out:
         return timed_out("import", completed, ctx)
     if completed.returncode == 0:
@@ -295,14 +321,25 @@ def tests_rung(ctx: RungContext) -> RungResult:
     """The workspace's own pytest suite; counts and failures from its JUnit report."""
     with tempfile.TemporaryDirectory(prefix="autobe-pytest-") as scratch:
         report_path = Path(scratch) / "junit.xml"
-        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                f"--junitxml={report_path}", "--rootdir", str(ctx.workspace)]
-        if not _has_pytest_config(ctx.workspace):
-            (Path(scratch) / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-            args += ["-c", str(Path(scratch) / "pytest.ini")]
-        args += ["--", *ctx.test_targets] if ctx.test_targets else []
+        args = [sys.executable, "-m", "pytest", *pytest_args(ctx, Path(scratch), report_path)]
         completed = run_process(args, ctx)
         xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
+    return tests_result(completed, xml_text, ctx)
+
+
+def pytest_args(ctx: RungContext, scratch: Path, report_path: Path) -> list[str]:
+    """pytest's arguments: quiet, no cache, a JUnit report, the workspace's configuration
+    (an empty one in ``scratch`` when it has none), the targets."""
+    args = ["-q", "-p", "no:cacheprovider", f"--junitxml={report_path}",
+            "--rootdir", str(ctx.workspace)]
+    if not _has_pytest_config(ctx.workspace):
+        (scratch / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        args += ["-c", str(scratch / "pytest.ini")]
+    return args + (["--", *ctx.test_targets] if ctx.test_targets else [])
+
+
+def tests_result(completed: Completed, xml_text: str | None, ctx: RungContext) -> RungResult:
+    """The tests rung's result from pytest's exit status, output and JUnit report."""
     if completed.timed_out:
         return timed_out("tests", completed, ctx)
     report = None

@@ -1,0 +1,85 @@
+"""The import and tests rungs in one process, so the app is imported once.
+
+A cold ladder imports the generated app twice: once to check that it imports and builds
+its schema, once more under pytest. When both rungs run, the warm verifier runs one
+script instead: the same import check (``app.main``, ``create_all`` on a throwaway SQLite
+file, table and route counts), reported as the import rung's result, then ``pytest.main``
+in the same process with the same arguments, reported as the tests rung's result. The
+process gets both rungs' timeouts; at the end its whole process group is killed, as a
+rung's is.
+
+The app's database is the in-memory SQLite one the generated conftest gives the tests, set
+before the app is imported (the app makes its engine at import); with
+``AUTOBE_TEST_DATABASE_URL`` (PostgreSQL) the rungs run apart, as cold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from autobe_core.verify.migrate import TEST_DATABASE_ENV
+from autobe_core.verify.result import RungResult, skipped
+from autobe_core.verify.rungs import (
+    IMPORT_SCRIPT,
+    Completed,
+    RungContext,
+    import_result,
+    pytest_args,
+    run_process,
+    tests_result,
+)
+
+IMPORTED = "AUTOBE-IMPORTED "
+"""Printed between the import check's output and pytest's, with the import's seconds."""
+
+SCRIPT = (
+    "import sys, time\n"
+    "_started = time.perf_counter()\n"
+    "_argv, sys.argv = sys.argv, sys.argv[:2]\n"
+    + IMPORT_SCRIPT
+    + "sys.stdout.flush()\n"
+    "print(" + repr(IMPORTED) + " + str(time.perf_counter() - _started), flush=True)\n"
+    "import pytest\n"
+    "sys.argv = [_argv[0]]\n"
+    "sys.exit(int(pytest.main(_argv[2:])))\n"
+)
+
+
+def can_run_together(ctx: RungContext) -> bool:
+    """The rungs share a process on SQLite only (see the module)."""
+    return not ctx.env.get(TEST_DATABASE_ENV, "").strip()
+
+
+def import_and_tests(ctx: RungContext, import_timeout: float,
+                     tests_timeout: float) -> tuple[RungResult, RungResult]:
+    """Both rungs' results from one process (tests skipped when the import failed)."""
+    with tempfile.TemporaryDirectory(prefix="autobe-together-") as scratch_name:
+        scratch = Path(scratch_name)
+        database = scratch / "schema.db"
+        report_path = scratch / "junit.xml"
+        env = {**ctx.env, "AUTOBE_DATABASE_URL": "sqlite://"}
+        args = [sys.executable, "-c", SCRIPT, str(database),
+                *pytest_args(ctx, scratch, report_path)]
+        completed = run_process(args, replace(ctx, env=env,
+                                              timeout=import_timeout + tests_timeout))
+        xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
+    before, marked, after = completed.output.partition(IMPORTED)
+    if not marked:  # the import failed, or ran out of time
+        imported = Completed(completed.returncode if completed.returncode != 0 else 1,
+                             before, completed.seconds)
+        if completed.timed_out:
+            imported = completed
+        result = import_result(imported, replace(ctx, timeout=import_timeout + tests_timeout))
+        return result, skipped("tests", "import failed")
+    seconds_line, _, tests_output = after.partition("\n")
+    import_seconds = completed.seconds
+    with contextlib.suppress(ValueError):
+        import_seconds = min(float(seconds_line), completed.seconds)
+    imported = Completed(0, before, import_seconds)
+    tested = Completed(completed.returncode, tests_output, completed.seconds - import_seconds)
+    return (import_result(imported, ctx),
+            tests_result(tested, xml_text, replace(ctx, timeout=tests_timeout)))
