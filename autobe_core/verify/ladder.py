@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autobe_core.errors import AutobeError
+from autobe_core.verify.compiled import warm_compile_rung
 from autobe_core.verify.daemon import warm_mypy_rung
 from autobe_core.verify.migrate import migrate_rung
 from autobe_core.verify.mirror import sync
@@ -157,6 +158,8 @@ def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
                 result, ahead = import_and_tests(context, limits["import"], limits["tests"])
             elif state is not None and name == "mypy":
                 result = warm_mypy_rung(context, state)
+            elif state is not None and name == "compile":
+                result = warm_compile_rung(context, state)
             else:
                 result = RUNNERS[name](context)
         if result.status == "failed":

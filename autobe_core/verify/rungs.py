@@ -9,6 +9,7 @@ timeout has its whole group killed and is reported failed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -127,8 +128,10 @@ def python_files(workspace: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def compile_rung(ctx: RungContext) -> RungResult:
-    """Byte-compile every ``.py`` in memory (nothing written): syntax errors, file:line."""
+def compile_rung(ctx: RungContext, known: set[str] | None = None) -> RungResult:
+    """Byte-compile every ``.py`` in memory (nothing written): syntax errors, file:line.
+    ``known``: sha256 digests of contents that compiled before (not compiled again);
+    the digests of the files that compile now are added to it."""
     started = time.perf_counter()
     problems: list[RungDiagnostic] = []
     count = 0
@@ -136,9 +139,15 @@ def compile_rung(ctx: RungContext) -> RungResult:
         count += 1
         rel = relative_file(str(path), ctx.workspace)
         try:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest() if known is not None else ""
+            if known is not None and digest in known:
+                continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                compile(path.read_bytes(), rel, "exec", dont_inherit=True)
+                compile(data, rel, "exec", dont_inherit=True)
+            if known is not None:
+                known.add(digest)
         except SyntaxError as exc:
             problems.append(RungDiagnostic(rel, exc.lineno, exc.msg, type(exc).__name__))
         except (ValueError, OSError) as exc:
