@@ -8,56 +8,112 @@ incremental builds, hand edits, checkouts. Clients import from here.
 - :mod:`.builder`: clean builds; :mod:`.incremental`: prepare / commit / discard.
 - :mod:`.edits`: hand edits a change would destroy, and saving them first.
 - :mod:`.errors`: :class:`BuildError` and its subclasses (all ``AutobeError``).
+
+Each name is imported from its module when first used (:mod:`autobe_core.lazy`):
+reading a manifest does not import the generators.
 """
 
-from autobe_core.build.builder import BuildProgress, BuildResult, clean_build
-from autobe_core.build.edits import (
-    edited_conflicts,
-    edited_files,
-    fresh_dir,
-    missing_files,
-    save_copies,
-    user_content,
-)
-from autobe_core.build.errors import (
-    BuildError,
-    CorruptBlobError,
-    ManifestError,
-    MaterializeError,
-    SavedCopyExists,
-    WorkspaceChangedError,
-    WorkspacePathError,
-)
-from autobe_core.build.incremental import (
-    Lookup,
-    Source,
-    Staged,
-    commit,
-    discard,
-    incremental_build,
-    prepare,
-)
-from autobe_core.build.manifest import (
-    IGNORED_DIRS,
-    MANIFEST_NAME,
-    Manifest,
-    ManifestDiff,
-    ManifestEntry,
-    file_bytes,
-    modified_files,
-    sha256_bytes,
-    text_sha256,
-    untracked_files,
-)
-from autobe_core.build.trees import Put, materialize, puts_of, replace_tree, stage_tree
-from autobe_core.build.workspace import (
-    check_path,
-    check_paths,
-    leftovers,
-    read_manifest,
-    recover,
-    swap,
-)
+from typing import TYPE_CHECKING
+
+from autobe_core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from autobe_core.build.builder import BuildProgress, BuildResult, clean_build
+    from autobe_core.build.edits import (
+        edited_conflicts,
+        edited_files,
+        fresh_dir,
+        missing_files,
+        save_copies,
+        user_content,
+    )
+    from autobe_core.build.errors import (
+        BuildError,
+        CorruptBlobError,
+        ManifestError,
+        MaterializeError,
+        SavedCopyExists,
+        WorkspaceChangedError,
+        WorkspacePathError,
+    )
+    from autobe_core.build.incremental import (
+        Lookup,
+        Source,
+        Staged,
+        commit,
+        discard,
+        incremental_build,
+        prepare,
+    )
+    from autobe_core.build.manifest import (
+        IGNORED_DIRS,
+        MANIFEST_NAME,
+        Manifest,
+        ManifestDiff,
+        ManifestEntry,
+        file_bytes,
+        modified_files,
+        sha256_bytes,
+        text_sha256,
+        untracked_files,
+    )
+    from autobe_core.build.trees import Put, materialize, puts_of, replace_tree, stage_tree
+    from autobe_core.build.workspace import (
+        check_path,
+        check_paths,
+        leftovers,
+        read_manifest,
+        recover,
+        swap,
+    )
+
+LAZY: dict[str, tuple[str, ...]] = {
+    "builder": ("BuildProgress", "BuildResult", "clean_build"),
+    "edits": (
+        "edited_conflicts",
+        "edited_files",
+        "fresh_dir",
+        "missing_files",
+        "save_copies",
+        "user_content",
+    ),
+    "errors": (
+        "BuildError",
+        "CorruptBlobError",
+        "ManifestError",
+        "MaterializeError",
+        "SavedCopyExists",
+        "WorkspaceChangedError",
+        "WorkspacePathError",
+    ),
+    "incremental": (
+        "Lookup",
+        "Source",
+        "Staged",
+        "commit",
+        "discard",
+        "incremental_build",
+        "prepare",
+    ),
+    "manifest": (
+        "IGNORED_DIRS",
+        "MANIFEST_NAME",
+        "Manifest",
+        "ManifestDiff",
+        "ManifestEntry",
+        "file_bytes",
+        "modified_files",
+        "sha256_bytes",
+        "text_sha256",
+        "untracked_files",
+    ),
+    "trees": ("Put", "materialize", "puts_of", "replace_tree", "stage_tree"),
+    "workspace": ("check_path", "check_paths", "leftovers", "read_manifest", "recover", "swap"),
+}
+"""Module (in this package) -> the names it re-exports, imported on first use."""
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, LAZY)
 
 __all__ = [
     "IGNORED_DIRS",

@@ -19,10 +19,12 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autobe_core.build.errors import ManifestError
-from autobe_core.generate import PlannedModule
+
+if TYPE_CHECKING:
+    from autobe_core.generate import PlannedModule
 
 MANIFEST_NAME = ".autobe-manifest.json"
 """The manifest's file name at the workspace root."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from autobe_core.graph.elements import ChangeKind, diff_elements
 from autobe_core.graph.module_graph import READS, ModuleGraph
 from autobe_core.spec.model import ProjectSpec
-
-ChangeKind = Literal["added", "changed", "removed"]
 
 
 @dataclass(frozen=True)
@@ -88,18 +87,6 @@ class Affected:
             "removed": [m.to_dict() for m in self.removed],
             "reused": [m.id for m in self.reused],
         }
-
-
-def diff_elements(old: dict[str, str], new: dict[str, str]) -> dict[str, ChangeKind]:
-    out: dict[str, ChangeKind] = {}
-    for eid in sorted(old.keys() | new.keys()):
-        if eid not in new:
-            out[eid] = "removed"
-        elif eid not in old:
-            out[eid] = "added"
-        elif old[eid] != new[eid]:
-            out[eid] = "changed"
-    return out
 
 
 def affected(old: ProjectSpec | ModuleGraph, new: ProjectSpec | ModuleGraph) -> Affected:

@@ -3,15 +3,18 @@
 A module's slice is cut from a few elements (``model:todo_items``, ``actor:user``, ...);
 when an element's hash changes, the modules reading it are the candidates for
 regeneration. The ids here are the ones :class:`~autobe_core.generate.plan.PlannedModule`
-declares in ``reads``.
+declares in ``reads``. :func:`diff_elements` compares two specs' element hashes (``autobe
+diff`` needs no module graph for it).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from autobe_core.spec.model import ProjectSpec, canonical_json, sha256_text
 from autobe_core.spec.naming import operation_id
+
+ChangeKind = Literal["added", "changed", "removed"]
 
 
 def spec_elements(spec: ProjectSpec) -> dict[str, dict[str, Any]]:
@@ -37,3 +40,16 @@ def element_hashes(spec: ProjectSpec) -> dict[str, str]:
 def element_label(element_id: str) -> str:
     kind, _, name = element_id.partition(":")
     return f"{kind} {name}" if name else kind
+
+
+def diff_elements(old: dict[str, str], new: dict[str, str]) -> dict[str, ChangeKind]:
+    """Element id -> how it changed from ``old`` to ``new`` (element hashes)."""
+    out: dict[str, ChangeKind] = {}
+    for eid in sorted(old.keys() | new.keys()):
+        if eid not in new:
+            out[eid] = "removed"
+        elif eid not in old:
+            out[eid] = "added"
+        elif old[eid] != new[eid]:
+            out[eid] = "changed"
+    return out

@@ -11,8 +11,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from autobe_core.verify import LadderProgress
+if TYPE_CHECKING:
+    from autobe_core.verify import LadderProgress
 
 BuildProgress = Callable[[int, int, str], None]
 """``(done, total, module id)`` while modules are generated."""

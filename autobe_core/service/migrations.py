@@ -14,29 +14,23 @@ stays linear: ``autobe db upgrade`` always moves to the head.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from autobe_core.build import Manifest
 from autobe_core.errors import AutobeError
-from autobe_core.generate import MigrationSlice
 from autobe_core.history import Project, Revision
-from autobe_core.schema import MigrationPlan, plan_migration
-from autobe_core.schema.replay import catch_up, replay
 from autobe_core.service.session import ProjectSession
-from autobe_core.spec import (
-    ChangeSet,
-    DiagnosticError,
-    ProjectSpec,
-    apply,
-    invert,
-    parse_changeset,
-)
 
 MIGRATION = "migration"
 """Delta key: the revision's migration slice (absent: the database did not change)."""
 EDITS = "edits"
 """Delta key of a rollback revision: the concrete edits from its predecessor."""
+
+if TYPE_CHECKING:  # the planners are imported by what plans: ``log`` reads a migration
+    from autobe_core.generate import MigrationSlice
+    from autobe_core.schema import MigrationPlan, Step
+    from autobe_core.spec import ChangeSet, ProjectSpec
 
 
 def with_catch_up(chain: tuple[MigrationSlice, ...], plan: MigrationPlan) -> MigrationPlan:
@@ -44,6 +38,8 @@ def with_catch_up(chain: tuple[MigrationSlice, ...], plan: MigrationPlan) -> Mig
     today's generators derive from the spec before the change (``plan.before``): a
     project whose migrations an older autobe recorded gets the columns a newer generator
     adds (the account columns that revoke tokens) with its next migration."""
+    from autobe_core.schema.replay import catch_up, replay
+
     if not chain:
         return plan
     drift = catch_up(replay(s for m in chain for s in m.steps), plan.before)
@@ -60,14 +56,42 @@ def without_migrations(manifest: Manifest) -> Manifest:
 
 def chain_at(project: Project, revision: int) -> tuple[MigrationSlice, ...]:
     """The migrations of every revision up to ``revision``, oldest first."""
+    from autobe_core.generate import MigrationSlice
+
     found = (project.delta_entry(n, MIGRATION) for n in range(1, revision + 1))
     return tuple(MigrationSlice.model_validate(m) for m in found if m is not None)
 
 
 def migration_of_revision(revision: Revision) -> MigrationSlice | None:
     """The migration ``revision`` recorded, if its change touched the database."""
-    data = revision.delta.get(MIGRATION)
+    from autobe_core.generate import MigrationSlice
+
+    data = revision.delta_entry(MIGRATION)
     return MigrationSlice.model_validate(data) if data is not None else None
+
+
+@dataclass(frozen=True)
+class RecordedMigration:
+    """What ``log``/``show`` say of a revision's migration, read without the generators
+    (:func:`migration_of_revision` gives the whole slice)."""
+
+    id: str
+    down: str | None
+    """The previous migration's id (None for the first)."""
+    steps: tuple[Step, ...]
+
+
+def recorded_migration(revision: Revision) -> RecordedMigration | None:
+    """The migration ``revision`` recorded (None: its change left the database alone)."""
+    data = revision.delta_entry(MIGRATION)
+    if data is None:
+        return None
+    from pydantic import TypeAdapter
+
+    from autobe_core.schema import Step
+
+    steps = TypeAdapter(tuple[Step, ...]).validate_python(data.get("steps", ()))
+    return RecordedMigration(str(data["id"]), data.get("down"), steps)
 
 
 def delta_entries(chain: tuple[MigrationSlice, ...], revision: int) -> dict[str, Any]:
@@ -80,6 +104,8 @@ def delta_entries(chain: tuple[MigrationSlice, ...], revision: int) -> dict[str,
 
 def edits_of(project: Project, revision: int) -> ChangeSet:
     """The concrete edits that made ``revision`` from its predecessor."""
+    from autobe_core.spec import parse_changeset
+
     view = project.revision(revision)
     data = view.changeset if view.kind == "change" else view.delta.get(EDITS)
     if not data:
@@ -96,6 +122,8 @@ def rollback_edits(
 ) -> tuple[ChangeSet, ProjectSpec]:
     """The edits from the head back to ``target`` (the inverses of every revision in
     between, newest first) and the spec they lead to, which is ``target``'s."""
+    from autobe_core.spec import ChangeSet, DiagnosticError, apply, invert
+
     spec = session.spec_at(project, project.head)
     edits: list[Any] = []
     for number in range(project.head, target, -1):
@@ -117,6 +145,8 @@ def plan_rollback(
     session: ProjectSession, project: Project, target: int
 ) -> tuple[ChangeSet, MigrationPlan]:
     """The rollback's edits and its (forward) migration to ``target``'s schema."""
+    from autobe_core.schema import plan_migration
+
     changeset, _ = rollback_edits(session, project, target)
     head_spec = session.spec_at(project, project.head)
     plan = plan_migration(head_spec, changeset, rollback=True)

@@ -18,47 +18,40 @@ realize custom operations  :meth:`realize` (an LLM writes them; docs/llm.md)
 
 Storage is injected: a :class:`StorageFactory` (default :class:`ConfiguredStorage`, the
 project's storage URL; :class:`MemoryStorage` for tests and tools).
+
+Each method imports the use-case module it calls: ``autobe log`` does not import the
+generators, the planners, the database tools or an LLM client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from autobe_core.generate import MigrationSlice
-from autobe_core.graph import ModuleGraph, to_dot, to_json_text
-from autobe_core.history import Rejection
-from autobe_core.planning.base import PlannerChain
-from autobe_core.planning.llm import LlmConfig
-from autobe_core.realize import TryCallback
-from autobe_core.service import (
-    accounts,
-    changes,
-    creation,
-    database,
-    migrations,
-    proposals,
-    queries,
-    realizing,
-    serving,
-    workspace,
-)
-from autobe_core.service.accounts import AccountCreated
-from autobe_core.service.changes import ChangeOptions, ChangeOutcome
-from autobe_core.service.creation import ImportOutcome, InitResult
-from autobe_core.service.database import DatabaseStatus, SqlScript, UpgradeOutcome
-from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
-from autobe_core.service.proposals import ChangeRequest, Proposal
-from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
-from autobe_core.service.realizing import RealizeOutcome
-from autobe_core.service.serving import ServeCommand
 from autobe_core.service.session import ProjectSession
 from autobe_core.service.storage import ConfiguredStorage, StorageFactory
-from autobe_core.service.workspace import BuildOutcome, Status
-from autobe_core.spec.io import dump_spec, load_spec
-from autobe_core.spec.model import ProjectSpec
-from autobe_core.verify import LadderProgress, LadderResult, RungName
+
+if TYPE_CHECKING:  # each use case's module is imported by the methods running it
+    from autobe_core.generate import MigrationSlice
+    from autobe_core.graph import ModuleGraph
+    from autobe_core.history import Rejection
+    from autobe_core.planning.base import PlannerChain
+    from autobe_core.planning.llm import LlmConfig
+    from autobe_core.realize import TryCallback
+    from autobe_core.service.accounts import AccountCreated
+    from autobe_core.service.changes import ChangeOptions, ChangeOutcome
+    from autobe_core.service.creation import ImportOutcome, InitResult
+    from autobe_core.service.database import DatabaseStatus, SqlScript, UpgradeOutcome
+    from autobe_core.service.hooks import BuildProgress, Hooks
+    from autobe_core.service.proposals import ChangeRequest, Proposal
+    from autobe_core.service.queries import BlameEntry, LogEntry, RevisionDiff
+    from autobe_core.service.realizing import RealizeOutcome
+    from autobe_core.service.serving import ServeCommand
+    from autobe_core.service.workspace import BuildOutcome, Status
+    from autobe_core.spec.model import ProjectSpec
+    from autobe_core.verify import LadderProgress, LadderResult, RungName
 
 
 class ProjectService:
@@ -92,6 +85,8 @@ class ProjectService:
         storages: StorageFactory | None = None,
     ) -> InitResult:
         """Create a project whose revision 1 is the spec file, and build its workspace."""
+        from autobe_core.spec.io import load_spec
+
         spec = load_spec(spec_path)
         return cls.create(root, spec, text=f"init from {spec_path.name}", planner="init",
                           author=author, store=store, progress=progress, storages=storages)
@@ -113,6 +108,8 @@ class ProjectService:
         empty spec, with ``text`` and ``planner`` saying where it came from) and build
         its workspace. Nothing is written unless the spec is valid; a failure later
         removes what was created."""
+        from autobe_core.service import creation
+
         return creation.create(
             ProjectLayout(root.resolve()), spec, storages or ConfiguredStorage(),
             text=text, planner=planner, author=author, store=store, progress=progress,
@@ -133,6 +130,8 @@ class ProjectService:
         """Import the AutoBe project at ``paths`` (a folder, or its prisma.json and
         document.json) into ``to`` (default: ``./<project name>``): revision 1, built,
         and the import report (also saved under ``.autobe/``)."""
+        from autobe_core.service import creation
+
         return creation.import_project(
             paths, to, storages or ConfiguredStorage(),
             name=name, author=author, store=store, progress=progress,
@@ -146,49 +145,70 @@ class ProjectService:
             return session.spec_at(project, project.resolve(revision))
 
     def spec_text(self, fmt: str = "yaml", revision: str | int = "head") -> str:
+        from autobe_core.spec.io import dump_spec
+
         return dump_spec(self.spec(revision), fmt)
 
     def migrations(self, revision: str | int = "head") -> tuple[MigrationSlice, ...]:
         """The chain of database migrations of a revision, oldest first."""
+        from autobe_core.service.migrations import chain_at
+
         with self.session() as session:
             project = session.project()
-            return migrations.chain_at(project, project.resolve(revision))
+            return chain_at(project, project.resolve(revision))
 
     def graph(self, revision: str | int = "head") -> ModuleGraph:
+        from autobe_core.graph import ModuleGraph
+        from autobe_core.service.migrations import chain_at
+
         with self.session() as session:
             project = session.project()
             number = project.resolve(revision)
             return ModuleGraph(
                 session.spec_at(project, number),
-                migrations=migrations.chain_at(project, number),
+                migrations=chain_at(project, number),
             )
 
     def graph_text(self, fmt: str = "dot", revision: str | int = "head") -> str:
+        from autobe_core.graph import to_dot, to_json_text
+
         graph = self.graph(revision)
         return to_dot(graph) if fmt == "dot" else to_json_text(graph)
 
     def status(self) -> Status:
+        from autobe_core.service import workspace
+
         with self.session() as session:
             return workspace.status(session)
 
     def log(self) -> list[LogEntry]:
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.log(session)
 
     def rejections(self) -> list[Rejection]:
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.rejections(session)
 
     def show(self, revision: str | int) -> LogEntry:
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.show(session, revision)
 
     def diff(self, a: str | int, b: str | int = "head") -> RevisionDiff:
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.diff(session, a, b)
 
     def blame(self, prefix: str = "") -> list[BlameEntry]:
         """For each file at head (under ``prefix``), the revision that last changed it."""
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.blame(session, prefix)
 
@@ -205,6 +225,8 @@ class ProjectService:
         Files that would be written over stop it (UserEditsConflict) only when there is
         no manifest; ``keep_mine`` keeps them; ``force`` saves every hand edit under
         .autobe/saved/ and writes the head's files over it."""
+        from autobe_core.service import workspace
+
         with self.session(write=True) as session:
             return workspace.build(session, progress, keep_mine=keep_mine, force=force)
 
@@ -216,11 +238,15 @@ class ProjectService:
         """Run the recompile ladder on the workspace, which must hold the head's files
         (WorkspaceNotAtHead names the revision it holds otherwise); when every rung ran,
         the result is recorded (on the head revision when the files are unedited)."""
+        from autobe_core.service import workspace
+
         return workspace.check(self.session, rungs, progress)
 
     def checkout(self, revision: str | int, target: Path) -> tuple[int, int]:
         """Write revision ``revision``'s files into ``target`` (new or empty); returns
         (revision number, number of files)."""
+        from autobe_core.service import queries
+
         with self.session() as session:
             return queries.checkout(session, revision, target)
 
@@ -229,12 +255,16 @@ class ProjectService:
     def database_status(self, url: str | None = None) -> DatabaseStatus:
         """Where the database (``url``, else AUTOBE_DATABASE_URL, else the backend's
         default) is against the head's chain of migrations, and what is pending."""
+        from autobe_core.service import database
+
         with self.session() as session:
             return database.status(session, url)
 
     def database_upgrade(self, url: str | None = None) -> UpgradeOutcome:
         """Bring the database to the head's migration (MigrationFailed, the database
         left where it was, when a migration fails)."""
+        from autobe_core.service import database
+
         with self.session() as session:
             found = database.status(session, url)
         return database.run_upgrade(self.layout.workspace, found)
@@ -247,6 +277,8 @@ class ProjectService:
     ) -> SqlScript:
         """The SQL from revision ``start``'s schema (None: an empty database) to revision
         ``end``'s, for the dialect of ``url`` (else AUTOBE_DATABASE_URL, else PostgreSQL)."""
+        from autobe_core.service import database
+
         with self.session() as session:
             return database.sql(session, start, end, url)
 
@@ -260,6 +292,8 @@ class ProjectService:
         """Run the backend (uvicorn) on a database at the head's migration
         (DatabaseBehind otherwise) until it stops; ``ready(command)`` is called just
         before it starts. Returns the server's exit status."""
+        from autobe_core.service import database, serving
+
         with self.session() as session:
             found = database.status(session, url)
         command = serving.serve_command(self.layout.workspace, found, host, port)
@@ -279,6 +313,8 @@ class ProjectService:
         database (``url``, else AUTOBE_DATABASE_URL, else the backend's default), which
         must be at the head's migration (AccountRefused says why it was not made);
         ``password()`` is asked once the checks pass."""
+        from autobe_core.service import accounts, database
+
         with self.session() as session:
             project = session.project()
             spec = session.spec_at(project, project.head)
@@ -300,12 +336,15 @@ class ProjectService:
         understands them); a Plan, a ChangeSet or a change file is taken as it is.
         ``text`` is the request as the log shows it (default: the words, or the edits'
         summary)."""
+        from autobe_core.service import proposals
+        from autobe_core.service.migrations import chain_at
+
         with self.session() as session:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
             return proposals.propose(
-                project.head, spec, wanted, migrations.chain_at(project, project.head)
+                project.head, spec, wanted, chain_at(project, project.head)
             )
 
     def apply(
@@ -318,9 +357,12 @@ class ProjectService:
         commit. Edits that do not apply are recorded as rejected (and raised as
         DiagnosticError); a tree that fails verification is recorded as rejected
         (``outcome.rejected``). HeadMoved when another change landed since the proposal."""
+        from autobe_core.service import changes
+        from autobe_core.service.hooks import Hooks
+
         with self.session(write=True) as session:
             return changes.apply_proposal(
-                session, proposal, options or ChangeOptions(), hooks or Hooks()
+                session, proposal, options or changes.ChangeOptions(), hooks or Hooks()
             )
 
     def change(
@@ -335,15 +377,19 @@ class ProjectService:
         """:meth:`propose` and :meth:`apply` in one unit of work, holding the write lock
         throughout (no other change can land in between): for scripts and tests, where
         nobody confirms."""
+        from autobe_core.service import changes, proposals
+        from autobe_core.service.hooks import Hooks
+        from autobe_core.service.migrations import chain_at
+
         with self.session(write=True) as session:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
             proposal = proposals.propose(
-                project.head, spec, wanted, migrations.chain_at(project, project.head)
+                project.head, spec, wanted, chain_at(project, project.head)
             )
             return changes.apply_proposal(
-                session, proposal, options or ChangeOptions(), hooks or Hooks()
+                session, proposal, options or changes.ChangeOptions(), hooks or Hooks()
             )
 
     def realize(
@@ -362,6 +408,8 @@ class ProjectService:
         each checked by mypy --strict and its generated tests within ``max_tries``
         (default ``config.max_tries``); what passed is recorded as one revision (planner
         ``realize``, its tokens and tries). See docs/llm.md."""
+        from autobe_core.service import realizing
+
         return realizing.realize(
             lambda write: self.session(write=write), config, only=only,
             max_tries=max_tries, options=options, hooks=hooks, on_try=on_try,
@@ -375,8 +423,13 @@ class ProjectService:
     ) -> ChangeOutcome:
         """A new revision whose spec and files equal revision ``revision``'s (nothing is
         generated when its modules are in the index)."""
+        from autobe_core.service import changes
+        from autobe_core.service.hooks import Hooks
+
         with self.session(write=True) as session:
-            return changes.rollback(session, revision, options or ChangeOptions(), hooks or Hooks())
+            return changes.rollback(
+                session, revision, options or changes.ChangeOptions(), hooks or Hooks()
+            )
 
     def tag(self, name: str, revision: str | int = "head") -> int:
         """Name a revision; returns its number."""

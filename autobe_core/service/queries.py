@@ -10,19 +10,17 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autobe_core.build import materialize
 from autobe_core.errors import AutobeError
-from autobe_core.generate import MigrationSlice
-from autobe_core.graph import diff_elements, element_hashes
 from autobe_core.history import Rejection, Revision
-from autobe_core.service.migrations import migration_of_revision
+from autobe_core.service.migrations import RecordedMigration, recorded_migration
 from autobe_core.service.session import ProjectSession
-from autobe_core.spec import AccessChange, access_changes
-from autobe_core.spec.io import dump_spec
-from autobe_core.spec.model import ProjectSpec
 from autobe_core.store import BlobMissing, StoreError
+
+if TYPE_CHECKING:  # the spec is imported by the queries reading one (``log`` does not)
+    from autobe_core.spec import AccessChange
 
 
 @dataclass(frozen=True)
@@ -34,15 +32,15 @@ class LogEntry:
 
     @property
     def regenerated(self) -> int:
-        return len(self.revision.delta.get("regenerated", []))
+        return self.revision.delta_len("regenerated")
 
     @property
     def reused(self) -> int:
-        return int(self.revision.delta.get("reused", 0))
+        return int(self.revision.delta_entry("reused") or 0)
 
     @property
     def removed(self) -> int:
-        return len(self.revision.delta.get("removed", []))
+        return self.revision.delta_len("removed")
 
     @property
     def verification(self) -> str:
@@ -53,9 +51,9 @@ class LogEntry:
         return f"{self.regenerated} regenerated, {self.reused} reused, {self.removed} removed"
 
     @property
-    def migration(self) -> MigrationSlice | None:
+    def migration(self) -> RecordedMigration | None:
         """The revision's database migration (None: the database did not change)."""
-        return migration_of_revision(self.revision)
+        return recorded_migration(self.revision)
 
 
 def log(session: ProjectSession) -> list[LogEntry]:
@@ -74,6 +72,9 @@ def show(session: ProjectSession, ref: str | int) -> LogEntry:
     project = session.project()
     number = project.resolve(ref)
     names = tuple(sorted(n for n, r in project.tags.items() if r == number))
+    from autobe_core.spec import access_changes
+    from autobe_core.spec.model import ProjectSpec
+
     try:  # the specs' blobs; a damaged store still shows the revision's record
         before = session.spec_at(project, number - 1) if number > 1 else ProjectSpec(name="")
         changes = access_changes(before, session.spec_at(project, number))
@@ -111,6 +112,9 @@ class RevisionDiff:
 
 
 def diff(session: ProjectSession, a: str | int, b: str | int) -> RevisionDiff:
+    from autobe_core.graph.elements import diff_elements, element_hashes
+    from autobe_core.spec.io import dump_spec
+
     project = session.project()
     na, nb = project.resolve(a), project.resolve(b)
     spec_a, spec_b = session.spec_at(project, na), session.spec_at(project, nb)

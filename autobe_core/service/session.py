@@ -12,16 +12,19 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from autobe_core.build import BuildError, Manifest, Staged, file_bytes
+from autobe_core.build import BuildError, Manifest, file_bytes
 from autobe_core.errors import AutobeError
 from autobe_core.history import Project, ProjectMissing
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import ProjectLock
 from autobe_core.service.storage import Storage, StorageFactory
-from autobe_core.spec.io import parse_spec
-from autobe_core.spec.model import ProjectSpec
 from autobe_core.store import StoreError
+
+if TYPE_CHECKING:  # imported where used: ``log`` reads no spec, stores no build
+    from autobe_core.build import Staged
+    from autobe_core.spec.model import ProjectSpec
 
 
 class ProjectIncomplete(AutobeError):
@@ -116,6 +119,8 @@ class ProjectSession:
     # -- content by hash
 
     def spec_by_hash(self, digest: str) -> ProjectSpec:
+        from autobe_core.spec.io import parse_spec
+
         return parse_spec(json.loads(self._text(digest, "spec")))
 
     def manifest_by_hash(self, digest: str) -> Manifest:

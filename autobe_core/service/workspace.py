@@ -21,7 +21,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autobe_core.build import (
     IGNORED_DIRS,
@@ -36,15 +36,17 @@ from autobe_core.build import (
     user_content,
 )
 from autobe_core.errors import AutobeError, NotBuilt
-from autobe_core.generate import current_realized, orphaned_user_files
 from autobe_core.history import Project
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import lock_holder
 from autobe_core.service.session import ProjectSession
-from autobe_core.service.staging import Synced, sync_workspace
-from autobe_core.spec import realization_counts
-from autobe_core.verify import RUNGS, LadderProgress, LadderResult, RungName, run_ladder
+from autobe_core.spec.model import Operation, ProjectSpec
+from autobe_core.spec.realization import orphaned_user_files, realization_counts
+
+if TYPE_CHECKING:  # building and checking import the staging and the ladder themselves
+    from autobe_core.service.staging import Synced
+    from autobe_core.verify import LadderProgress, LadderResult, RungName
 
 UserContent = dict[str, str | None]
 """path -> sha256 (None: deleted) of what differs from the generated files."""
@@ -110,6 +112,8 @@ def build(
 ) -> BuildOutcome:
     """Make the workspace hold the head revision's files (the session holds the write
     lock); with ``force``, every hand edit is saved and written over."""
+    from autobe_core.service.staging import sync_workspace
+
     project = session.project()
     synced = sync_workspace(
         session, project, Hooks(build=progress), keep_mine=keep_mine, force=force,
@@ -175,16 +179,21 @@ def ladder(
     progress: LadderProgress | None,
 ) -> LadderResult:
     """Run the recompile ladder (``rungs``, default all) on the workspace."""
+    from autobe_core.verify import WARM_DIR, run_ladder
+
     return run_ladder(
         layout.workspace,
         rungs=list(rungs) if rungs else None,
         progress=progress,
         cache_dir=layout.mypy_cache,
+        warm=layout.state / WARM_DIR,
     )
 
 
 def is_full(rungs: Sequence[RungName] | None) -> bool:
     """Every rung runs: only such a result is recorded."""
+    from autobe_core.verify import RUNGS
+
     return rungs is None or len(rungs) == len(RUNGS)
 
 
@@ -250,7 +259,7 @@ def status(session: ProjectSession) -> Status:
     content = user_content(workspace, basis) if basis is not None else None
     head_spec = session.spec_at(project, project.head) if project.head else None
     realized = realization_counts(
-        head_spec, lambda op: current_realized(head_spec, op) is not None
+        head_spec, lambda op: _realized_current(head_spec, op)
     ) if head_spec is not None else {}
     return Status(
         name=project.name,
@@ -274,6 +283,14 @@ def status(session: ProjectSession) -> Status:
         leftovers=[] if busy else [p.name for p in stale + aside],
         busy=busy,
     )
+
+
+def _realized_current(spec: ProjectSpec, op: Operation) -> bool:
+    """Whether ``op``'s LLM-written code is still generated (asked only of operations
+    holding some: the generators are imported to key its slice then, and only then)."""
+    from autobe_core.generate import current_realized
+
+    return current_realized(spec, op) is not None
 
 
 def workspace_revision(project: Project, manifest: Manifest) -> int | None:

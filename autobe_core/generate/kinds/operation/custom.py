@@ -46,6 +46,7 @@ from autobe_core.spec.naming import (
     pascal,
     python_dto_name,
 )
+from autobe_core.spec.realization import USER_PACKAGE, orphaned_user_files, user_file
 
 __all__ = [
     "HANDLER_VERSION",
@@ -68,8 +69,9 @@ HANDLER_VERSION = "2"
 GENERATED_DTO_KINDS = frozenset({"read", "summary", "create", "update", "request", "page"})
 """The DTO kinds ``app/dtos/<model>.py`` defines (plus :data:`AUTH_DTO_KINDS` on actor
 models)."""
-CUSTOM_PACKAGE = f"{BACKEND_PACKAGE}/custom"
-"""Where the users' implementations live (never generated, never removed)."""
+CUSTOM_PACKAGE = USER_PACKAGE
+"""Where the users' implementations live (never generated, never removed): ``app/custom``
+(:mod:`autobe_core.spec.realization` says so, for ``status`` and the build alike)."""
 
 
 class TypeRef(Slice):
@@ -108,11 +110,6 @@ class HandlerSlice(Slice):
     handler: str
     implementation: str
     """The module defining ``Implementation``: ``app.custom.<operation_id>`` (the user's)."""
-
-
-def user_file(op_id: str) -> str:
-    """Workspace-relative path of the user's implementation of operation ``op_id``."""
-    return f"{CUSTOM_PACKAGE}/{op_id}.py"
 
 
 def _type_ref(spec: ProjectSpec, body: Body | None) -> TypeRef | None:
@@ -392,15 +389,3 @@ def user_files(modules: list[PlannedModule]) -> dict[str, str]:
         files[f"{CUSTOM_PACKAGE}/__init__.py"] = CUSTOM_INIT
         files["tests/custom/__init__.py"] = TESTS_INIT
     return files
-
-
-def orphaned_user_files(paths: list[str], spec: ProjectSpec) -> list[str]:
-    """Of the workspace-relative ``paths``, the implementations under ``app/custom/`` no
-    user-owned operation of ``spec`` has any more (kept, reported, not type-checked)."""
-    owned = {user_file(operation_id(op)) for op in spec.operations
-             if op.kind == "custom" and op.implementation == "user"}
-    prefix = f"{CUSTOM_PACKAGE}/"
-    return sorted(p for p in paths if p.startswith(prefix) and p.endswith(".py")
-                  and "/" not in p[len(prefix):] and not p.endswith("/__init__.py")
-                  and p not in owned)
-
