@@ -6,12 +6,12 @@ import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from autobe_core.service import ProjectService
-from autobe_core.spec import Diagnostic, DiagnosticError
-from autobe_core.spec.text import storable_problem
+if TYPE_CHECKING:
+    from autobe_core.service import ProjectService
 
 
 @dataclass
@@ -20,6 +20,8 @@ class Context:
     project_dir: Path
 
     def service(self) -> ProjectService:
+        from autobe_core.service import ProjectService  # imported by the commands that use it
+
         return ProjectService.open(self.project_dir)
 
 
@@ -41,6 +43,9 @@ def author_of(given: str | None) -> str:
     """The author to record: ``--author`` when given, else :func:`default_author`;
     DiagnosticError when it holds what the history cannot keep (a NUL, or a lone
     surrogate: bytes of a name that are not UTF-8)."""
+    from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
+    from autobe_core.spec.text import storable_problem
+
     author = given or default_author()
     problem = storable_problem(author)
     if problem:

@@ -1,4 +1,8 @@
-"""The ``autobe`` command group: global options, errors in one place, the commands."""
+"""The ``autobe`` command group: global options, errors in one place, the commands.
+
+Starting is cheap: the commands (:data:`~autobe_cli.commands.COMMANDS`) are imported when
+one runs, and :mod:`autobe_cli.errors` imports what renders an error when there is one.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import click
 from autobe_cli import errors
 from autobe_cli.commands import COMMANDS
 from autobe_cli.context import Context
+from autobe_cli.lazy import LazyGroup
 
 
-class AutobeGroup(click.Group):
+class AutobeGroup(LazyGroup):
     """Every command's failure goes through :mod:`autobe_cli.errors`: one clear message
     and a non-zero exit status (a traceback only with ``--debug``)."""
 
@@ -28,7 +33,7 @@ class AutobeGroup(click.Group):
             ctx.exit(errors.report(exc))
 
 
-@click.group(cls=AutobeGroup)
+@click.group(cls=AutobeGroup, lazy=COMMANDS)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option(
     "-C",
@@ -43,10 +48,6 @@ class AutobeGroup(click.Group):
 def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     """autobe keeps a generated backend maintainable while its requirements change."""
     ctx.obj = Context(debug=debug, project_dir=project_dir or Path.cwd())
-
-
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """Commands over the project history: change, log, show, diff, blame, rollback, checkout,
-tag. Parse, call the service, render; nothing else."""
+tag. Parse, call the service, render; nothing else. What only ``change`` and ``rollback``
+need (the change use cases, realizing) is imported by them: reading the history stays
+cheap."""
 
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from pathlib import Path
 
 import click
 
-from autobe_cli.commands.realizing import run_realize
 from autobe_cli.context import Context, author_of, pass_context
 from autobe_cli.render import build_progress, ladder_progress, safe
 from autobe_cli.render import history as render
-from autobe_core.service import ChangeOptions, Hooks
 
 
 @click.command()
@@ -67,6 +67,9 @@ def change(
 
     Shows the plan and the modules it affects, asks for confirmation (--yes for scripts),
     then regenerates what it affects, verifies and records a revision."""
+    from autobe_cli.commands.realizing import run_realize
+    from autobe_core.service import ChangeOptions, Hooks
+
     if keep_mine and force:
         raise click.UsageError("--keep-mine and --force exclude each other")
     if (request is None) == (edits_path is None):
@@ -171,6 +174,8 @@ def rollback(
     ctx: Context, rev: str, author: str | None, keep_mine: bool, force: bool, verify: bool
 ) -> None:
     """Record a new revision equal to REV (nothing is regenerated when its blobs exist)."""
+    from autobe_core.service import ChangeOptions, Hooks
+
     options = ChangeOptions(
         author=author_of(author), keep_mine=keep_mine, force=force, verify=verify
     )

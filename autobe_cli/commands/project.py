@@ -1,8 +1,7 @@
-"""The project commands: init, build, check, graph, spec, status."""
+"""The project commands: init, build, graph, spec, status (``check``: :mod:`.checking`)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,7 +9,6 @@ import click
 from autobe_cli import render
 from autobe_cli.context import Context, author_of, pass_context
 from autobe_core.service import ProjectService
-from autobe_core.verify import RUNGS
 
 
 @click.command()
@@ -60,28 +58,6 @@ def build(ctx: Context, keep_mine: bool, force: bool) -> None:
     with render.build_progress() as progress:
         outcome = service.build(progress=progress, keep_mine=keep_mine, force=force)
     render.build_result(outcome, service.layout.workspace)
-
-
-@click.command()
-@click.option(
-    "--rung",
-    "rungs",
-    multiple=True,
-    type=click.Choice(RUNGS),
-    help="Run only these rungs (repeatable). Default: all, in order.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@pass_context
-def check(ctx: Context, rungs: tuple[str, ...], as_json: bool) -> None:
-    """Recompile and test the backend: compile, mypy --strict, migrate (an empty
-    database up, compared with the models, down and up), import, pytest."""
-    service = ctx.service()
-    selected = [r for r in RUNGS if r in rungs]
-    with render.ladder_progress(enabled=not as_json) as progress:
-        result = service.check(rungs=selected or None, progress=progress)
-    render.ladder_result(result, as_json=as_json)
-    if not result.ok:
-        sys.exit(1)
 
 
 @click.command()

@@ -7,26 +7,27 @@ shown through :func:`~autobe_cli.render.console.plain` / ``safe``: escaped, neve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from rich.syntax import Syntax
 from rich.table import Table
 
 from autobe_cli.render.console import err, out, plain, safe
 from autobe_cli.render.project import ladder_result
-from autobe_core.history import Rejection
-from autobe_core.planning.base import NotUnderstood
-from autobe_core.schema import Step
-from autobe_core.service import (
-    BlameEntry,
-    ChangeOutcome,
-    ChangePlan,
-    LogEntry,
-    Request,
-    RevisionDiff,
-)
-from autobe_core.spec import AccessChange
+
+if TYPE_CHECKING:  # what renders a value does not import what made it
+    from autobe_core.history import Rejection
+    from autobe_core.planning.base import NotUnderstood
+    from autobe_core.schema import Step
+    from autobe_core.service import (
+        BlameEntry,
+        ChangeOutcome,
+        ChangePlan,
+        LogEntry,
+        Request,
+        RevisionDiff,
+    )
+    from autobe_core.spec import AccessChange
 
 
 def explanation(request: Request) -> None:
@@ -49,6 +50,8 @@ def not_understood(exc: NotUnderstood) -> None:
 
 
 def plan(p: ChangePlan) -> None:
+    import yaml
+
     out.print(f"plan against revision {p.base}: {len(p.concrete.edits)} edit(s)")
     for edit in p.concrete.edits:
         data = edit.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -106,7 +109,9 @@ def change_outcome(o: ChangeOutcome, plan_shown: bool = True) -> None:
     label = f"rollback to r{r.rolled_back_to}" if r.rolled_back_to else "change"
     out.print(f"revision {r.number} ({label}): {counts}; {verified}")
     if o.plan is None or not plan_shown:
-        migration = LogEntry(r, ()).migration
+        from autobe_core.service.migrations import recorded_migration
+
+        migration = recorded_migration(r)
         database_steps(migration.steps if migration is not None else ())
     if r.delta.get("migration"):
         out.print("next: `autobe db upgrade` brings a database to this revision")
@@ -195,6 +200,8 @@ def show(e: LogEntry) -> None:
     out.print(f"modules: {e.modules_summary()}; check: {e.verification}")
     if r.changeset.get("edits"):
         out.print("edits:")
+        import yaml
+
         out.print(Syntax(safe(yaml.safe_dump(r.changeset, sort_keys=False)), "yaml"))
     for kind in ("added", "changed", "removed"):
         for item in r.delta.get(kind, []):

@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,12 +20,16 @@ from rich.text import Text
 
 from autobe_cli.render.console import STATUS_STYLE, err, out, plain
 from autobe_core.errors import AutobeError
-from autobe_core.service import BuildOutcome, InitResult, Status
-from autobe_core.verify import RUNGS, LadderProgress, LadderResult
-from autobe_core.verify.result import RungResult
+
+if TYPE_CHECKING:  # what renders a value does not import what made it
+    from autobe_core.service import BuildOutcome, InitResult, Status
+    from autobe_core.verify import LadderProgress, LadderResult
+    from autobe_core.verify.result import RungResult
 
 
 def init_result(result: InitResult) -> None:
+    from autobe_core.verify import RUNGS
+
     spec = result.spec
     if result.replaced_incomplete:
         err.print(plain(

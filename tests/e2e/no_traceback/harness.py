@@ -170,7 +170,10 @@ NO_PROJECT = "no autobe project"
 
 def leaf_commands(group: click.Group, prefix: str = "") -> list[str]:
     names = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # lazy commands too (autobe_cli.lazy)
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             names.extend(leaf_commands(command, f"{prefix}{name} "))
         else:
