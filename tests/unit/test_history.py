@@ -109,6 +109,22 @@ def test_views_are_copies() -> None:
     assert p.revision(1).changeset["edits"] and p.revision(1).delta == DELTA and p.tags == {}
 
 
+def test_a_revision_view_counts_its_delta_and_copies_it_when_read() -> None:
+    """``log`` counts a revision's entries without copying its (possibly huge) delta; what
+    a view hands out is still a copy, and the view keeps its own copy once read."""
+    p = new_project()
+    change(p, "r1")
+    view = p.revision(1)
+    assert (view.delta_len("added"), view.delta_len("reused"), view.delta_len("none")) == \
+        (len(DELTA["added"]), len(DELTA["reused"]), 0)
+    view.delta_entry("added").clear()
+    view.delta["reused"].clear()
+    view.changeset.clear()
+    assert view.delta_entry("added") == DELTA["added"] and view.delta_entry("none") is None
+    assert view.delta["reused"] == [] and view.changeset == {}
+    assert p.revision(1).delta == DELTA and p.revision(1).changeset["edits"]
+
+
 def test_a_delta_entry_is_a_copy_of_that_entry_alone() -> None:
     p = new_project()
     change(p, "r1")
