@@ -19,7 +19,8 @@ ladder sees (what a check result is valid for).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Set
+import stat
+from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
 
 from autobe_core.build.errors import SavedCopyExists, WorkspacePathError
@@ -31,7 +32,7 @@ from autobe_core.build.manifest import (
     untracked_files,
 )
 from autobe_core.build.trees import Put, copy_entry, make_dirs
-from autobe_core.build.workspace import check_path
+from autobe_core.build.workspace import FILE_MODE, check_path
 
 NOT_A_FILE = "<not a regular file>"
 """What :func:`disk_sha` says of a symlink, a directory or a special file."""
@@ -57,6 +58,29 @@ def disk_sha(path: Path) -> str | None:
         return None
     data = read_regular(path)
     return NOT_A_FILE if data is None else sha256_bytes(data)
+
+
+DiskSha = Callable[[Path], str | None]
+""":func:`disk_sha`, or a :class:`DiskShas` answering it once per path."""
+
+
+class DiskShas:
+    """:func:`disk_sha` of each path read once: one build reads a workspace file to find
+    a module's text, to plan the tree and to find conflicts. Valid while the workspace
+    holds still, which :func:`~autobe_core.build.incremental.commit` checks (its
+    snapshot) before anything is swapped in."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str | None] = {}
+
+    def __call__(self, path: Path) -> str | None:
+        if path not in self._known:
+            self._known[path] = disk_sha(path)
+        return self._known[path]
+
+    def remember(self, path: Path, sha: str) -> None:
+        """The sha256 of the regular file at ``path``, read by the caller."""
+        self._known[path] = sha
 
 
 def parent_dirs(files: Iterable[str]) -> set[str]:
@@ -91,7 +115,8 @@ def missing_files(workspace: Path, head: Manifest) -> list[str]:
 
 
 def edited_conflicts(
-    workspace: Path, head: Manifest | None, new: Manifest, *, restore: bool = False
+    workspace: Path, head: Manifest | None, new: Manifest, *, restore: bool = False,
+    sha: DiskSha = disk_sha,
 ) -> list[str]:
     """Workspace paths holding user content that going from ``head`` to ``new`` would
     overwrite or remove (sorted): hand edits of files the change rewrites or removes,
@@ -102,7 +127,7 @@ def edited_conflicts(
     workspace = Path(workspace)
     conflicts: set[str] = set()
     for entry in head:
-        on_disk = disk_sha(workspace / entry.path)
+        on_disk = sha(workspace / entry.path)
         if on_disk is None or on_disk == entry.sha256:
             continue
         target = new.get(entry.path)
@@ -115,7 +140,7 @@ def edited_conflicts(
     for path in untracked_files(workspace, head):
         target = new.get(path)
         if target is not None:
-            if disk_sha(workspace / path) != target.sha256:
+            if sha(workspace / path) != target.sha256:
                 conflicts.add(path)
         elif collides(path, files, dirs):
             conflicts.add(path)
@@ -211,6 +236,16 @@ def snapshot(workspace: Path) -> Snapshot:
 # --------------------------------------------------------------------------- the new tree
 
 
+def unchanged(source: Path) -> Put:
+    """What the new tree holds at a path whose workspace file already has the generated
+    bytes: that very file, linked, when it is a regular file of mode 0644 (what the tree
+    would write); else the bytes, written 0644 with the file's modification time."""
+    st = os.lstat(source)
+    if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == FILE_MODE:
+        return Put(link=source)
+    return Put(source.read_bytes(), mtime_ns=st.st_mtime_ns)
+
+
 def plan_tree(
     workspace: Path,
     head: Manifest,
@@ -219,6 +254,7 @@ def plan_tree(
     keep: Set[str],
     *,
     restore: bool = False,
+    sha: DiskSha = disk_sha,
 ) -> tuple[dict[str, Put], list[str], list[str]]:
     """What an incremental build's tree holds, path by path (generated text, or the
     user's entry copied), with the preserved and the untracked paths. ``new`` is the
@@ -229,7 +265,7 @@ def plan_tree(
     preserved: list[str] = []
     for entry in new:
         source = workspace / entry.path
-        on_disk = disk_sha(source)
+        on_disk = sha(source)
         old = head.get(entry.path)
         untouched_edit = (
             not restore and old is not None and on_disk not in (None, old.sha256)
@@ -239,8 +275,8 @@ def plan_tree(
             puts[entry.path] = Put(source=source)
             if on_disk != entry.sha256:
                 preserved.append(entry.path)
-        elif on_disk == entry.sha256:  # unchanged: same bytes, keep the mtime
-            puts[entry.path] = Put(source.read_bytes(), mtime_ns=source.stat().st_mtime_ns)
+        elif on_disk == entry.sha256:  # unchanged: the same file (linked), or its bytes
+            puts[entry.path] = unchanged(source)
         else:
             puts[entry.path] = Put(file_bytes(texts[entry.path]))
     files = set(new.entries)

@@ -7,7 +7,9 @@ or at another) takes the workspace file when that file is unmodified, else
 ``lookup(sha256)`` (a content-addressed blob, verified), else ``lookup_key(key)``;
 anything else is generated. Same key, same text, so the tree equals a clean build's
 byte for byte. The tree is written to a staging directory beside the workspace, with
-the new manifest and a copy of ``.mypy_cache``; the workspace is not touched.
+the new manifest and a copy of ``.mypy_cache``; files the workspace already holds
+unchanged are hard links to its own (:mod:`autobe_core.build.trees`); the workspace is
+not touched.
 
 What the tree holds besides generated files is the user's: untracked files are copied;
 hand edits (:mod:`autobe_core.build.edits`) the change does not touch are kept as they
@@ -34,6 +36,7 @@ from typing import Any, Literal
 
 from autobe_core.build.builder import BuildProgress
 from autobe_core.build.edits import (
+    DiskShas,
     Snapshot,
     edited_conflicts,
     plan_tree,
@@ -145,9 +148,10 @@ class _Texts:
     """Finds module texts, generating only what nothing else can provide."""
 
     def __init__(
-        self, workspace: Path, head: Manifest, lookup: Lookup | None, lookup_key: Lookup | None
+        self, workspace: Path, head: Manifest, lookup: Lookup | None, lookup_key: Lookup | None,
+        shas: DiskShas,
     ) -> None:
-        self.workspace = workspace
+        self.workspace, self.shas = workspace, shas
         self.lookup, self.lookup_key = lookup, lookup_key
         self.by_key: dict[str, list[ManifestEntry]] = {}
         for entry in head:
@@ -158,8 +162,11 @@ class _Texts:
         same = [e for e in self.by_key.get(module.key, ()) if e.path == module.path]
         candidates = same + [e for e in self.by_key.get(module.key, ()) if e not in same]
         for entry in candidates:
-            data = read_regular(self.workspace / entry.path)
-            if data is not None and sha256_bytes(data) == entry.sha256:
+            path = self.workspace / entry.path
+            data = read_regular(path)
+            if data is not None:
+                self.shas.remember(path, sha256_bytes(data))
+            if data is not None and self.shas(path) == entry.sha256:
                 with contextlib.suppress(UnicodeDecodeError):
                     return data.decode("utf-8"), "workspace"
         if self.lookup is not None:
@@ -204,7 +211,8 @@ def prepare(
     recover(workspace)
     before = snapshot(workspace)
 
-    finder = _Texts(workspace, head, lookup, lookup_key)
+    shas = DiskShas()  # each workspace file read once
+    finder = _Texts(workspace, head, lookup, lookup_key, shas)
     texts: dict[str, str] = {}
     sources: dict[str, Source] = {}
     for done, module in enumerate(modules, start=1):
@@ -215,10 +223,10 @@ def prepare(
         ManifestEntry(m.path, text_sha256(texts[m.path]), m.id, m.key) for m in modules
     )
     puts, preserved, untracked = plan_tree(
-        workspace, head, manifest, texts, keep_set, restore=restore
+        workspace, head, manifest, texts, keep_set, restore=restore, sha=shas
     )
     conflicts = [
-        p for p in edited_conflicts(workspace, head, manifest, restore=restore)
+        p for p in edited_conflicts(workspace, head, manifest, restore=restore, sha=shas)
         if p not in keep_set
     ]
     stubs = user_files(modules)

@@ -13,6 +13,17 @@ through :func:`stage_tree`, then :func:`~autobe_core.build.workspace.swap`.
 
 Files are written 0644 and fsynced, directories 0755, whatever the umask. Whatever fails,
 the workspace or target is left as it was and the staging directory is removed.
+
+**Unchanged files are linked, not copied.** A staged tree's file that the workspace
+already holds, byte for byte and 0644 (:attr:`Put.link`), is a hard link to the
+workspace's file (a copy where the filesystem cannot link): staging a one-field change of
+an 870-file backend writes and fsyncs the handful of files that change, not all of them.
+The price is one rule: **nothing writes into a file of a staged tree.** Every writer here
+creates a new file (``O_EXCL``) and never changes the mode of an existing one; the
+recompile ladder only reads the tree (bytecode off, caches and databases elsewhere or in
+new files); the swap renames directories and removing the old tree only unlinks names. So
+until the swap the workspace's bytes, modes and times are exactly what they were, and a
+discarded or rejected tree leaves it byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -80,6 +91,18 @@ def write_file(target: Path, data: bytes, *, mtime_ns: int | None = None) -> Non
         os.utime(target, ns=(mtime_ns, mtime_ns))
 
 
+def link_entry(source: Path, target: Path) -> None:
+    """Make ``target`` a hard link to the regular file ``source`` (the same inode: never
+    written through, see the module docstring); where the filesystem cannot link (another
+    device, no hard links, the link limit) a copy as :func:`copy_entry` makes one."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if os.path.lexists(target):
+            raise
+        copy_entry(source, target)
+
+
 def copy_entry(source: Path, target: Path) -> None:
     """Copy what is at ``source`` (a file, a symlink, a directory) to ``target`` as it is:
     content, mode and times; symlinks stay links. Regular files are fsynced."""
@@ -101,13 +124,17 @@ def copy_entry(source: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class Put:
-    """One file of a staged tree: bytes to write (0644), or an entry to copy as it is."""
+    """One file of a staged tree: bytes to write (0644), an entry to copy as it is, or
+    an unchanged workspace file to link."""
 
     data: bytes = b""
     source: Path | None = None
     mtime_ns: int | None = None
     """For ``data``: the modification time to give the file (an unchanged file keeps its
     own, so tools keyed on mtimes see it unchanged)."""
+    link: Path | None = None
+    """A regular 0644 file that already holds exactly this path's content: linked
+    (:func:`link_entry`), so its bytes, mode and times are the workspace's own."""
 
 
 def puts_of(files: Mapping[str, str]) -> dict[str, Put]:
@@ -138,7 +165,9 @@ def stage_tree(
         for rel in sorted(puts):
             put, target = puts[rel], staging / rel
             make_dirs(staging, target.parent, made)
-            if put.source is not None:
+            if put.link is not None:
+                link_entry(put.link, target)
+            elif put.source is not None:
                 copy_entry(put.source, target)
             else:
                 write_file(target, put.data, mtime_ns=put.mtime_ns)
