@@ -112,6 +112,15 @@ class Run:
 Done = subprocess.CompletedProcess[str]
 
 
+def finished(run: Run) -> Run:
+    """Log a finished command's figures (a run cut short keeps them on stderr)."""
+    rungs = ", ".join(f"{k} {v:.1f}" for k, v in run.rungs.items())
+    tests = run.details.get("tests", "")
+    progress(f"  {run.label}: {run.seconds:.1f} s{' (' + rungs + ')' if rungs else ''}"
+             f"{'; tests ' + tests if tests else ''}{'' if run.ok else '; FAILED'}")
+    return run
+
+
 def autobe(args: list[str], cwd: Path | None = None) -> tuple[float, Done]:
     started = time.perf_counter()
     done = subprocess.run(
@@ -140,7 +149,7 @@ def checked(label: str, project: Path) -> Run:
         run.details[rung["name"]] = rung["summary"]
     if not run.ok:
         failed(label, done)
-    return run
+    return finished(run)
 
 
 def changed(label: str, project: Path, model: str, name: str, verify: bool = True) -> Run:
@@ -164,7 +173,7 @@ def changed(label: str, project: Path, model: str, name: str, verify: bool = Tru
     if not run.ok or not wanted_verified:
         run.ok = False
         failed(label, done)
-    return run
+    return finished(run)
 
 
 def quick(label: str, args: list[str], project: Path, repeat: int) -> Run:
@@ -179,7 +188,7 @@ def quick(label: str, args: list[str], project: Path, repeat: int) -> Run:
             failed(label, done)
     run = Run(label, statistics.median(times), ok)
     run.details["runs"] = " ".join(f"{t:.2f}" for t in times)
-    return run
+    return finished(run)
 
 
 def median_run(label: str, runs: list[Run]) -> Run:
@@ -264,7 +273,7 @@ def measure(example: Path, base: Path, args: argparse.Namespace,
     progress(f"{name}: import")
     seconds, done = autobe(["import", str(example), "--to", str(project), "--quiet",
                             "--no-realize"])
-    rows["import"] = Run("import", seconds, done.returncode == 0)
+    rows["import"] = finished(Run("import", seconds, done.returncode == 0))
     if done.returncode != 0:
         failed("import", done)
         raise SystemExit(1)
@@ -303,7 +312,7 @@ def measure(example: Path, base: Path, args: argparse.Namespace,
     naive = base / f"{name}-naive"
     projects.append(naive)
     seconds, done = autobe(["init", str(naive), "--from", str(spec_file)])
-    rows["naive init"] = Run("regenerate all (init)", seconds, done.returncode == 0)
+    rows["naive init"] = finished(Run("regenerate all (init)", seconds, done.returncode == 0))
     if done.returncode != 0:
         failed("init", done)
     rows["naive check"] = checked("regenerate all: check (full, cold)", naive)
