@@ -11,8 +11,12 @@ select.
 
 Given a per-project ``warm`` directory (and unless ``AUTOBE_VERIFIER=cold``), the ladder
 runs warm (:mod:`.warm`): on a stable mirror of the tree, mypy through its daemon, the
-import and tests rungs in one process. Warm and cold give the same statuses and the same
-diagnostics (a test holds them to it); only summaries and seconds differ.
+import and tests rungs in one process, started as soon as the compile rung has passed so
+that it runs beside mypy and migrate (on a second core) instead of after them. What it
+finds is reported only when every rung below it passed: above a failure its result is
+thrown away and the rungs are reported ``skipped``, as cold. Warm and cold give the same
+statuses and the same diagnostics (a test holds them to it); only summaries and seconds
+differ.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,9 +141,22 @@ def _warm(workspace: Path, warm: Path | None) -> Iterator[WarmState | None]:
 
 def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName, float],
            progress: LadderProgress | None, state: WarmState | None) -> list[RungResult]:
+    together = state is not None and {"import", "tests"} <= selected \
+        and can_run_together(base) and base.workspace.is_dir()
+    with ThreadPoolExecutor(max_workers=1) as early:
+        return _steps(base, selected, limits, progress, state, early if together else None)
+
+
+def _steps(base: RungContext, selected: set[RungName], limits: Mapping[RungName, float],
+           progress: LadderProgress | None, state: WarmState | None,
+           early: ThreadPoolExecutor | None) -> list[RungResult]:
+    """The rungs in ladder order. With ``early`` (warm, import and tests together), the
+    import-and-tests process starts once compile has passed and its results are taken
+    at the import rung, or thrown away when a rung below failed."""
     results: list[RungResult] = []
     stopped_by: RungName | None = None
     ahead: RungResult | None = None  # the tests' result, run together with the import
+    started: Future[tuple[RungResult, RungResult]] | None = None
     for name in RUNGS:
         if stopped_by is not None or name not in selected:
             why = f"{stopped_by} failed" if stopped_by else "not selected"
@@ -153,8 +171,9 @@ def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
             context = replace(base, timeout=limits[name])
             if ahead is not None and name == "tests":
                 result, ahead = ahead, None
-            elif state is not None and name == "import" and "tests" in selected \
-                    and can_run_together(context):
+            elif started is not None and name == "import":
+                result, ahead = started.result()
+            elif early is not None and name == "import":
                 result, ahead = import_and_tests(context, limits["import"], limits["tests"])
             elif state is not None and name == "mypy":
                 result = warm_mypy_rung(context, state)
@@ -164,6 +183,9 @@ def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
                 result = RUNNERS[name](context)
         if result.status == "failed":
             stopped_by = name
+        elif name == "compile" and early is not None and result.status == "passed":
+            started = early.submit(import_and_tests, replace(base, timeout=limits["import"]),
+                                   limits["import"], limits["tests"])
         results.append(result)
         if progress is not None:
             progress(name, result)

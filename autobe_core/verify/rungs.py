@@ -337,9 +337,12 @@ def tests_rung(ctx: RungContext) -> RungResult:
 
 
 def pytest_args(ctx: RungContext, scratch: Path, report_path: Path) -> list[str]:
-    """pytest's arguments: quiet, no cache, a JUnit report, the workspace's configuration
-    (an empty one in ``scratch`` when it has none), the targets."""
-    args = ["-q", "-p", "no:cacheprovider", f"--junitxml={report_path}",
+    """pytest's arguments: quiet, no cache, no hypothesis statistics plugin (the generated
+    tests do not use it, and loading it costs a second; a user's hypothesis tests run as
+    well without it), a JUnit report, the workspace's configuration (an empty one in
+    ``scratch`` when it has none), the targets."""
+    args = ["-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+            f"--junitxml={report_path}",
             "--rootdir", str(ctx.workspace)]
     if not _has_pytest_config(ctx.workspace):
         (scratch / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
