@@ -8,11 +8,12 @@ persists is an :class:`LlmEndpointError` saying what failed, never a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
-
-import openai
+from typing import TYPE_CHECKING, Any, cast
 
 from autobe_core.planning.llm import LlmConfig, LlmEndpointError
+
+if TYPE_CHECKING:  # openai is imported where a model is called: most commands never do
+    import openai
 
 Message = dict[str, Any]
 
@@ -32,6 +33,8 @@ class Chat:
 
     @property
     def client(self) -> openai.OpenAI:
+        import openai
+
         if self._client is None:
             self._client = openai.OpenAI(
                 base_url=self.config.base_url, api_key=self.config.effective_api_key(),
@@ -39,6 +42,8 @@ class Chat:
         return self._client
 
     def ask(self, messages: list[Message]) -> Answer:
+        import openai
+
         where = self.config.describe()
         try:
             completion = self.client.chat.completions.create(

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, cast
-
-import openai
+from typing import TYPE_CHECKING, Any, cast
 
 from autobe_core.errors import AutobeError
 from autobe_core.planning.base import NotUnderstood, Plan
@@ -53,6 +51,9 @@ from autobe_core.spec import check
 from autobe_core.spec.changeset import ChangeSet, parse_changeset
 from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
 from autobe_core.spec.model import ProjectSpec
+
+if TYPE_CHECKING:  # openai is imported where a model is called: most commands never do
+    import openai
 
 Message = dict[str, Any]
 TryCallback = Callable[[int, list[Diagnostic]], None]
@@ -107,6 +108,8 @@ class LlmPlanner:
     def client(self) -> openai.OpenAI:
         """Created on first use, so a configuration without a key fails only when the
         LLM is actually needed (rules may understand the request first)."""
+        import openai
+
         if self._client is None:
             self._client = openai.OpenAI(
                 base_url=self.config.base_url,
@@ -189,6 +192,8 @@ class LlmPlanner:
     # -- HTTP
 
     def _complete(self, messages: list[Message]) -> Any:
+        import openai
+
         config = self.config
         retries = (
             f"after {config.http_retries} {'retry' if config.http_retries == 1 else 'retries'}"
