@@ -143,6 +143,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     ),
     "implement": ("-C", "{project}", "implement", "put_todo_user_lists_by_list_id", "-y"),
     "realize": ("-C", "{project}", "realize"),
+    "verifier status": ("-C", "{project}", "verifier", "status"),
+    "verifier stop": ("-C", "{project}", "verifier", "stop"),
     "admin create": (
         "-C", "{project}", "admin", "create", "--actor", "admin", "--email", "a@example.com",
         "--password-stdin", "--url", "sqlite:///{tmp}/never-upgraded.db",
@@ -165,6 +167,9 @@ NEEDS_MODEL = frozenset({"realize"})
 """Without a configured model (the tests set none) they refuse with one message, checked
 once the project is found and before it is opened, whatever state it is in."""
 NO_MODEL = "no model is configured"
+VERIFIER = frozenset({"verifier status", "verifier stop"})
+"""They read only the warm verifier's directory (.autobe/verifier), never the store or the
+workspace: wherever the project is found, they work."""
 NO_PROJECT = "no autobe project"
 
 

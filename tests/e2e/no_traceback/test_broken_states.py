@@ -20,6 +20,7 @@ from tests.e2e.no_traceback.harness import (
     READ_ONLY,
     SERVE_REFUSES,
     STATES,
+    VERIFIER,
     Paths,
     State,
     attempt,
@@ -48,7 +49,8 @@ def check_state(base: Path, paths: Paths, name: str, state: State) -> list[str]:
         if command in NEEDS_MODEL and expected != NO_PROJECT:
             expected = NO_MODEL  # checked once the project is found, before it is opened
         code, wrong = attempt(command, paths.fill(args), expected)
-        if command in state.works and command not in NEEDS_MODEL:
+        works = command in state.works or (command in VERIFIER and expected != NO_PROJECT)
+        if works and command not in NEEDS_MODEL:
             if code != 0:
                 found.append(f"[{name}] {command}: expected to work, exit {code}: {wrong}")
             continue
@@ -89,7 +91,7 @@ def test_every_command_while_another_process_holds_the_project(
             if command in NEEDS_MODEL:
                 expected = NO_MODEL
             code, wrong = attempt(command, paths.fill(args), expected)
-            if command in READ_ONLY | {"check"}:
+            if command in READ_ONLY | VERIFIER | {"check"}:
                 if code != 0:
                     found.append(f"{command}: expected to work, exit {code}: {wrong}")
                 shutil.rmtree(paths.tmp / "out", ignore_errors=True)
