@@ -40,7 +40,7 @@ the status file under ``.autobe/verifier/``; a daemon idle for ``AUTOBE_VERIFIER
 seconds also stops itself. Usage:
 
     .venv/bin/python bench/change_at_scale.py [--only reddit] [--json results.json]
-        [--examples /work/shared/autobe-examples/openai__gpt-4.1] [--steady 3]
+        [--examples ../shared/autobe-examples/openai__gpt-4.1] [--steady 3]
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path("/work/shared/autobe-examples/openai__gpt-4.1")
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "autobe-examples" / "openai__gpt-4.1"
+"""``../shared`` beside the repository, as CI lays it out."""
 ISSUE_MODELS = {"shopping": ("shopping_mall_cart_items", "shopping_mall_products")}
 """The leaf and central models issue 14's acceptance names."""
 RUNGS = ("compile", "mypy", "migrate", "import", "tests")
