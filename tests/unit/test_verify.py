@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -12,50 +11,7 @@ import pytest
 from autobe_core.verify import LadderError, RungResult, run_ladder
 from autobe_core.verify.parsing import parse_junit, parse_mypy, traceback_diagnostic
 from autobe_core.verify.result import RungDiagnostic
-
-DB = """
-from sqlalchemy import String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Item(Base):
-    __tablename__ = "items"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40))
-"""
-
-MAIN = """
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/ping")
-def ping() -> dict[str, str]:
-    return {"pong": "ok"}
-"""
-
-PASSING_TEST = """
-from fastapi.testclient import TestClient
-
-from app.main import app
-
-
-def test_ping() -> None:
-    assert TestClient(app).get("/ping").json() == {"pong": "ok"}
-"""
-
-
-def make_workspace(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+from tests.ladder_workspace import DB, MAIN, PASSING_TEST, make_workspace
 
 
 @pytest.fixture(scope="module")

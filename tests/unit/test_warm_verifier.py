@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,47 +26,14 @@ from autobe_core.verify import (
     verifier_status,
 )
 from autobe_core.verify.daemon import status as daemon_status
+from tests.ladder_workspace import DB, MAIN, PASSING_TEST, make_workspace
 
 BASE = {
     "app/__init__.py": "",
-    "app/db.py": """
-        import os
-
-        from sqlalchemy import String
-        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-        DATABASE_URL = os.environ.get("AUTOBE_DATABASE_URL", "sqlite://")
-
-
-        class Base(DeclarativeBase):
-            pass
-
-
-        class Item(Base):
-            __tablename__ = "items"
-            id: Mapped[int] = mapped_column(primary_key=True)
-            name: Mapped[str] = mapped_column(String(40))
-        """,
-    "app/main.py": """
-        from fastapi import FastAPI
-
-        app = FastAPI()
-
-
-        @app.get("/ping")
-        def ping() -> dict[str, str]:
-            return {"pong": "ok"}
-        """,
+    "app/db.py": DB,
+    "app/main.py": MAIN,
     "tests/__init__.py": "",
-    "tests/test_ping.py": """
-        from fastapi.testclient import TestClient
-
-        from app.main import app
-
-
-        def test_ping() -> None:
-            assert TestClient(app).get("/ping").json() == {"pong": "ok"}
-        """,
+    "tests/test_ping.py": PASSING_TEST,
 }
 
 RED: dict[str, dict[str, str]] = {
@@ -83,19 +49,11 @@ RED: dict[str, dict[str, str]] = {
         def test_pong_is_wrong() -> None:
             assert TestClient(app).get("/ping").json() == {"pong": "no"}
         """},
-    "import error": {"app/main.py": BASE["app/main.py"] + """
+    "import error": {"app/main.py": MAIN + """
 
-        SECRET = __import__("os").environ["AUTOBE_NO_SUCH_SETTING"]
-        """},
+SECRET = __import__("os").environ["AUTOBE_NO_SUCH_SETTING"]
+"""},
 }
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def verdict(result: LadderResult) -> list[tuple[str, str, list[tuple[str | None, int | None,
@@ -132,7 +90,7 @@ def test_warm_and_cold_agree(case: str, tmp_path: Path, warm_dir: Path, cold_cac
                              monkeypatch: pytest.MonkeyPatch) -> None:
     # A new path each time, as a change's staged tree has: the mirror keeps it stable.
     _daemon_up(tmp_path / "base", warm_dir, monkeypatch)
-    workspace = write(tmp_path / "staged", {**BASE, **RED[case]})
+    workspace = make_workspace(tmp_path / "staged", {**BASE, **RED[case]})
     first = ladder(workspace, "warm", warm_dir, cold_cache, monkeypatch)
     second = ladder(workspace, "warm", warm_dir, cold_cache, monkeypatch)
     cold = ladder(workspace, "cold", warm_dir, cold_cache, monkeypatch)
@@ -155,7 +113,7 @@ def test_warm_and_cold_agree(case: str, tmp_path: Path, warm_dir: Path, cold_cac
 def test_the_diagnostics_name_workspace_files(tmp_path: Path, warm_dir: Path,
                                               cold_cache: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    workspace = write(tmp_path / "ws", {**BASE, **RED["mypy error"]})
+    workspace = make_workspace(tmp_path / "ws", {**BASE, **RED["mypy error"]})
     result = ladder(workspace, "warm", warm_dir, cold_cache, monkeypatch)
     problem = result.rung("mypy").diagnostics[0]
     assert (problem.file, problem.line) == ("app/extra.py", 1)
@@ -165,14 +123,14 @@ def test_the_diagnostics_name_workspace_files(tmp_path: Path, warm_dir: Path,
 def test_a_killed_daemon_gives_way_to_plain_mypy(tmp_path: Path, warm_dir: Path,
                                                  cold_cache: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    green = write(tmp_path / "green", dict(BASE))
+    green = make_workspace(tmp_path / "green", dict(BASE))
     for _ in range(2):  # the second starts the daemon (from the cache a green run wrote)
         ladder(green, "warm", warm_dir, cold_cache, monkeypatch)
     found = daemon_status(WarmState(warm_dir))
     assert found.running and found.pid is not None
     os.kill(found.pid, signal.SIGKILL)
     _wait_gone(found.pid)
-    red = write(tmp_path / "red", {**BASE, **RED["mypy error"]})
+    red = make_workspace(tmp_path / "red", {**BASE, **RED["mypy error"]})
     after = ladder(red, "warm", warm_dir, cold_cache, monkeypatch)
     cold = ladder(red, "cold", warm_dir, cold_cache, monkeypatch)
     assert verdict(after) == verdict(cold)
@@ -188,7 +146,7 @@ def test_a_killed_daemon_gives_way_to_plain_mypy(tmp_path: Path, warm_dir: Path,
 def test_a_daemon_that_does_not_answer_gives_way_to_plain_mypy(
         tmp_path: Path, warm_dir: Path, cold_cache: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    workspace = write(tmp_path / "ws", dict(BASE))
+    workspace = make_workspace(tmp_path / "ws", dict(BASE))
     stop_verifier(warm_dir)
     state = WarmState(warm_dir)
     # a status file naming a live process that is no daemon, at a socket nobody serves
@@ -211,7 +169,7 @@ def test_a_daemon_that_does_not_answer_gives_way_to_plain_mypy(
 
 def test_stop_and_idle(tmp_path: Path, warm_dir: Path, cold_cache: Path,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    workspace = write(tmp_path / "ws", dict(BASE))
+    workspace = make_workspace(tmp_path / "ws", dict(BASE))
     for _ in range(2):  # the second starts the daemon
         ladder(workspace, "warm", warm_dir, cold_cache, monkeypatch)
     found = verifier_status(warm_dir)
@@ -236,7 +194,7 @@ def test_stop_and_idle(tmp_path: Path, warm_dir: Path, cold_cache: Path,
 def test_cold_starts_no_daemon(tmp_path: Path, cold_cache: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     warm_dir = tmp_path / "verifier"
-    workspace = write(tmp_path / "ws", dict(BASE))
+    workspace = make_workspace(tmp_path / "ws", dict(BASE))
     for _ in range(2):
         result = ladder(workspace, "cold", warm_dir, cold_cache, monkeypatch)
     assert result.ok
@@ -247,7 +205,7 @@ def _daemon_up(root: Path, warm_dir: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """A daemon running on the green workspace (whichever test of the module runs first:
     pytest-xdist spreads them over workers)."""
     monkeypatch.setenv("AUTOBE_VERIFIER", "warm")
-    green = write(root, dict(BASE))
+    green = make_workspace(root, dict(BASE))
     for _ in range(3):  # a plain run writes the cache, the next one starts the daemon
         if verifier_status(warm_dir).running:
             return
