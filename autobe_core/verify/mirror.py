@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".venv", "node_modules"})
+from autobe_core.verify.rungs import SKIP_DIRS
 
 Stamp = list[int]
 
