@@ -285,22 +285,15 @@ def measure(example: Path, base: Path, args: argparse.Namespace,
     leaf, central, why = pick_models(json.loads(done.stdout), name, chosen)
     progress(f"{name}: {why}")
 
-    progress(f"{name}: leaf change, first")
-    rows["leaf first"] = changed("leaf change, first", project, leaf, "bench_note_1")
-    steady = []
-    for i in range(args.steady):
-        progress(f"{name}: leaf change, steady {i + 1}/{args.steady}")
-        steady.append(changed("leaf", project, leaf, f"bench_note_{i + 2}"))
-    rows["leaf steady"] = median_run(f"leaf change, median of {args.steady}", steady)
-
-    progress(f"{name}: central change, first")
-    rows["central first"] = changed("central change, first", project, central, "bench_note_1")
-    steady = []
-    for i in range(args.central_steady):
-        progress(f"{name}: central change, steady {i + 1}/{args.central_steady}")
-        steady.append(changed("central", project, central, f"bench_note_{i + 2}"))
-    rows["central steady"] = median_run(
-        f"central change, median of {args.central_steady}", steady)
+    for kind, model, more in (("leaf", leaf, args.steady),
+                              ("central", central, args.central_steady)):
+        progress(f"{name}: {kind} change, first")
+        rows[f"{kind} first"] = changed(f"{kind} change, first", project, model, "bench_note_1")
+        steady = []
+        for i in range(more):
+            progress(f"{name}: {kind} change, steady {i + 1}/{more}")
+            steady.append(changed(kind, project, model, f"bench_note_{i + 2}"))
+        rows[f"{kind} steady"] = median_run(f"{kind} change, median of {more}", steady)
 
     progress(f"{name}: leaf change --no-verify")
     rows["no-verify"] = changed("leaf change --no-verify", project, leaf, "bench_unverified",
