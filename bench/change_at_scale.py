@@ -288,11 +288,11 @@ def measure(example: Path, base: Path, args: argparse.Namespace,
     for kind, model, more in (("leaf", leaf, args.steady),
                               ("central", central, args.central_steady)):
         progress(f"{name}: {kind} change, first")
-        rows[f"{kind} first"] = changed(f"{kind} change, first", project, model, "bench_note_1")
+        rows[f"{kind} first"] = changed(f"{kind} change, first", project, model, f"bench_{kind}_1")
         steady = []
         for i in range(more):
             progress(f"{name}: {kind} change, steady {i + 1}/{more}")
-            steady.append(changed(kind, project, model, f"bench_note_{i + 2}"))
+            steady.append(changed(kind, project, model, f"bench_{kind}_{i + 2}"))
         rows[f"{kind} steady"] = median_run(f"{kind} change, median of {more}", steady)
 
     progress(f"{name}: leaf change --no-verify")
