@@ -130,8 +130,7 @@ def apply_proposal(
     try:
         verification = None
         if options.verify:
-            graph = ModuleGraph(plan.spec, migrations=plan.migrations)
-            targets = [] if options.all_tests else tests_reached(graph, plan.affected)
+            targets = [] if options.all_tests else tests_reached(plan.graph, plan.affected)
             hooks.at("verifying")
             verification = run_ladder(
                 staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,

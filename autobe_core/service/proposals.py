@@ -68,6 +68,9 @@ class ChangePlan:
     """The change's database steps (none: the database is untouched)."""
     migrations: tuple[MigrationSlice, ...]
     """The chain of migrations of the new revision (the head's, plus this change's)."""
+    graph: ModuleGraph
+    """The new spec's module graph (``affected`` was computed against it; verification
+    reads which tests it reaches from it)."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def propose(
         return Proposal(request, base, None, problem)
     title = request.text or request.changeset.summary or "a change"
     new_chain = next_chain(chain, base + 1, database, title)
-    result = affected(ModuleGraph(spec, migrations=chain), ModuleGraph(new, migrations=new_chain))
-    plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain)
+    graph = ModuleGraph(new, migrations=new_chain)
+    result = affected(ModuleGraph(spec, migrations=chain), graph)
+    plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain, graph)
     return Proposal(request, base, plan)
