@@ -5,7 +5,7 @@ Where it comes from is injected (:class:`StorageFactory`), so a service can run 
 - :class:`ConfiguredStorage` (the default): the database the project's storage URL
   names, opened by :func:`open_storage` for each unit of work and closed after it;
 - :class:`MemoryStorage`: eventsourcing's in-memory (POPO) event store and an in-memory
-  SQLite database for the blobs, kept for as long as the factory lives (tests, tools).
+  SQLite connection for the blobs, kept for as long as the factory lives (tests, tools).
 
 ::
 
@@ -13,11 +13,13 @@ Where it comes from is injected (:class:`StorageFactory`), so a service can run 
         project = storage.history.get()
         text = storage.blobs.get_text(digest)
 
-The event store (eventsourcing) and the SQLAlchemy tables share the database the URL
-names (see :mod:`autobe_core.store.config`). Opening one runs at the storage boundary:
-a database that cannot be opened, is damaged or sits on a full disk is a
-:class:`~autobe_core.store.StoreError` with what to do. On PostgreSQL with ``?schema=NAME`` the
-schema is created when missing and holds every table.
+The event store (eventsourcing) and the blob tables (:mod:`autobe_core.store.database`,
+on the same DB-API drivers) share the database the URL names (see
+:mod:`autobe_core.store.config`); the blob database is connected on first use, so a
+command that reads no blob (``log``) opens no connection for it. Opening one runs at the
+storage boundary: a database that cannot be opened, is damaged or sits on a full disk is
+a :class:`~autobe_core.store.StoreError` with what to do. On PostgreSQL with
+``?schema=NAME`` the schema is created when missing and holds every table.
 """
 
 from __future__ import annotations
@@ -29,38 +31,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from sqlalchemy import Engine, NullPool, StaticPool, create_engine, text
-
 from autobe_core.history.application import ProjectHistory
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.store import storage_errors
 from autobe_core.store.blobs import BlobStore, ModuleIndex
-from autobe_core.store.config import (
-    SQLITE_LOCK_TIMEOUT_S,
-    StorageConfig,
-    StorageConfigError,
-    parse_storage_url,
+from autobe_core.store.config import StorageConfig, StorageConfigError, parse_storage_url
+from autobe_core.store.database import (
+    Database,
+    connect_postgres,
+    memory_database,
+    open_database,
+    quote_schema,
 )
 
 MEMORY_PERSISTENCE = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 """eventsourcing's plain-Python-objects event store: events live in the process."""
-
-
-def create_storage_engine(config: StorageConfig) -> Engine:
-    """A SQLAlchemy engine on ``config``'s database; on PostgreSQL with a schema, the
-    schema exists and unqualified tables map into it."""
-    if config.backend == "sqlite":
-        config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        return create_engine(
-            config.sqlalchemy_url(), connect_args={"timeout": SQLITE_LOCK_TIMEOUT_S}
-        )
-    engine = create_engine(config.sqlalchemy_url(), pool_pre_ping=True)
-    if config.schema:
-        quoted = engine.dialect.identifier_preparer.quote_schema(config.schema)
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
-        return engine.execution_options(schema_translate_map={None: config.schema})
-    return engine
 
 
 @dataclass
@@ -69,7 +54,8 @@ class Storage:
 
     config: StorageConfig | None
     """The database's configuration; None for storage in memory."""
-    engine: Engine
+    database: Database
+    """Where the blobs and the module index live (connected on first use)."""
     history: ProjectHistory
     blobs: BlobStore
     modules: ModuleIndex
@@ -79,8 +65,10 @@ class Storage:
         return self.config.redacted() if self.config else "memory (not saved)"
 
     def close(self) -> None:
-        self.history.close()
-        self.engine.dispose()
+        try:
+            self.history.close()
+        finally:
+            self.database.close()
 
     def __enter__(self) -> Storage:
         return self
@@ -148,58 +136,44 @@ class MemoryStorage:
         self._stores.clear()
 
     def _new(self) -> Storage:
-        engine = create_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        database = memory_database()
         history = ProjectHistory(MEMORY_PERSISTENCE, snapshot_interval=self.snapshot_interval)
-        return Storage(None, engine, history, BlobStore(engine), ModuleIndex(engine))
+        return Storage(None, database, history, BlobStore(database), ModuleIndex(database))
 
 
 def open_storage(
     url: str, snapshot_interval: int | None = None, *, base: Path | None = None
 ) -> Storage:
-    """Open (creating tables as needed) the storage at ``url``; a relative SQLite path is
-    resolved against ``base`` (default: the working directory)."""
+    """Open the storage at ``url`` (the event store's tables created as needed; the blob
+    tables on first use); a relative SQLite path is resolved against ``base`` (default:
+    the working directory)."""
     config = parse_storage_url(url, base)
     path = config.sqlite_path if config.backend == "sqlite" else None
     with storage_errors(config.redacted(), path), _one_at_a_time(config):
-        engine = create_storage_engine(config)
-        try:
-            history = ProjectHistory(
-                config.eventsourcing_env(), snapshot_interval=snapshot_interval
-            )
-        except BaseException:
-            engine.dispose()
-            raise
-        try:
-            return Storage(config, engine, history, BlobStore(engine), ModuleIndex(engine))
-        except BaseException:
-            history.close()
-            engine.dispose()
-            raise
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        history = ProjectHistory(config.eventsourcing_env(), snapshot_interval=snapshot_interval)
+        database = open_database(config)
+        return Storage(config, database, history, BlobStore(database), ModuleIndex(database))
 
 
 @contextmanager
 def _one_at_a_time(config: StorageConfig) -> Iterator[None]:
     """On PostgreSQL, lets one process at a time create (or check) the store's schema and
-    tables. The event store runs its DDL on every open, ``CREATE OR REPLACE FUNCTION``
-    among it, and two sessions doing that at once fail with "tuple concurrently
-    updated": two commands on one store (two users, or ``log`` during a ``change``) must
-    not crash each other. A transaction-level advisory lock, released at commit or when
-    the process dies."""
+    tables, and creates the schema of ``?schema=`` when missing. The event store runs its
+    DDL on every open, ``CREATE OR REPLACE FUNCTION`` among it, and two sessions doing
+    that at once fail with "tuple concurrently updated": two commands on one store (two
+    users, or ``log`` during a ``change``) must not crash each other. A session-level
+    advisory lock, released when its connection closes (or the process dies)."""
     if config.backend == "sqlite":
         yield
         return
-    engine = create_engine(config.sqlalchemy_url(), poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"autobe-open:{config.schema or ''}"},
-            )
-            yield
-    finally:
-        engine.dispose()
+    with connect_postgres(config) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))",
+                     (f"autobe-open:{config.schema or ''}",))
+        if config.schema:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_schema(config.schema)}")
+        yield
 
 
 def destroy_storage(url: str, *, base: Path | None = None) -> None:
@@ -212,10 +186,5 @@ def destroy_storage(url: str, *, base: Path | None = None) -> None:
         return
     if not config.schema:
         raise StorageConfigError("refusing to destroy a PostgreSQL store without ?schema=")
-    engine = create_engine(config.sqlalchemy_url())
-    try:
-        quoted = engine.dialect.identifier_preparer.quote_schema(config.schema)
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {quoted} CASCADE"))
-    finally:
-        engine.dispose()
+    with connect_postgres(config) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {quote_schema(config.schema)} CASCADE")

@@ -1,5 +1,6 @@
 """Persistence below the history: the content-addressed blob store, the module-key index,
-the storage URL configuration and the storage boundary (driver errors -> StoreError).
+their database (one sqlite3 / psycopg connection, :mod:`.database`), the storage URL
+configuration and the storage boundary (driver errors -> StoreError).
 ``autobe_core.service.storage.open_storage`` bundles them with the event store."""
 
 from autobe_core.store.blobs import BlobMissing, BlobStore, ModuleIndex

@@ -7,59 +7,19 @@
   and path of the file that module generated. Same key, same file: a module generated
   once is found by key instead of regenerated, at any revision (rollback included).
 
-Tables (``autobe_blobs``, ``autobe_modules``) are created on first use. On PostgreSQL the
-engine may carry a ``schema_translate_map`` (see :mod:`autobe_core.service.storage`), so the
-tables live in the configured schema.
+Both live in the tables of a :class:`~autobe_core.store.database.Database` (the event
+store's database), connected on first use.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import (
-    Column,
-    Engine,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    func,
-    select,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError
-
-from autobe_core.store.errors import StoreDamaged, StoreError, storage_errors
-
-metadata = MetaData()
-
-blobs_table = Table(
-    "autobe_blobs",
-    metadata,
-    Column("digest", String(64), primary_key=True),
-    Column("size", Integer, nullable=False),
-    Column("encoding", String(8), nullable=False),
-    Column("data", LargeBinary, nullable=False),
-)
-
-modules_table = Table(
-    "autobe_modules",
-    metadata,
-    Column("key", String(128), primary_key=True),
-    Column("sha256", String(64), nullable=False),
-    Column("path", String(1024), nullable=False),
-    Column("module_id", String(512), nullable=False, default=""),
-)
-
-CHUNK = 500
-"""Digests / keys per IN (...) query."""
+from autobe_core.store.database import BLOBS, MODULES, Cursor, Database
+from autobe_core.store.errors import StoreDamaged, StoreError
 
 
 class BlobMissing(StoreError, KeyError):
@@ -71,57 +31,12 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
-
-
-def _insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING (a row another writer just stored is fine)."""
-    if not rows:
-        return
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), rows)
-    elif dialect == "sqlite":
-        conn.execute(sqlite.insert(table).on_conflict_do_nothing(), rows)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are configured
-        conn.execute(table.insert(), rows)
-
-
-def where(engine: Engine) -> tuple[str, Path | None]:
-    """The store's URL for messages (no password) and, for SQLite, its file."""
-    url = engine.url
-    database = url.database or ""
-    path = Path(database) if url.get_backend_name() == "sqlite" and database and \
-        database != ":memory:" else None
-    return url.render_as_string(hide_password=True), path
-
-
-@contextmanager
-def guarded(engine: Engine) -> Iterator[None]:
-    """The storage boundary for ``engine``'s tables (see :mod:`autobe_core.store.errors`)."""
-    location, path = where(engine)
-    with storage_errors(location, path):
-        yield
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the autobe tables that do not exist yet (safe when two processes race)."""
-    with guarded(engine):
-        try:
-            metadata.create_all(engine)
-        except DatabaseError:
-            metadata.create_all(engine)  # the other process created them first
-
-
 class BlobStore:
-    """Bytes by sha256, in the tables of ``engine``'s database."""
+    """Bytes by sha256, in ``database``'s ``autobe_blobs`` table."""
 
-    def __init__(self, engine: Engine, *, compress: bool = True) -> None:
-        self.engine = engine
+    def __init__(self, database: Database, *, compress: bool = True) -> None:
+        self.database = database
         self.compress = compress
-        create_tables(engine)
 
     def _row(self, data: bytes) -> dict[str, Any]:
         digest = sha256_hex(data)
@@ -154,33 +69,34 @@ class BlobStore:
             row = self._row(data)
             digests.append(row["digest"])
             rows.setdefault(row["digest"], row)
-        with guarded(self.engine), self.engine.begin() as conn:
-            present = self._present(conn, list(rows))
-            _insert_ignoring_duplicates(
-                conn, blobs_table, [r for d, r in rows.items() if d not in present]
+        with self.database.writing() as cursor:
+            present = self._present(cursor, list(rows))
+            self.database.insert_new(
+                cursor, BLOBS, [r for d, r in rows.items() if d not in present]
             )
         return digests
 
     def get(self, digest: str) -> bytes:
         """The bytes stored under ``digest``; :class:`BlobMissing` when there are none,
         :class:`StoreError` when they do not hash to it."""
-        with guarded(self.engine), self.engine.connect() as conn:
-            row = conn.execute(
-                select(blobs_table.c.encoding, blobs_table.c.data)
-                .where(blobs_table.c.digest == digest)
-            ).first()
+        database = self.database
+        with database.reading() as cursor:
+            cursor.execute(f"SELECT encoding, data FROM {database.table(BLOBS)} "
+                           f"WHERE digest = {database.dialect.param}", (digest,))
+            row = cursor.fetchone()
         if row is None:
             raise BlobMissing(f"no blob with sha256 {digest!r} in the blob store")
+        encoding, stored = row
         try:
-            data = zlib.decompress(row.data) if row.encoding == "zlib" else bytes(row.data)
+            data = zlib.decompress(stored) if encoding == "zlib" else bytes(stored)
         except zlib.error as exc:
             raise StoreDamaged(
-                f"the project's store ({where(self.engine)[0]}) is damaged: blob "
+                f"the project's store ({database.location}) is damaged: blob "
                 f"{digest[:12]} does not decompress ({exc})"
             ) from exc
         if sha256_hex(data) != digest:
             raise StoreDamaged(
-                f"the project's store ({where(self.engine)[0]}) is damaged: blob "
+                f"the project's store ({database.location}) is damaged: blob "
                 f"{digest[:12]} is corrupt (its content has another sha256)"
             )
         return data
@@ -194,21 +110,17 @@ class BlobStore:
     def missing(self, digests: Iterable[str]) -> set[str]:
         """Those of ``digests`` that are not stored."""
         wanted = sorted(set(digests))
-        with guarded(self.engine), self.engine.connect() as conn:
-            return set(wanted) - self._present(conn, wanted)
+        with self.database.reading() as cursor:
+            return set(wanted) - self._present(cursor, wanted)
 
     def __len__(self) -> int:
-        with guarded(self.engine), self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(blobs_table)).scalar_one())
+        with self.database.reading() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {self.database.table(BLOBS)}")
+            return int(cursor.fetchone()[0])
 
-    @staticmethod
-    def _present(conn: Connection, digests: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(digests):
-            found.update(conn.execute(
-                select(blobs_table.c.digest).where(blobs_table.c.digest.in_(chunk))
-            ).scalars())
-        return found
+    def _present(self, cursor: Cursor, digests: Sequence[str]) -> set[str]:
+        query = f"SELECT digest FROM {self.database.table(BLOBS)} WHERE digest IN ({{marks}})"
+        return {digest for (digest,) in self.database.rows_in(cursor, query, digests)}
 
 
 class ModuleFile(Protocol):
@@ -230,9 +142,8 @@ class ModuleFile(Protocol):
 class ModuleIndex:
     """Module key -> (file sha256, path) of the file that module generated."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        create_tables(engine)
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def record(self, entries: Iterable[ModuleFile]) -> int:
         """Record the files of ``entries`` (entries without a key are skipped); how many
@@ -250,8 +161,8 @@ class ModuleIndex:
                     "a generator produced different text for the same key; "
                     "its output must depend only on its slice and version",
                 )
-        with guarded(self.engine), self.engine.begin() as conn:
-            known = self._lookup(conn, list(rows))
+        with self.database.writing() as cursor:
+            known = self._lookup(cursor, list(rows))
             for key, (sha, _path) in known.items():
                 if sha != rows[key]["sha256"]:
                     raise StoreError(
@@ -261,7 +172,7 @@ class ModuleIndex:
                         "its output must depend only on its slice and version",
                     )
             new = [row for key, row in rows.items() if key not in known]
-            _insert_ignoring_duplicates(conn, modules_table, new)
+            self.database.insert_new(cursor, MODULES, new)
         return len(new)
 
     def lookup(self, keys: Iterable[str]) -> dict[str, str]:
@@ -270,15 +181,10 @@ class ModuleIndex:
 
     def lookup_files(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """key -> (file sha256, path), for the recorded ones of ``keys``."""
-        with guarded(self.engine), self.engine.connect() as conn:
-            return self._lookup(conn, sorted(set(keys)))
+        with self.database.reading() as cursor:
+            return self._lookup(cursor, sorted(set(keys)))
 
-    @staticmethod
-    def _lookup(conn: Connection, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
-        t = modules_table
-        for chunk in _chunks(keys):
-            query = select(t.c.key, t.c.sha256, t.c.path).where(t.c.key.in_(chunk))
-            for row in conn.execute(query):
-                found[row.key] = (row.sha256, row.path)
-        return found
+    def _lookup(self, cursor: Cursor, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        query = (f'SELECT "key", sha256, path FROM {self.database.table(MODULES)} '
+                 'WHERE "key" IN ({marks})')
+        return {key: (sha, path) for key, sha, path in self.database.rows_in(cursor, query, keys)}

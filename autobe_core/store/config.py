@@ -8,7 +8,10 @@
   schema (created on open), so several projects or test runs share one database.
 
 :class:`StorageConfig` gives the eventsourcing environment (``PERSISTENCE_MODULE`` with
-``SQLITE_DBNAME`` or ``POSTGRES_*``) and the SQLAlchemy URL of the same database.
+``SQLITE_DBNAME`` or ``POSTGRES_*``); the store itself connects with the same drivers
+(:mod:`autobe_core.store.database`). URLs are read as SQLAlchemy reads them
+(:mod:`autobe_core.store.url`) without importing it; :meth:`StorageConfig.sqlalchemy_url`
+gives the SQLAlchemy URL of the same database to callers that use SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING, Literal
 
 from autobe_core.errors import AutobeError
+from autobe_core.store.url import URL, BadURL, parse_url, render
+
+if TYPE_CHECKING:  # only sqlalchemy_url() imports SQLAlchemy (0.3 s)
+    import sqlalchemy
 
 DB_FILE = "autobe.db"
 STATE_DIR = ".autobe"
@@ -76,11 +80,14 @@ class StorageConfig:
             "POSTGRES_SCHEMA": self.schema or "public",
         }
 
-    def sqlalchemy_url(self) -> URL:
-        """The SQLAlchemy URL of the same database (psycopg 3 driver for PostgreSQL)."""
+    def sqlalchemy_url(self) -> sqlalchemy.URL:
+        """The SQLAlchemy URL of the same database (psycopg 3 driver for PostgreSQL);
+        imports SQLAlchemy."""
+        from sqlalchemy import URL as SQLAlchemyURL
+
         if self.backend == "sqlite":
-            return URL.create("sqlite", database=self.database)
-        return URL.create(
+            return SQLAlchemyURL.create("sqlite", database=self.database)
+        return SQLAlchemyURL.create(
             "postgresql+psycopg", username=self.user or None,
             password=self.password or None, host=self.host, port=self.port,
             database=self.database,
@@ -99,8 +106,8 @@ def parse_storage_url(url: str, base: Path | None = None) -> StorageConfig:
     """A storage URL as a :class:`StorageConfig`; a relative SQLite path is resolved
     against ``base`` (default: the working directory)."""
     try:
-        parsed = make_url(url)
-    except ArgumentError:
+        parsed = parse_url(url)
+    except BadURL:
         raise StorageConfigError(
             f"not a storage URL: {url!r}",
             "use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DBNAME",
@@ -120,7 +127,7 @@ def _sqlite(parsed: URL, base: Path | None) -> StorageConfig:
     database = parsed.database or ""
     if not database or database == ":memory:" or "mode=memory" in database or parsed.query:
         raise StorageConfigError(
-            f"the SQLite store must be a file path, not {parsed.render_as_string()!r}",
+            f"the SQLite store must be a file path, not {render(parsed)!r}",
             "the event store and the blob store open the same file separately; "
             "use sqlite:///PATH",
         )
@@ -147,7 +154,7 @@ def _postgres(parsed: URL) -> StorageConfig:
         )
     if not parsed.database or not parsed.host:
         raise StorageConfigError(
-            f"a PostgreSQL URL needs a host and a database: {parsed.render_as_string()!r}",
+            f"a PostgreSQL URL needs a host and a database: {render(parsed)!r}",
             "postgresql://USER:PASSWORD@HOST:PORT/DBNAME",
         )
     return StorageConfig(

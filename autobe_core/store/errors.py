@@ -1,6 +1,6 @@
 """Storage failures as autobe errors: the storage boundary.
 
-The drivers under the store (sqlite3, psycopg, SQLAlchemy, eventsourcing's recorders),
+The drivers under the store (sqlite3, psycopg, eventsourcing's recorders),
 zlib and json raise their own exceptions, which say nothing a user can act on
 (``IndexError: pop from an empty deque`` while a connection to a malformed file is being
 made; ``OperationalError: disk I/O error`` on a full disk). :func:`storage_errors` wraps
@@ -23,13 +23,13 @@ import errno
 import json
 import shutil
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from eventsourcing.persistence import IntegrityError, PersistenceError
-from sqlalchemy.exc import SQLAlchemyError
 
 from autobe_core.errors import AutobeError
 
@@ -77,14 +77,29 @@ DENIED_WORDS = ("readonly database", "read-only", "permission denied", "unable t
 
 CAUGHT: tuple[type[BaseException], ...] = (
     sqlite3.Error,
-    SQLAlchemyError,
     PersistenceError,
     zlib.error,
     json.JSONDecodeError,
     UnicodeDecodeError,
     OSError,
 )
-"""What the storage boundary translates (anything else passes through unchanged)."""
+"""What the storage boundary translates (anything else passes through unchanged),
+besides the errors of the drivers in :data:`LOADED_DRIVERS`."""
+
+LOADED_DRIVERS = {"psycopg": "Error"}
+"""Drivers whose errors the boundary translates once they are imported (module -> base
+error class). Looked up in ``sys.modules``: an error of a driver never imported cannot
+be raised, and importing one only to catch its errors would cost every command."""
+
+
+def caught() -> tuple[type[BaseException], ...]:
+    """:data:`CAUGHT` and the base errors of the :data:`LOADED_DRIVERS` imported so far."""
+    drivers = tuple(
+        getattr(module, name)
+        for module, name in ((sys.modules.get(m), n) for m, n in LOADED_DRIVERS.items())
+        if module is not None and isinstance(getattr(module, name, None), type)
+    )
+    return CAUGHT + drivers
 
 
 def detail_of(exc: BaseException) -> str:
@@ -149,7 +164,9 @@ def storage_errors(location: str, path: Path | None = None) -> Iterator[None]:
         yield
     except (AutobeError, IntegrityError):
         raise
-    except CAUGHT as exc:
+    except BaseException as exc:
+        if not isinstance(exc, caught()):
+            raise
         raise translate(exc, location, path) from exc
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, update
+import sqlalchemy as sa
 
 from autobe_core.build import ManifestEntry
-from autobe_core.service.storage import destroy_storage, open_storage
+from autobe_core.service.storage import Storage, destroy_storage, open_storage
 from autobe_core.store import (
     BlobMissing,
     StorageConfigError,
@@ -19,7 +20,20 @@ from autobe_core.store import (
     default_storage_url,
     parse_storage_url,
 )
-from autobe_core.store.blobs import blobs_table
+from tests.conftest import fresh_storage_url
+
+
+def same_database(storage: Storage) -> sa.Engine:
+    """A SQLAlchemy engine on the storage's database: the test looks at the tables
+    with another client than the store's."""
+    assert storage.config is not None
+    return sa.create_engine(storage.config.sqlalchemy_url(), poolclass=sa.NullPool)
+
+
+def blobs_table(storage: Storage) -> str:
+    config = storage.config
+    assert config is not None
+    return f'"{config.schema}".autobe_blobs' if config.schema else "autobe_blobs"
 
 # --------------------------------------------------------------------------- configuration
 
@@ -80,9 +94,10 @@ def test_blob_round_trip(storage_url: str) -> None:
         text = "línea 1\r\nzeile 2 ✓\n"
         digest = blobs.put_text(text)
         assert blobs.get_text(digest) == text and blobs.get(digest) == text.encode()
-        with storage.engine.connect() as conn:
-            rows = conn.execute(select(blobs_table.c.digest, blobs_table.c.encoding)).all()
-        encodings = dict(rows)
+        with same_database(storage).connect() as conn:
+            rows = conn.execute(
+                sa.text(f"SELECT digest, encoding FROM {blobs_table(storage)}")).all()
+        encodings = {digest: encoding for digest, encoding in rows}
         assert encodings[digests[3]] == "zlib" and encodings[digests[2]] == "raw"
     with open_storage(storage_url) as reopened:  # durable across connections
         assert reopened.blobs.get(digests[1]) == samples[1] and len(reopened.blobs) == 5
@@ -119,8 +134,9 @@ def test_missing_digests(storage_url: str) -> None:
 def test_corrupt_blob_is_detected(storage_url: str) -> None:
     with open_storage(storage_url) as storage:
         digest = storage.blobs.put(b"original")
-        with storage.engine.begin() as conn:
-            conn.execute(update(blobs_table).values(data=b"tampered"))
+        with same_database(storage).begin() as conn:
+            conn.execute(sa.text(f"UPDATE {blobs_table(storage)} SET data = :data"),
+                         {"data": b"tampered"})
         with pytest.raises(StoreError, match="is corrupt"):
             storage.blobs.get(digest)
 
@@ -154,15 +170,18 @@ def test_tables_share_one_database(storage_url: str) -> None:
     with open_storage(storage_url) as storage:
         storage.history.create("demo")
         config = storage.config
+        assert len(storage.blobs) == 0  # the blob tables are made on first use
+        assert config is not None
+        inspector = sa.inspect(same_database(storage))
         if config.backend == "sqlite":
-            names = set(inspect(storage.engine).get_table_names())
+            names = set(inspector.get_table_names())
             assert {"stored_events", "stored_snapshots", "autobe_blobs",
                     "autobe_modules"} <= names
         else:
-            names = set(inspect(storage.engine).get_table_names(schema=config.schema))
+            names = set(inspector.get_table_names(schema=config.schema))
             assert {"projecthistory_events", "projecthistory_snapshots", "autobe_blobs",
                     "autobe_modules"} <= names
-            assert "autobe_blobs" not in inspect(storage.engine).get_table_names("public")
+            assert "autobe_blobs" not in inspector.get_table_names("public")
     destroy_storage(storage_url)
     with open_storage(storage_url) as fresh:
         assert not fresh.history.exists() and len(fresh.blobs) == 0
@@ -171,3 +190,91 @@ def test_tables_share_one_database(storage_url: str) -> None:
 def test_destroy_refuses_a_postgres_url_without_schema() -> None:
     with pytest.raises(StorageConfigError, match="without \\?schema="):
         destroy_storage("postgresql://u:p@h/d")
+
+
+# --------------------------------------------------------------------------- stores made before
+
+OLD_METADATA = sa.MetaData()
+OLD_BLOBS = sa.Table(
+    "autobe_blobs", OLD_METADATA,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("encoding", sa.String(8), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+OLD_MODULES = sa.Table(
+    "autobe_modules", OLD_METADATA,
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("path", sa.String(1024), nullable=False),
+    sa.Column("module_id", sa.String(512), nullable=False, default=""),
+)
+"""The tables as the store defined them on SQLAlchemy (before it moved to DB-API)."""
+
+
+def old_engine(url: str) -> sa.Engine:
+    """An engine as the store made one: on PostgreSQL, the schema created and
+    unqualified tables mapped into it."""
+    config = parse_storage_url(url)
+    engine = sa.create_engine(config.sqlalchemy_url(), poolclass=sa.NullPool)
+    if config.schema:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"'))
+        return engine.execution_options(schema_translate_map={None: config.schema})
+    return engine
+
+
+def columns(engine: sa.Engine, schema: str | None) -> dict[str, list[tuple[str, str, bool]]]:
+    inspector = sa.inspect(engine)
+    return {
+        table: [(c["name"], str(c["type"]), bool(c["nullable"]))
+                for c in inspector.get_columns(table, schema=schema)]
+        + [("pk", ",".join(inspector.get_pk_constraint(table, schema=schema)
+                           ["constrained_columns"]), False)]
+        for table in ("autobe_blobs", "autobe_modules")
+    }
+
+
+def test_a_store_whose_tables_sqlalchemy_made_opens_and_reads_unchanged(
+    storage_backend: str, tmp_path: Path
+) -> None:
+    text = b"print('made before')\n" * 40
+    digest = hashlib.sha256(text).hexdigest()
+    module = entry("app/old.py", "old", "k-old")
+    with fresh_storage_url(storage_backend, tmp_path) as url:
+        engine = old_engine(url)
+        OLD_METADATA.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(OLD_BLOBS.insert(), [{"digest": digest, "size": len(text),
+                                                "encoding": "zlib",
+                                                "data": zlib.compress(text, 6)}])
+            conn.execute(OLD_MODULES.insert(), [{"key": module.key, "sha256": module.sha256,
+                                                  "path": module.path,
+                                                  "module_id": module.module_id}])
+        with open_storage(url) as storage:
+            assert storage.blobs.get(digest) == text and len(storage.blobs) == 1
+            assert storage.modules.lookup_files([module.key]) == {
+                module.key: (module.sha256, module.path)}
+            new = storage.blobs.put(b"new " * 30)
+            assert storage.modules.record([module, entry("app/new.py", "new", "k-new")]) == 1
+        with engine.connect() as conn:  # and the old code reads what the new one wrote
+            stored = dict(conn.execute(sa.select(OLD_BLOBS.c.digest, OLD_BLOBS.c.data)).all())
+            keys = set(conn.execute(sa.select(OLD_MODULES.c.key)).scalars())
+        assert zlib.decompress(stored[new]) == b"new " * 30 and keys == {"k-old", "k-new"}
+        schema = parse_storage_url(url).schema
+        old_columns = columns(engine, schema)
+        engine.dispose()
+    with fresh_storage_url(storage_backend, tmp_path) as url, open_storage(url) as storage:
+        assert len(storage.blobs) == 0  # the new code creates the tables
+        assert storage.config is not None
+        assert columns(same_database(storage), storage.config.schema) == old_columns
+
+
+def test_the_blob_database_is_connected_on_first_use(storage_url: str) -> None:
+    with open_storage(storage_url) as storage:
+        storage.history.create("demo")
+        assert storage.history.get().name == "demo"
+        assert not storage.database.connected  # reading the history needs no blob
+        digest = storage.blobs.put(b"x")
+        assert storage.database.connected and storage.blobs.get(digest) == b"x"
+    assert not storage.database.connected  # closed with the storage
