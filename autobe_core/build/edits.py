@@ -155,19 +155,22 @@ CHECKED_NAMES = frozenset(
 configuration); other untracked files (notes, scripts, an editor's swap file) cannot."""
 
 
-def user_content(workspace: Path, manifest: Manifest) -> dict[str, str | None]:
+def user_content(
+    workspace: Path, manifest: Manifest, untracked: Iterable[str] | None = None
+) -> dict[str, str | None]:
     """What in ``workspace`` differs from the files ``manifest`` records in a way the
     recompile ladder can see: hand-edited generated files (path -> sha256), deleted ones
     (path -> None), untracked sources and tool configuration (path -> sha256). Empty
     when, for the ladder, the workspace holds exactly the generated files; equal for
-    two trees that check alike."""
+    two trees that check alike. ``untracked``: :func:`untracked_files` of the same
+    workspace and manifest, when the caller has it (else the workspace is walked)."""
     workspace = Path(workspace)
     found: dict[str, str | None] = {}
     for entry in manifest:
         on_disk = disk_sha(workspace / entry.path)
         if on_disk != entry.sha256:
             found[entry.path] = on_disk
-    for path in untracked_files(workspace, manifest):
+    for path in untracked_files(workspace, manifest) if untracked is None else untracked:
         name = path.rsplit("/", 1)[-1]
         if name.endswith(CHECKED_SUFFIXES) or name in CHECKED_NAMES:
             found[path] = disk_sha(workspace / path)

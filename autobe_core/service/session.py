@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autobe_core.build import BuildError, Manifest, file_bytes
 from autobe_core.errors import AutobeError
@@ -128,6 +128,11 @@ class ProjectSession:
 
     def spec_at(self, project: Project, revision: int) -> ProjectSpec:
         return self.spec_by_hash(project.content_hashes(revision)[0])
+
+    def spec_data_at(self, project: Project, revision: int) -> Any:
+        """Revision ``revision``'s spec as stored (JSON data, not the model: ``status``
+        reads a few fields of it without importing pydantic's spec classes)."""
+        return json.loads(self._text(project.content_hashes(revision)[0], "spec"))
 
     def manifest_at(self, project: Project, revision: int) -> Manifest:
         return self.manifest_by_hash(project.content_hashes(revision)[1])

@@ -29,7 +29,6 @@ from autobe_core.build import (
     Manifest,
     edited_files,
     leftovers,
-    missing_files,
     read_manifest,
     sha256_bytes,
     untracked_files,
@@ -41,11 +40,17 @@ from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.locking import lock_holder
 from autobe_core.service.session import ProjectSession
-from autobe_core.spec.model import Operation, ProjectSpec
-from autobe_core.spec.realization import orphaned_user_files, realization_counts
+from autobe_core.spec.realization import (
+    count_realizations,
+    operation_records,
+    orphaned_files,
+    orphaned_user_files,
+    realization_counts,
+)
 
 if TYPE_CHECKING:  # building and checking import the staging and the ladder themselves
     from autobe_core.service.staging import Synced
+    from autobe_core.spec.model import Operation, ProjectSpec
     from autobe_core.verify import LadderProgress, LadderResult, RungName
 
 UserContent = dict[str, str | None]
@@ -246,42 +251,81 @@ def read_last_check(layout: ProjectLayout) -> tuple[int, bool, UserContent] | No
 
 
 def status(session: ProjectSession) -> Status:
+    """The workspace against the head. Reads the workspace's files once (their hashes
+    give the edits, deletions and the user content), and of the store only what it
+    must: the head's manifest is compared by its recorded hash (its blob is read only
+    for a workspace without a manifest), the head's spec as JSON."""
     project = session.project()
     layout = session.layout
     workspace = layout.workspace
     current = read_manifest(workspace)
-    expected = session.manifest_at(project, project.head) if project.head else Manifest()
     no_manifest = current is None and _holds_files(workspace)
-    basis = current if current is not None else expected if no_manifest else None
+    basis = current if current is not None else _head_manifest(session, project) \
+        if no_manifest else None
+    at_head = current is not None and _is_head(project, current)
     busy = lock_holder(layout.lock_file)
     stale, aside = leftovers(workspace)
-    at_head = current is not None and current == expected
-    content = user_content(workspace, basis) if basis is not None else None
-    head_spec = session.spec_at(project, project.head) if project.head else None
-    realized = realization_counts(
-        head_spec, lambda op: _realized_current(head_spec, op)
-    ) if head_spec is not None else {}
+    untracked = untracked_files(workspace, basis) if basis is not None else []
+    content = user_content(workspace, basis, untracked) if basis is not None else None
+    # generated paths whose file differs: the sha256 of what is there, None when it is
+    # deleted (edited_files and missing_files, from the one pass over the files)
+    changed = {path: sha for path, sha in (content or {}).items()
+               if basis is not None and path in basis}
+    realized, orphaned = _realizations(session, project, untracked)
     return Status(
         name=project.name,
         head=project.head,
         built=current is not None,
         in_sync=at_head,
-        edited=edited_files(workspace, basis) if basis is not None else [],
-        untracked=untracked_files(workspace, basis) if basis is not None else [],
+        edited=[path for path, sha in changed.items() if sha is not None],
+        untracked=untracked,
         verification=_verification(layout, project, content if at_head or no_manifest else {}),
         store=session.storage.describe(),
         unrealized=realized.get("unrealized", 0),
         realized=realized,
-        orphaned=orphaned_user_files(
-            untracked_files(workspace, basis) if basis is not None else [], head_spec
-        ) if head_spec is not None else [],
-        missing=missing_files(workspace, basis) if basis is not None else [],
+        orphaned=orphaned,
+        missing=[path for path, sha in changed.items() if sha is None],
         manifest_missing=no_manifest,
         workspace_revision=(
             project.head if at_head else workspace_revision(project, current) if current else None
         ),
         leftovers=[] if busy else [p.name for p in stale + aside],
         busy=busy,
+    )
+
+
+def _head_manifest(session: ProjectSession, project: Project) -> Manifest:
+    return session.manifest_at(project, project.head) if project.head else Manifest()
+
+
+def _is_head(project: Project, manifest: Manifest) -> bool:
+    """Whether ``manifest`` is the head revision's (by the hash the head records)."""
+    if not project.head:
+        return manifest == Manifest()
+    return manifest_digest(manifest) == project.content_hashes(project.head)[1]
+
+
+def _realizations(
+    session: ProjectSession, project: Project, untracked: list[str]
+) -> tuple[dict[str, int], list[str]]:
+    """The head's operations per realization, and the user's orphaned implementations
+    among ``untracked``. Read from the spec's JSON; only a spec holding LLM-written code
+    is parsed (the generators then tell whether that code is still current)."""
+    if not project.head:
+        return {}, []
+    data = session.spec_data_at(project, project.head)
+    try:
+        records = operation_records(data)
+    except (KeyError, TypeError, AttributeError):
+        records = None
+    if records is not None and all(op.realized is None for op in records):
+        return count_realizations(records), orphaned_files(untracked, records)
+    from autobe_core.spec.io import parse_spec
+
+    spec = parse_spec(data)
+    return (
+        realization_counts(spec, lambda op: _realized_current(spec, op)),
+        orphaned_user_files(untracked, spec),
     )
 
 
@@ -293,9 +337,14 @@ def _realized_current(spec: ProjectSpec, op: Operation) -> bool:
     return current_realized(spec, op) is not None
 
 
+def manifest_digest(manifest: Manifest) -> str:
+    """The hash a revision records of its manifest (its blob's sha256)."""
+    return sha256_bytes(manifest.to_json().encode("utf-8"))
+
+
 def workspace_revision(project: Project, manifest: Manifest) -> int | None:
     """The newest revision whose files ``manifest`` records; None when none does."""
-    digest = sha256_bytes(manifest.to_json().encode("utf-8"))
+    digest = manifest_digest(manifest)
     for revision in reversed(project.revisions):
         if revision.manifest_hash == digest:
             return revision.number

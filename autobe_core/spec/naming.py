@@ -11,8 +11,20 @@ from __future__ import annotations
 import functools
 import keyword
 import re
+from typing import TYPE_CHECKING, Protocol
 
-from autobe_core.spec.model import Model, Operation, ProjectSpec
+if TYPE_CHECKING:  # only for types: spec.realization derives ids without the model
+    from autobe_core.spec.model import Model, ProjectSpec
+
+
+class Endpoint(Protocol):
+    """What an operation id is derived from (a spec ``Operation`` has it)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 """Model, field, actor, relation and project names."""
@@ -337,7 +349,7 @@ def path_parameters(path: str) -> list[str]:
     return re.findall(r"\{([^{}]*)\}", path)
 
 
-def operation_id(op: Operation) -> str:
+def operation_id(op: Endpoint) -> str:
     """A unique, stable Python name for an operation, from its endpoint.
 
     ``PATCH /bbs/articles/{articleId}/comments`` -> ``patch_bbs_articles_by_articleid_comments``.
