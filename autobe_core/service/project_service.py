@@ -26,6 +26,7 @@ generators, the planners, the database tools or an LLM client.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -360,10 +361,9 @@ class ProjectService:
         from autobe_core.service import changes
         from autobe_core.service.hooks import Hooks
 
-        with self.session(write=True) as session:
-            return changes.apply_proposal(
-                session, proposal, options or changes.ChangeOptions(), hooks or Hooks()
-            )
+        options = options or changes.ChangeOptions()
+        with self.session(write=True) as session, self._tests_ahead(options):
+            return changes.apply_proposal(session, proposal, options, hooks or Hooks())
 
     def change(
         self,
@@ -381,16 +381,22 @@ class ProjectService:
         from autobe_core.service.hooks import Hooks
         from autobe_core.service.migrations import chain_at
 
-        with self.session(write=True) as session:
+        options = options or changes.ChangeOptions()
+        with self.session(write=True) as session, self._tests_ahead(options):
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
             proposal = proposals.propose(
                 project.head, spec, wanted, chain_at(project, project.head)
             )
-            return changes.apply_proposal(
-                session, proposal, options or changes.ChangeOptions(), hooks or Hooks()
-            )
+            return changes.apply_proposal(session, proposal, options, hooks or Hooks())
+
+    def _tests_ahead(self, options: ChangeOptions) -> AbstractContextManager[object]:
+        """A change that will be verified starts its tests' process while it plans and
+        stages (see :mod:`autobe_core.verify.ahead`)."""
+        from autobe_core.verify import WARM_DIR, started_ahead
+
+        return started_ahead(self.layout.state / WARM_DIR) if options.verify else nullcontext()
 
     def realize(
         self,

@@ -2,6 +2,7 @@
 workspace, cold or warm (a per-project mirror, mypy's daemon, one process for the import
 and the tests)."""
 
+from autobe_core.verify.ahead import started_ahead
 from autobe_core.verify.control import VerifierStatus, stop_verifier, verifier_status
 from autobe_core.verify.ladder import DEFAULT_TIMEOUT, LadderError, LadderProgress, run_ladder
 from autobe_core.verify.result import (
@@ -30,6 +31,7 @@ __all__ = [
     "VerifierStatus",
     "WarmState",
     "run_ladder",
+    "started_ahead",
     "stop_verifier",
     "verifier_status",
 ]

@@ -1,7 +1,8 @@
 """The compile rung of the warm verifier: only contents that never compiled before are
 compiled (the sha256 of every file that compiled is kept per Python version in the
 project's warm state); a file that does not compile is compiled every time, so its
-diagnostics are the cold rung's."""
+diagnostics are the cold rung's. What compiles is written to the mirror's
+``__pycache__`` as hash-checked bytecode, which the import rung then loads."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def warm_compile_rung(ctx: RungContext, state: WarmState) -> RungResult:
         if data.get("python") == version:
             known = {str(d) for d in data["digests"]}
     before = len(known)
-    result = compile_rung(ctx, known)
+    result = compile_rung(ctx, known, bytecode=True)
     if len(known) != before:
         digests = sorted(known) if len(known) <= LIMIT else []
         temporary = path.with_name(".compiled.json.tmp")

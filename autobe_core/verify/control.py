@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autobe_core.verify import daemon
+from autobe_core.verify.mirror import files_of
 from autobe_core.verify.warm import WarmState, idle_seconds, mode
 
 
@@ -25,8 +26,7 @@ def verifier_status(warm_dir: Path) -> VerifierStatus:
     """What the warm verifier in ``warm_dir`` holds now."""
     state = WarmState(warm_dir)
     found = daemon.status(state)
-    files = sum(1 for p in state.mirror.rglob("*") if p.is_file()) \
-        if state.mirror.is_dir() else 0
+    files = len(files_of(state.mirror)) if state.mirror.is_dir() else 0
     return VerifierStatus(mode(), found.detail, found.running, idle_seconds(), files, warm_dir)
 
 

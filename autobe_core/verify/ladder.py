@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autobe_core.errors import AutobeError
+from autobe_core.verify.ahead import take
 from autobe_core.verify.compiled import warm_compile_rung
 from autobe_core.verify.daemon import warm_mypy_rung
 from autobe_core.verify.migrate import migrate_rung
@@ -174,7 +175,9 @@ def _steps(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
             elif started is not None and name == "import":
                 result, ahead = started.result()
             elif early is not None and name == "import":
-                result, ahead = import_and_tests(context, limits["import"], limits["tests"])
+                assert state is not None
+                result, ahead = import_and_tests(context, limits["import"], limits["tests"],
+                                                 state.preload, take(state.mirror))
             elif state is not None and name == "mypy":
                 result = warm_mypy_rung(context, state)
             elif state is not None and name == "compile":
@@ -184,8 +187,10 @@ def _steps(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
         if result.status == "failed":
             stopped_by = name
         elif name == "compile" and early is not None and result.status == "passed":
+            assert state is not None
             started = early.submit(import_and_tests, replace(base, timeout=limits["import"]),
-                                   limits["import"], limits["tests"])
+                                   limits["import"], limits["tests"], state.preload,
+                                   take(state.mirror))
         results.append(result)
         if progress is not None:
             progress(name, result)

@@ -2,9 +2,10 @@
 every time (a change's staged tree has a new path each time).
 
 :func:`sync` makes ``mirror`` hold exactly ``source``'s files (dot-directories, caches and
-``__pycache__`` left out): only files whose bytes differ are written (to a temporary name,
-then renamed: a new inode and modification time, which mypy's daemon notices), files gone
-from ``source`` are removed. A file whose source has the stat recorded at the last sync
+``__pycache__`` left out; the compile rung writes bytecode there): only files whose bytes
+differ are written (to a temporary name, then renamed: a new inode and modification time,
+which mypy's daemon notices), files gone from ``source`` are removed (with directories left
+holding nothing but bytecode). A file whose source has the stat recorded at the last sync
 (device, inode, size, modification time) is not read again: hard-linked staging keeps the
 inode of every file it did not change. The mirror is a copy, never a hard link: nothing a
 tool writes while verifying can reach the user's workspace.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +87,11 @@ def sync(source: Path, mirror: Path, stamps_file: Path) -> Synced:
     removed = sorted(set(present) - set(wanted))
     for rel in removed:
         (mirror / rel).unlink(missing_ok=True)
-    for rel in removed:  # empty directories left behind
+    for rel in removed:  # directories left with nothing but bytecode
         parent = (mirror / rel).parent
-        while parent != mirror and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+        while parent != mirror and parent.is_dir() and not any(
+                entry.name != "__pycache__" for entry in parent.iterdir()):
+            shutil.rmtree(parent)
             parent = parent.parent
     mirror.mkdir(parents=True, exist_ok=True)
     stamps_file.write_text(json.dumps(fresh), encoding="utf-8")

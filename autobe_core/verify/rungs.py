@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
+import marshal
 import os
 import re
 import signal
@@ -23,6 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from xml.etree import ElementTree
 
 from autobe_core.verify.parsing import (
@@ -85,21 +88,53 @@ def clean_env(workspace: Path, extra: Mapping[str, str] | None = None) -> dict[s
 
 def run_process(args: list[str], ctx: RungContext) -> Completed:
     """Run ``args`` in the workspace; output (stdout + stderr) captured via a file."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as sink:
-        proc = subprocess.Popen(
-            args, cwd=ctx.workspace, env=dict(ctx.env), stdin=subprocess.DEVNULL,
-            stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    return Started(args, ctx.workspace, ctx.env).finish(ctx.timeout)
+
+
+class Started:
+    """A rung's process, started (in its own process group, output to a file, stdin a
+    pipe when ``stdin`` is set, else nothing); :meth:`finish` waits for it."""
+
+    def __init__(self, args: list[str], cwd: Path, env: Mapping[str, str], *,
+                 stdin: bool = False) -> None:
+        self.started = time.perf_counter()
+        self.sink = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or discard)
         try:
-            returncode: int | None = proc.wait(timeout=ctx.timeout)
+            self.proc = subprocess.Popen(
+                args, cwd=cwd, env=dict(env),
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                stdout=self.sink, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        except BaseException:
+            self.sink.close()
+            raise
+
+    def finish(self, timeout: float, *, since: float | None = None) -> Completed:
+        """Wait up to ``timeout`` seconds, kill the process group, collect the output;
+        seconds are counted from ``since`` (default: the start)."""
+        try:
+            returncode: int | None = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             returncode = None
         finally:
-            _kill_group(proc)
-        sink.seek(0)
-        output = sink.read().decode("utf-8", errors="replace")
-    return Completed(returncode, output, time.perf_counter() - started)
+            self.kill()
+        self.sink.seek(0)
+        output = self.sink.read().decode("utf-8", errors="replace")
+        self.sink.close()
+        return Completed(returncode, output,
+                         time.perf_counter() - (self.started if since is None else since))
+
+    def kill(self) -> None:
+        """Kill whatever is left of the process group."""
+        if self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        _kill_group(self.proc)
+
+    def discard(self) -> None:
+        """Kill it and drop its output (a process started for nothing)."""
+        self.kill()
+        self.sink.close()
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -128,10 +163,14 @@ def python_files(workspace: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def compile_rung(ctx: RungContext, known: set[str] | None = None) -> RungResult:
-    """Byte-compile every ``.py`` in memory (nothing written): syntax errors, file:line.
+def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
+                 bytecode: bool = False) -> RungResult:
+    """Byte-compile every ``.py`` in memory: syntax errors, file:line.
     ``known``: sha256 digests of contents that compiled before (not compiled again);
-    the digests of the files that compile now are added to it."""
+    the digests of the files that compile now are added to it. ``bytecode`` (the warm
+    verifier's mirror only, never a user's tree): also write what compiled as
+    hash-checked ``__pycache__`` files (:func:`write_bytecode`), so the import rung loads
+    instead of compiling."""
     started = time.perf_counter()
     problems: list[RungDiagnostic] = []
     count = 0
@@ -141,11 +180,15 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None) -> RungResult:
         try:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest() if known is not None else ""
-            if known is not None and digest in known:
+            cached = importlib.util.cache_from_source(str(path)) if bytecode else ""
+            if known is not None and digest in known and (
+                    not bytecode or os.path.exists(cached)):
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                compile(data, rel, "exec", dont_inherit=True)
+                code = compile(data, rel, "exec", dont_inherit=True)
+            if bytecode:
+                write_bytecode(Path(cached), data, code)
             if known is not None:
                 known.add(digest)
         except SyntaxError as exc:
@@ -159,6 +202,18 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None) -> RungResult:
                           f"{len(problems)} of {count} files do not compile", tuple(problems),
                           counts)
     return RungResult("compile", "passed", seconds, f"{count} files compiled", counts=counts)
+
+
+def write_bytecode(cached: Path, source: bytes, code: CodeType) -> None:
+    """Write ``code`` (compiled from ``source``) as a checked hash-based ``.pyc`` (PEP
+    552): the import system hashes the source each time and uses the file only when the
+    hashes agree, so a stale one is never run, whatever the files' times. Best effort."""
+    header = importlib.util.MAGIC_NUMBER + (0b11).to_bytes(4, "little")
+    with contextlib.suppress(OSError, ValueError):
+        cached.parent.mkdir(exist_ok=True)
+        temporary = cached.with_name(f".{cached.name}.tmp")
+        temporary.write_bytes(header + importlib.util.source_hash(source) + marshal.dumps(code))
+        os.replace(temporary, cached)
 
 
 # --------------------------------------------------------------------------- mypy

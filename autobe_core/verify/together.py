@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autobe_core.verify.migrate import TEST_DATABASE_ENV
 from autobe_core.verify.result import RungResult, skipped
@@ -31,6 +33,29 @@ from autobe_core.verify.rungs import (
     pytest_args,
     run_process,
     tests_result,
+)
+
+if TYPE_CHECKING:
+    from autobe_core.verify.ahead import Ahead
+
+RECORD_ENV = "AUTOBE_PRELOAD_RECORD"
+"""Where the process writes the names of the modules it imported from outside the
+workspace (what :mod:`.ahead` imports before the tree is ready, next time)."""
+
+RECORD_SCRIPT = (
+    "import json as _json, os as _os\n"
+    "_record = _os.environ.get(" + repr(RECORD_ENV) + ")\n"
+    "if _record:\n"
+    "    _root = _os.path.realpath(_os.getcwd()) + _os.sep\n"
+    "    _names = [_n for _n, _m in list(sys.modules.items()) if _n != '__main__'\n"
+    "              and isinstance(getattr(_m, '__file__', None), str)\n"
+    "              and not _os.path.realpath(_m.__file__).startswith(_root)]\n"
+    "    try:\n"
+    "        with open(_record + '.tmp', 'w', encoding='utf-8') as _out:\n"
+    "            _json.dump(_names, _out)\n"
+    "        _os.replace(_record + '.tmp', _record)\n"
+    "    except OSError:\n"
+    "        pass\n"
 )
 
 IMPORTED = "AUTOBE-IMPORTED "
@@ -45,27 +70,48 @@ SCRIPT = (
     "print(" + repr(IMPORTED) + " + str(time.perf_counter() - _started), flush=True)\n"
     "import pytest\n"
     "sys.argv = [_argv[0]]\n"
-    "sys.exit(int(pytest.main(_argv[2:])))\n"
+    "_code = int(pytest.main(_argv[2:]))\n"
+    + RECORD_SCRIPT
+    + "sys.exit(_code)\n"
 )
 
 
 def can_run_together(ctx: RungContext) -> bool:
     """The rungs share a process on SQLite only (see the module)."""
-    return not ctx.env.get(TEST_DATABASE_ENV, "").strip()
+    return can_run_together_env(ctx.env)
 
 
-def import_and_tests(ctx: RungContext, import_timeout: float,
-                     tests_timeout: float) -> tuple[RungResult, RungResult]:
-    """Both rungs' results from one process (tests skipped when the import failed)."""
+def can_run_together_env(env: Mapping[str, str]) -> bool:
+    return not env.get(TEST_DATABASE_ENV, "").strip()
+
+
+def together_env(env: Mapping[str, str], record: Path | None) -> dict[str, str]:
+    """The process's environment: the app's database in memory; ``record``: where it
+    writes the modules it imported from outside the workspace."""
+    extra = {RECORD_ENV: str(record)} if record is not None else {}
+    return {**env, "AUTOBE_DATABASE_URL": "sqlite://", **extra}
+
+
+def import_and_tests(ctx: RungContext, import_timeout: float, tests_timeout: float,
+                     record: Path | None = None,
+                     ahead: Ahead | None = None) -> tuple[RungResult, RungResult]:
+    """Both rungs' results from one process (tests skipped when the import failed):
+    ``ahead`` when it was started for this tree and environment (see :mod:`.ahead`), a
+    new process otherwise. ``record``: see :func:`together_env`."""
     with tempfile.TemporaryDirectory(prefix="autobe-together-") as scratch_name:
         scratch = Path(scratch_name)
         database = scratch / "schema.db"
         report_path = scratch / "junit.xml"
-        env = {**ctx.env, "AUTOBE_DATABASE_URL": "sqlite://"}
-        args = [sys.executable, "-c", SCRIPT, str(database),
-                *pytest_args(ctx, scratch, report_path)]
-        completed = run_process(args, replace(ctx, env=env,
-                                              timeout=import_timeout + tests_timeout))
+        env = together_env(ctx.env, record)
+        argv = [str(database), *pytest_args(ctx, scratch, report_path)]
+        timeout = import_timeout + tests_timeout
+        completed = None
+        if ahead is not None:
+            completed = ahead.go(argv, timeout) if ahead.fits(ctx.workspace, env) else None
+            ahead.discard()
+        if completed is None:
+            completed = run_process([sys.executable, "-c", SCRIPT, *argv],
+                                    replace(ctx, env=env, timeout=timeout))
         xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
     before, marked, after = completed.output.partition(IMPORTED)
     if not marked:  # the import failed, or ran out of time

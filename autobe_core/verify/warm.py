@@ -87,6 +87,11 @@ class WarmState:
         return self.root / "dmypy.log"
 
     @property
+    def preload(self) -> Path:
+        """The modules the last tests imported from outside the workspace (:mod:`.ahead`)."""
+        return self.root / "preload.json"
+
+    @property
     def scratch(self) -> Path:
         """Stable files the tools read (an empty mypy configuration)."""
         return self.root / "etc"
