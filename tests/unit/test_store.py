@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import zlib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from autobe_core.store import (
     BlobMissing,
     StorageConfigError,
     StoreError,
+    StoreUnavailable,
     default_storage_url,
     parse_storage_url,
 )
@@ -278,3 +280,30 @@ def test_the_blob_database_is_connected_on_first_use(storage_url: str) -> None:
         digest = storage.blobs.put(b"x")
         assert storage.database.connected and storage.blobs.get(digest) == b"x"
     assert not storage.database.connected  # closed with the storage
+
+
+# --------------------------------------------------------------------------- the storage boundary
+
+
+def test_an_unreachable_postgres_server_is_one_store_error(tmp_path: Path) -> None:
+    """psycopg's errors are translated once psycopg is loaded (opening the store loads
+    it): a server that refuses the connection is a StoreUnavailable naming the store."""
+    url = "postgresql://ann:secret@127.0.0.1:1/proj?schema=team_a"
+    with pytest.raises(StoreUnavailable, match=re.escape("127.0.0.1:1/proj")) as refused:
+        open_storage(url)
+    assert "secret" not in str(refused.value)
+
+
+def test_a_damaged_blob_table_is_one_store_error(tmp_path: Path) -> None:
+    """sqlite3's errors from the blob database (here: a blob table of another shape) are
+    StoreErrors naming the store, and the failed write stored nothing."""
+    url = f"sqlite:///{tmp_path}/x.db"
+    with open_storage(url) as storage:
+        storage.history.create("demo")
+        with sa.create_engine(storage.config.sqlalchemy_url()).begin() as conn:  # type: ignore[union-attr]
+            conn.execute(sa.text("CREATE TABLE autobe_blobs (digest TEXT PRIMARY KEY)"))
+            conn.execute(sa.text("CREATE TABLE autobe_modules (x TEXT)"))
+        with pytest.raises(StoreError, match=re.escape(f"{tmp_path}/x.db")) as failed:
+            storage.blobs.put(b"data")
+        assert "no column named" in str(failed.value) or "has no column" in str(failed.value)
+        assert len(storage.blobs) == 0
