@@ -13,12 +13,14 @@ if TYPE_CHECKING:
     from autobe_core.graph.elements import diff_elements, element_hashes, spec_elements
     from autobe_core.graph.export import to_dot, to_json, to_json_text
     from autobe_core.graph.module_graph import ModuleGraph
+    from autobe_core.graph.table import ModuleRecord, ModuleTable
 
 LAZY: dict[str, tuple[str, ...]] = {
     "affected": ("Affected", "ModuleChange", "Reason", "affected"),
     "elements": ("diff_elements", "element_hashes", "spec_elements"),
     "export": ("to_dot", "to_json", "to_json_text"),
     "module_graph": ("ModuleGraph",),
+    "table": ("ModuleRecord", "ModuleTable"),
 }
 """Module (in this package) -> the names it re-exports, imported on first use."""
 
@@ -29,6 +31,8 @@ __all__ = [
     "Affected",
     "ModuleChange",
     "ModuleGraph",
+    "ModuleRecord",
+    "ModuleTable",
     "Reason",
     "affected",
     "diff_elements",

@@ -9,12 +9,17 @@ paths ``element -reads-> module``, or the generator version when no element expl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from autobe_core.graph.elements import ChangeKind, diff_elements
 from autobe_core.graph.module_graph import READS, ModuleGraph
+from autobe_core.graph.table import ModuleRecord, ModuleTable
 from autobe_core.spec.model import ProjectSpec
+
+if TYPE_CHECKING:
+    from autobe_core.generate import PlannedModule
 
 
 @dataclass(frozen=True)
@@ -89,14 +94,17 @@ class Affected:
         }
 
 
-def affected(old: ProjectSpec | ModuleGraph, new: ProjectSpec | ModuleGraph) -> Affected:
-    """Compare two specs (or their graphs) module by module."""
-    old_graph = old if isinstance(old, ModuleGraph) else ModuleGraph(old)
+def affected(old: ProjectSpec | ModuleGraph | ModuleTable,
+             new: ProjectSpec | ModuleGraph) -> Affected:
+    """Compare two specs (or their graphs) module by module; the old side may be the
+    table a revision's graph left (:mod:`.table`)."""
+    old_graph = old if isinstance(old, ModuleGraph | ModuleTable) else ModuleGraph(old)
     new_graph = new if isinstance(new, ModuleGraph) else ModuleGraph(new)
     elements = diff_elements(old_graph.element_hashes, new_graph.element_hashes)
     result = Affected(elements=elements)
-    for mid in sorted(old_graph.modules.keys() | new_graph.modules.keys()):
-        before = old_graph.modules.get(mid)
+    old_modules: Mapping[str, PlannedModule | ModuleRecord] = old_graph.modules
+    for mid in sorted(old_modules.keys() | new_graph.modules.keys()):
+        before = old_modules.get(mid)
         after = new_graph.modules.get(mid)
         module = after or before
         assert module is not None

@@ -35,6 +35,7 @@ from autobe_core.errors import AutobeError
 from autobe_core.generate import next_chain
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import HistoryConflict, Project, Revision
+from autobe_core.service import module_tables
 from autobe_core.service.hooks import Hooks
 from autobe_core.service.implementations import (
     kept_note,
@@ -177,6 +178,7 @@ def apply_proposal(
             after = swap_in(session, project, staging, hooks, force=options.force)
     finally:
         discard(staged)
+    module_tables.remember(layout, plan.graph)  # the next change's base
     if verification is not None and checked is not None:
         remember_check(layout, revision.number, verification.ok and not broken, checked)
     outcome = _landed(plan, project, revision, staged, verification, synced, staging.kept,

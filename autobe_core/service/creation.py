@@ -42,6 +42,7 @@ from autobe_core.generate import MigrationSlice, initial_chain
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.history import ProjectAlreadyCreated, Revision
 from autobe_core.importer import ImportReport, import_autobe
+from autobe_core.service import module_tables
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
 from autobe_core.service.migrations import delta_entries
@@ -227,16 +228,17 @@ def _record(
         changeset=recorded(initial),
         planner=planner,
     )
+    graph = ModuleGraph(spec, migrations=chain)
     revision = project.apply_change(
         request_id,
         spec_hash=spec.spec_hash(),
         manifest_hash=manifest_hash,
         changeset=recorded(initial),
-        delta=delta_of(affected(empty, ModuleGraph(spec, migrations=chain)), staged)
-        | delta_entries(chain, 1),
+        delta=delta_of(affected(empty, graph), staged) | delta_entries(chain, 1),
     )
     hooks.at("storing")
     session.save(project)
+    module_tables.remember(session.layout, graph)  # the first change's base
     return revision
 
 

@@ -41,6 +41,11 @@ class ProjectLayout:
         return self.state / "mypy_cache"
 
     @property
+    def module_tables(self) -> Path:
+        """The module tables of recorded revisions (:mod:`autobe_core.graph.table`)."""
+        return self.state / "modules"
+
+    @property
     def last_check(self) -> Path:
         return self.state / "last-check.json"
 

@@ -337,16 +337,16 @@ class ProjectService:
         understands them); a Plan, a ChangeSet or a change file is taken as it is.
         ``text`` is the request as the log shows it (default: the words, or the edits'
         summary)."""
-        from autobe_core.service import proposals
+        from autobe_core.service import module_tables, proposals
         from autobe_core.service.migrations import chain_at
 
         with self.session() as session:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            return proposals.propose(
-                project.head, spec, wanted, chain_at(project, project.head)
-            )
+            base_chain = chain_at(project, project.head)
+            return proposals.propose(project.head, spec, wanted, base_chain,
+                                     module_tables.load(self.layout, spec, base_chain))
 
     def apply(
         self,
@@ -377,7 +377,7 @@ class ProjectService:
         """:meth:`propose` and :meth:`apply` in one unit of work, holding the write lock
         throughout (no other change can land in between): for scripts and tests, where
         nobody confirms."""
-        from autobe_core.service import changes, proposals
+        from autobe_core.service import changes, module_tables, proposals
         from autobe_core.service.hooks import Hooks
         from autobe_core.service.migrations import chain_at
 
@@ -386,9 +386,9 @@ class ProjectService:
             project = session.project()
             spec = session.spec_at(project, project.head)
             wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            proposal = proposals.propose(
-                project.head, spec, wanted, chain_at(project, project.head)
-            )
+            base_chain = chain_at(project, project.head)
+            proposal = proposals.propose(project.head, spec, wanted, base_chain,
+                                         module_tables.load(self.layout, spec, base_chain))
             return changes.apply_proposal(session, proposal, options, hooks or Hooks())
 
     def _tests_ahead(self, options: ChangeOptions) -> AbstractContextManager[object]:

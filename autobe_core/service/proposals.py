@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autobe_core.generate import MigrationSlice, next_chain
-from autobe_core.graph import Affected, ModuleGraph, affected
+from autobe_core.graph import Affected, ModuleGraph, ModuleTable, affected
 from autobe_core.planning.base import Plan, PlannerChain
 from autobe_core.planning.chain import default_chain
 from autobe_core.schema import MigrationPlan, plan_migration
@@ -152,12 +152,14 @@ def _planned(plan: Plan, text: str) -> Request:
 
 
 def propose(
-    base: int, spec: ProjectSpec, request: Request, chain: tuple[MigrationSlice, ...] = ()
+    base: int, spec: ProjectSpec, request: Request, chain: tuple[MigrationSlice, ...] = (),
+    known: ModuleTable | None = None,
 ) -> Proposal:
     """Apply ``request``'s edits to ``spec``, revision ``base``'s whose migrations are
     ``chain`` (nothing is written). Edits no migration can make safely (a required field
     without default on an existing table, a type change without a safe cast) make the
-    proposal a problem, like edits that do not apply."""
+    proposal a problem, like edits that do not apply. ``known``: revision ``base``'s
+    module table, when one was kept (its modules are then not planned again)."""
     try:
         new = apply(spec, request.changeset)
         edits = expand(spec, request.changeset)
@@ -173,6 +175,8 @@ def propose(
     title = request.text or request.changeset.summary or "a change"
     new_chain = next_chain(chain, base + 1, database, title)
     graph = ModuleGraph(new, migrations=new_chain)
-    result = affected(ModuleGraph(spec, migrations=chain), graph)
+    before = known if known is not None and known.agrees_with(graph) \
+        else ModuleGraph(spec, migrations=chain)
+    result = affected(before, graph)
     plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain, graph)
     return Proposal(request, base, plan)
