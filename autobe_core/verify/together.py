@@ -6,7 +6,9 @@ script instead: the same import check (``app.main``, ``create_all`` on a throwaw
 file, table and route counts), reported as the import rung's result, then ``pytest.main``
 in the same process with the same arguments, reported as the tests rung's result. The
 process gets both rungs' timeouts; at the end its whole process group is killed, as a
-rung's is.
+rung's is. The garbage collector is off while the app is imported, and what the import
+made is then frozen (``gc.freeze``): the tests' collections do not walk the app's
+hundreds of thousands of long-lived objects again and again.
 
 The app's database is the in-memory SQLite one the generated conftest gives the tests, set
 before the app is imported (the app makes its engine at import); with
@@ -62,12 +64,15 @@ IMPORTED = "AUTOBE-IMPORTED "
 """Printed between the import check's output and pytest's, with the import's seconds."""
 
 SCRIPT = (
-    "import sys, time\n"
+    "import gc, sys, time\n"
+    "gc.disable()\n"
     "_started = time.perf_counter()\n"
     "_argv, sys.argv = sys.argv, sys.argv[:2]\n"
     + IMPORT_SCRIPT
     + "sys.stdout.flush()\n"
     "print(" + repr(IMPORTED) + " + str(time.perf_counter() - _started), flush=True)\n"
+    "gc.freeze()\n"
+    "gc.enable()\n"
     "import pytest\n"
     "sys.argv = [_argv[0]]\n"
     "_code = int(pytest.main(_argv[2:]))\n"
