@@ -22,7 +22,7 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from autobe_core.verify.rungs import Completed, Started, clean_env
@@ -82,10 +82,12 @@ class Ahead:
         return (workspace == self.workspace and dict(env) == self.env
                 and self.process.proc.poll() is None)
 
-    def go(self, argv: list[str], timeout: float) -> Completed | None:
+    def go(self, argv: list[str], timeout: float,
+           attach: Callable[[Started], None] | None = None) -> Completed | None:
         """Run the import check and the tests with ``argv`` (the together script's
         arguments); None when it cannot (it died, or the workspace shadows a module it
-        imported ahead): the caller starts a fresh process."""
+        imported ahead): the caller starts a fresh process. ``attach`` is told the
+        process once it runs (see :class:`.together.Abandon`)."""
         since = time.perf_counter()
         stdin = self.process.proc.stdin
         assert stdin is not None
@@ -95,6 +97,8 @@ class Ahead:
         except OSError:
             self.process.discard()
             return None
+        if attach is not None:
+            attach(self.process)
         completed = self.process.finish(timeout, since=since)
         if completed.returncode == SHADOWED_EXIT and SHADOWED in completed.output:
             return None

@@ -50,7 +50,7 @@ from autobe_core.verify.rungs import (
     mypy_rung,
     tests_rung,
 )
-from autobe_core.verify.together import can_run_together, import_and_tests
+from autobe_core.verify.together import Abandon, can_run_together, import_and_tests
 from autobe_core.verify.warm import WarmState, mode
 
 DEFAULT_TIMEOUT = 600.0
@@ -153,11 +153,13 @@ def _steps(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
            early: ThreadPoolExecutor | None) -> list[RungResult]:
     """The rungs in ladder order. With ``early`` (warm, import and tests together), the
     import-and-tests process starts once compile has passed and its results are taken
-    at the import rung, or thrown away when a rung below failed."""
+    at the import rung, or it is stopped and its results thrown away when a rung below
+    fails."""
     results: list[RungResult] = []
     stopped_by: RungName | None = None
     ahead: RungResult | None = None  # the tests' result, run together with the import
     started: Future[tuple[RungResult, RungResult]] | None = None
+    abandon = Abandon()
     for name in RUNGS:
         if stopped_by is not None or name not in selected:
             why = f"{stopped_by} failed" if stopped_by else "not selected"
@@ -186,11 +188,12 @@ def _steps(base: RungContext, selected: set[RungName], limits: Mapping[RungName,
                 result = RUNNERS[name](context)
         if result.status == "failed":
             stopped_by = name
+            abandon()  # the early import and tests, if any, are not needed now
         elif name == "compile" and early is not None and result.status == "passed":
             assert state is not None
             started = early.submit(import_and_tests, replace(base, timeout=limits["import"]),
                                    limits["import"], limits["tests"], state.preload,
-                                   take(state.mirror))
+                                   take(state.mirror), abandon)
         results.append(result)
         if progress is not None:
             progress(name, result)

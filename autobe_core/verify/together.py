@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -31,9 +32,9 @@ from autobe_core.verify.rungs import (
     IMPORT_SCRIPT,
     Completed,
     RungContext,
+    Started,
     import_result,
     pytest_args,
-    run_process,
     tests_result,
 )
 
@@ -97,12 +98,38 @@ def together_env(env: Mapping[str, str], record: Path | None) -> dict[str, str]:
     return {**env, "AUTOBE_DATABASE_URL": "sqlite://", **extra}
 
 
+class Abandon:
+    """Lets the ladder stop the import-and-tests process it started early once a rung
+    below has failed (its results would be thrown away): calling it kills the process
+    running, or the one about to run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: Started | None = None
+        self.abandoned = False
+
+    def attach(self, process: Started) -> None:
+        """``process`` is the one running now (killed at once if already abandoned)."""
+        with self._lock:
+            self._process = process
+            if self.abandoned:
+                process.kill()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.abandoned = True
+            if self._process is not None:
+                self._process.kill()
+
+
 def import_and_tests(ctx: RungContext, import_timeout: float, tests_timeout: float,
-                     record: Path | None = None,
-                     ahead: Ahead | None = None) -> tuple[RungResult, RungResult]:
+                     record: Path | None = None, ahead: Ahead | None = None,
+                     abandon: Abandon | None = None) -> tuple[RungResult, RungResult]:
     """Both rungs' results from one process (tests skipped when the import failed):
     ``ahead`` when it was started for this tree and environment (see :mod:`.ahead`), a
-    new process otherwise. ``record``: see :func:`together_env`."""
+    new process otherwise. ``record``: see :func:`together_env`; ``abandon``: see
+    :class:`Abandon`."""
+    attach = abandon.attach if abandon is not None else None
     with tempfile.TemporaryDirectory(prefix="autobe-together-") as scratch_name:
         scratch = Path(scratch_name)
         database = scratch / "schema.db"
@@ -112,11 +139,14 @@ def import_and_tests(ctx: RungContext, import_timeout: float, tests_timeout: flo
         timeout = import_timeout + tests_timeout
         completed = None
         if ahead is not None:
-            completed = ahead.go(argv, timeout) if ahead.fits(ctx.workspace, env) else None
+            completed = ahead.go(argv, timeout, attach) \
+                if ahead.fits(ctx.workspace, env) else None
             ahead.discard()
         if completed is None:
-            completed = run_process([sys.executable, "-c", SCRIPT, *argv],
-                                    replace(ctx, env=env, timeout=timeout))
+            process = Started([sys.executable, "-c", SCRIPT, *argv], ctx.workspace, env)
+            if attach is not None:
+                attach(process)
+            completed = process.finish(timeout)
         xml_text = report_path.read_text("utf-8") if report_path.is_file() else None
     before, marked, after = completed.output.partition(IMPORTED)
     if not marked:  # the import failed, or ran out of time

@@ -155,3 +155,22 @@ def test_a_directory_left_with_bytecode_only_goes(tmp_path: Path) -> None:
     sync(source, mirror, stamps)
     assert not (mirror / "pkg").exists(), "no namespace package the source does not have"
     assert (mirror / "main.py").is_file()
+
+
+def test_a_failing_rung_stops_the_early_tests(tmp_path: Path, warm_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import-and-tests process starts beside mypy; when mypy fails, its results
+    would be thrown away, so it is stopped: the answer does not wait for a slow test."""
+    workspace = make_workspace(tmp_path / "staged", {
+        **BASE,
+        "app/extra.py": 'COUNT: int = "three"\n',
+        "tests/test_slow.py": "import time\n\n\ndef test_slow() -> None:\n"
+                              "    time.sleep(120)\n",
+    })
+    started = time.monotonic()
+    warm = run_ladder(workspace, rungs=["compile", "mypy", "import", "tests"], warm=warm_dir,
+                      timeout=300)
+    assert time.monotonic() - started < 100, "the ladder waited for the slow test"
+    assert warm.failed is not None and warm.failed.name == "mypy"
+    assert [r.status for r in warm.rungs] == ["passed", "failed", "skipped", "skipped",
+                                              "skipped"]
