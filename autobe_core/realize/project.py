@@ -117,12 +117,14 @@ def realize_project(
     only: Sequence[str] = (),
     on_try: TryCallback | None = None,
     mypy_cache: Path | None = None,
+    warm: Path | None = None,
 ) -> RealizeReport:
     """Realize the pending custom operations of ``spec`` (``only``: these operation ids
     or endpoints). ``workspace``: where the user's own files are read from;
     ``mypy_cache``: a cache directory that outlives the run (default: one in the run's
-    scratch directory). Nothing is recorded: the caller records
-    :meth:`RealizeReport.changeset`."""
+    scratch directory); ``warm``: the project's warm verifier directory (each try is
+    judged warm, see :mod:`autobe_core.verify.warm`). Nothing is recorded: the caller
+    records :meth:`RealizeReport.changeset`."""
     tries = max_tries if max_tries is not None else chat.config.max_tries
     pending, kept = pending_operations(spec)
     if only:
@@ -132,7 +134,7 @@ def realize_project(
     if not pending:
         return report
     with tempfile.TemporaryDirectory(prefix="autobe-realize-") as scratch:
-        stage = Stage(Path(scratch), workspace, migrations, mypy_cache)  # one tree: warm cache
+        stage = Stage(Path(scratch), workspace, migrations, mypy_cache, warm)
         for op in pending:
             report.outcomes.append(realize_operation(spec, op, chat, stage, tries, on_try))
     return report

@@ -43,11 +43,14 @@ class Stage:
     """One scratch tree for a realize run (``root`` must be a fresh directory)."""
 
     def __init__(self, root: Path, workspace: Path | None = None,
-                 migrations: Sequence[MigrationSlice] = (), cache: Path | None = None) -> None:
+                 migrations: Sequence[MigrationSlice] = (), cache: Path | None = None,
+                 warm: Path | None = None) -> None:
         self.root = root
         self.tree = root / "workspace"
         self.cache = cache or root / "mypy-cache"
         """mypy's incremental cache (``cache``: one that outlives the run)."""
+        self.warm = warm
+        """The project's warm verifier directory (None: every try judged cold)."""
         self.workspace = workspace
         self.migrations = tuple(migrations)
         self._written: dict[str, str] = {}
@@ -77,7 +80,7 @@ class Stage:
         targets = [test] if (self.tree / test).is_file() else []
         result = run_ladder(self.tree, rungs=("compile", "mypy", "tests") if targets
                             else ("compile", "mypy"), cache_dir=self.cache,
-                            test_targets=targets)
+                            test_targets=targets, warm=self.warm)
         return verdict(result, f"app/realized/{op_id}.py")
 
 

@@ -24,6 +24,7 @@ from autobe_core.service import changes, migrations, proposals
 from autobe_core.service.changes import ChangeOptions, ChangeOutcome, HeadMoved
 from autobe_core.service.hooks import Hooks
 from autobe_core.service.session import ProjectSession
+from autobe_core.verify import WARM_DIR
 
 CACHE_DIR = "realize-mypy-cache"
 """Under the project's state directory: mypy's cache for the staged trees (kept apart from
@@ -63,9 +64,10 @@ def realize(
         chain = migrations.chain_at(project, base)
         workspace = session.layout.workspace
         cache = mypy_cache or session.layout.state / CACHE_DIR
+        warm = session.layout.state / WARM_DIR
     report = realize_project(spec, chat or Chat(config), workspace=workspace,
                              migrations=chain, max_tries=max_tries, only=only, on_try=on_try,
-                             mypy_cache=cache)
+                             mypy_cache=cache, warm=warm)
     changeset = report.changeset(spec)
     if changeset is None:
         return RealizeOutcome(report)

@@ -39,6 +39,7 @@ from autobe_core.spec.changeset import AddField, ChangeSet, ModifyOperation
 from autobe_core.spec.io import dump_spec
 from autobe_core.spec.model import PlainField, ProjectSpec, Realized
 from autobe_core.spec.naming import operation_id
+from autobe_core.verify import stop_verifier
 from tests.e2e.test_cli_inputs import run
 from tests.fake_openai import (
     FakeOpenAI,
@@ -136,9 +137,22 @@ def test_realized_on_the_first_try_is_recorded_and_served(
 
 
 @pytest.mark.slow
-def test_a_mypy_error_goes_back_and_is_fixed(server: FakeOpenAI, mypy_cache: Path) -> None:
+@pytest.mark.parametrize("verifier", ["cold", "warm"])
+def test_a_mypy_error_goes_back_and_is_fixed(server: FakeOpenAI, mypy_cache: Path,
+                                             verifier: str, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOBE_VERIFIER", verifier)
+    warm = tmp_path / "verifier" if verifier == "warm" else None
     server.script(code_reply(ARCHIVE_TYPE_ERROR), code_reply(ARCHIVE_OK))
-    report = realize_project(custom_todo(ARCHIVE), Chat(config(server)), mypy_cache=mypy_cache)
+    try:
+        report = realize_project(custom_todo(ARCHIVE), Chat(config(server)),
+                                 mypy_cache=mypy_cache, warm=warm)
+    finally:
+        if warm is not None:
+            stop_verifier(warm)
+    if warm is not None:
+        assert (warm / "tree" / "app" / "realized" / f"{ARCHIVE_ID}.py").is_file(), \
+            "the tries were judged in the warm mirror"
 
     [done] = report.outcomes
     assert done.ok and done.tries == 2 and server.hits == 2
