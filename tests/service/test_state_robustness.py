@@ -32,7 +32,7 @@ import pytest
 from click.testing import Result
 
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV
-from tests.service.test_robustness import (
+from tests.service.robustness_support import (
     TODO,
     autobe,
     cli_run,

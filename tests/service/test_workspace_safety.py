@@ -24,7 +24,7 @@ import pytest
 
 from autobe_core.build import MANIFEST_NAME
 from autobe_core.service import PAUSE_ENV, STORE_URL_ENV
-from tests.service.test_robustness import (
+from tests.service.robustness_support import (
     ITEMS_DTO,
     NOTES_HELPER,
     UNTOUCHED,

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from autobe_cli.main import cli
 from tests.conftest import AUTOBE
-from tests.service.test_robustness import (
+from tests.service.robustness_support import (
     ITEMS_DTO,
     TODO,
     UNTOUCHED,

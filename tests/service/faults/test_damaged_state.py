@@ -24,7 +24,7 @@ from tests.service.faults.harness import (
     result_ok,
     run,
 )
-from tests.service.test_robustness import ITEMS_DTO, tree
+from tests.service.robustness_support import ITEMS_DTO, tree
 
 
 def _sql(project: Path, statement: str) -> None:

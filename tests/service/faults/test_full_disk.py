@@ -17,7 +17,7 @@ from tests.service.faults.harness import (
     head_of,
     run,
 )
-from tests.service.test_robustness import leftovers, tree
+from tests.service.robustness_support import leftovers, tree
 from tests.service.test_state_robustness import fill
 
 FREE_QUICK = (0, 96 * 1024, 1024 * 1024)

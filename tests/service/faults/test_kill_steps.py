@@ -12,7 +12,7 @@ from tests.service.faults.harness import (
     Lab,
     Scenario,
 )
-from tests.service.test_robustness import kill9, wait_paused
+from tests.service.robustness_support import kill9, wait_paused
 
 STEPS: dict[str, tuple[str, ...]] = {
     "init": ("planned", "storing", "committing"),
