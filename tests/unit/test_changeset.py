@@ -1,19 +1,11 @@
-"""ChangeSet and apply(): one case per edit kind (result + exact inverse), rename
-cascades, precondition diagnostics (JSON path into the change, allowed values),
-validation of the result, cross-cutting expansion, the JSON schema, the changes-file
-loader, and hypothesis properties on the todo and bbs fixtures."""
+"""ChangeSet and apply(), one case per edit kind: the result and its exact inverse, rename
+cascades, cross-cutting expansion. Diagnostics: test_changeset_diagnostics.py; the JSON
+schema and the changes-file loader: test_changeset_files.py; hypothesis properties on the
+todo and bbs fixtures: test_changeset_properties.py."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
-import pytest
-from hypothesis import HealthCheck, given, settings
-
 from autobe_core.spec.changeset import (
-    EDIT_TYPES,
     AddActor,
     AddCreatedBy,
     AddField,
@@ -26,7 +18,6 @@ from autobe_core.spec.changeset import (
     AddTimestamps,
     ChangeSet,
     ClearDtoOverride,
-    Edit,
     ModifyActor,
     ModifyField,
     ModifyModel,
@@ -41,14 +32,8 @@ from autobe_core.spec.changeset import (
     RenameField,
     RenameModel,
     SetDtoOverride,
-    changeset_json_schema,
-    dump_changeset,
-    load_changeset,
-    parse_changeset,
 )
-from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
-from autobe_core.spec.edits.engine import AFTER_PREFIX, apply, check, expand, invert
-from autobe_core.spec.io import load_spec
+from autobe_core.spec.edits.engine import apply, expand, invert
 from autobe_core.spec.model import (
     Actor,
     Body,
@@ -61,71 +46,18 @@ from autobe_core.spec.model import (
     ProjectSpec,
     Relation,
 )
-from tests.changeset_strategies import FIELD_WORDS, MODEL_WORDS, changeset_sequences, changesets
-
-ROOT = Path(__file__).resolve().parents[2]
-TODO = load_spec(ROOT / "fixtures" / "todo.yaml")
-BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")
-FIXTURES = {"todo": TODO, "bbs": BBS}
-
-PROPERTY = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+from tests.unit.changeset_support import (
+    BBS,
+    TODO,
+    cs,
+    model,
+    new_model,
+    op,
+    roundtrip,
 )
-
-
-def cs(*edits: Edit) -> ChangeSet:
-    return ChangeSet(edits=list(edits))
-
-
-def roundtrip(spec: ProjectSpec, *edits: Edit) -> ProjectSpec:
-    """Apply the edits, check the inverse restores ``spec`` exactly; the new spec."""
-    change = cs(*edits)
-    assert check(spec, change) == []
-    after = apply(spec, change)
-    assert after != spec
-    undo = invert(spec, change)
-    assert apply(after, undo) == spec
-    assert apply(spec, invert(after, undo)) == after
-    return after
-
-
-def problems(spec: ProjectSpec, *edits: Edit) -> list[Diagnostic]:
-    found = check(spec, cs(*edits))
-    assert found, "expected diagnostics"
-    with pytest.raises(DiagnosticError) as info:
-        apply(spec, cs(*edits))
-    assert info.value.summary == "the change is invalid"
-    assert info.value.diagnostics == found
-    return found
-
-
-def model(spec: ProjectSpec, name: str) -> Model:
-    found = spec.model(name)
-    assert found is not None
-    return found
-
-
-def op(spec: ProjectSpec, method: str, path: str) -> Operation:
-    return next(o for o in spec.operations if o.method == method and o.path == path)
-
 
 # --------------------------------------------------------------------------- models
 
-
-def new_model(name: str = "todo_tags") -> Model:
-    return Model(
-        name=name,
-        namespace="Todos",
-        foreign_fields=[
-            ForeignField(
-                name="todo_user_id", relation=Relation(name="owner", target_model="todo_users")
-            )
-        ],
-        plain_fields=[PlainField(name="label", type="string", max_length=40)],
-    )
 
 
 def test_add_model_appends_or_inserts_at_position() -> None:
@@ -452,318 +384,3 @@ def test_add_field_everywhere_and_expansion_equivalence() -> None:
     assert [e.model for e in whole if isinstance(e, AddField)] == [m.name for m in TODO.models]
     undo = invert(BBS, change)
     assert all(isinstance(e, RemoveField) for e in undo.edits)
-
-
-# --------------------------------------------------------------------------- diagnostics
-
-
-def test_unknown_model_lists_the_models() -> None:
-    [d] = problems(TODO, RemoveField(model="todo_itemz", field="notes"))
-    assert (d.path, d.code) == ("$.edits[0].model", "ref.unknown-model")
-    assert d.allowed == tuple(m.name for m in TODO.models)
-
-
-def test_duplicate_field_points_at_the_new_name() -> None:
-    title = PlainField(name="title", type="string")
-    [d] = problems(TODO, AddTimestamps(), AddField(model="todo_items", field=title))
-    assert (d.path, d.code) == ("$.edits[1].field.name", "dup.field")
-    assert "title" in d.allowed[0]
-
-
-def test_every_precondition_problem_is_reported() -> None:
-    found = problems(
-        TODO,
-        AddField(model="nope", field=PlainField(name="x", type="int")),
-        RemoveField(model="todo_users", field="email"),
-        RemoveField(model="todo_items", field="id"),
-        RemoveOperation(method="get", path="/todo/user/lists"),
-        AddTimestamps(namespace="Nowhere"),
-        AddCreatedBy(actor="ghost"),
-        RenameModel(model="todo_items", new_name="select"),
-        AddModel(model=new_model(), position=99),
-        ModifyField(
-            model="todo_items", field="title", definition=PlainField(name="name", type="string")
-        ),
-    )
-    by_path = {d.path: d for d in found}
-    assert by_path["$.edits[0].model"].code == "ref.unknown-model"
-    in_use = by_path["$.edits[1].field"]
-    assert in_use.code == "change.field-in-use"
-    assert "unique index (email)" in in_use.message and "identityField" in in_use.message
-    assert by_path["$.edits[2].field"].code == "change.primary-field"
-    unknown_op = by_path["$.edits[3].method"]
-    assert unknown_op.code == "ref.unknown-operation"
-    assert "PATCH /todo/user/lists" in unknown_op.allowed
-    assert by_path["$.edits[4].namespace"].allowed == ("Actors", "Todos")
-    assert by_path["$.edits[5].actor"].allowed == ("user",)
-    assert by_path["$.edits[6].newName"].code == "name.model"
-    assert by_path["$.edits[7].position"].code == "change.position"
-    assert by_path["$.edits[8].definition.name"].code == "change.modify-renames"
-
-
-def test_later_edits_see_earlier_ones() -> None:
-    change = cs(
-        RemoveIndex(model="todo_users", kind="unique", field_names=["email"]),
-        ModifyActor(
-            actor="user",
-            definition=TODO.actors[0].model_copy(update={"identity_field": "display_name"}),
-        ),
-        ModifyField(
-            model="todo_users",
-            field="display_name",
-            definition=PlainField(name="display_name", type="string", max_length=80),
-        ),
-        RemoveField(model="todo_users", field="email"),
-    )
-    assert check(TODO, change) == []
-    assert apply(apply(TODO, change), invert(TODO, change)) == TODO
-
-
-def test_removing_a_referenced_model_reports_validation_errors() -> None:
-    found = problems(TODO, RemoveModel(model="todo_lists"))
-    assert all(d.message.startswith(AFTER_PREFIX) for d in found)
-    assert {d.code for d in found} == {"ref.unknown-model"}
-    paths = [d.path for d in found]
-    assert "$.models[1].foreignFields[0].relation.targetModel" in paths
-    assert "$.operations[3].model" in paths
-    assert all("todo_lists" not in d.allowed for d in found)
-
-
-def test_expanded_edit_problems_point_at_the_cross_cutting_edit() -> None:
-    spec = apply(
-        TODO,
-        cs(
-            AddField(
-                model="todo_items",
-                field=ForeignField(
-                    name="creator_id",
-                    nullable=True,
-                    relation=Relation(name="createdByUser", target_model="todo_users"),
-                ),
-            )
-        ),
-    )
-    [d] = problems(spec, AddCreatedBy(actor="user", namespace="Todos"))
-    assert (d.path, d.code) == ("$.edits[0]", "dup.field")
-    assert "todo_items" in d.message
-
-
-def test_renames_cannot_take_names_in_use() -> None:
-    [d] = problems(TODO, RenameModel(model="todo_lists", new_name="todo_items"))
-    assert (d.path, d.code) == ("$.edits[0].newName", "dup.model")
-    [d] = problems(BBS, RenameField(model="bbs_articles", field="title", new_name="author"))
-    assert (d.path, d.code) == ("$.edits[0].newName", "dup.field")
-    [d] = problems(TODO, RenameActor(actor="user", new_name="app"))
-    assert (d.path, d.code) == ("$.edits[0].newName", "name.actor")
-
-
-def test_apply_is_pure() -> None:
-    before = TODO.canonical_json()
-    change = cs(
-        AddTimestamps(),
-        RenameField(model="todo_items", field="todo_list_id", new_name="list_ref_id"),
-        RemoveField(model="todo_items", field="notes"),
-    )
-    dumped = change.model_dump()
-    apply(TODO, change)
-    invert(TODO, change)
-    expand(TODO, change)
-    assert TODO.canonical_json() == before
-    assert change.model_dump() == dumped
-
-
-# --------------------------------------------------------------------------- schema and files
-
-
-def test_json_schema_has_the_discriminator() -> None:
-    schema = changeset_json_schema()
-    json.dumps(schema)
-    items = schema["properties"]["edits"]["items"]
-    assert items["discriminator"]["propertyName"] == "op"
-    assert set(items["discriminator"]["mapping"]) == set(EDIT_TYPES)
-    assert len(items["oneOf"]) == len(EDIT_TYPES)
-    for cls in EDIT_TYPES.values():
-        definition = schema["$defs"][cls.__name__]
-        assert definition["required"][0] == "op"
-        assert definition["additionalProperties"] is False
-        assert definition.get("description")
-    assert schema["required"] == ["edits"]
-    assert "newName" in schema["$defs"]["RenameModel"]["properties"]
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_load_changeset_yaml_and_json(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "change.yaml",
-        "edits:\n"
-        "  - {op: addField, model: todo_items,\n"
-        "     field: {name: estimate, type: int, nullable: true}}\n"
-        "  - {op: addTimestamps, namespace: Todos}\n",
-    )
-    change = load_changeset(path)
-    assert change.edits == [
-        AddField(model="todo_items", field=PlainField(name="estimate", type="int", nullable=True)),
-        AddTimestamps(namespace="Todos"),
-    ]
-    roundtrip(TODO, *change.edits)
-    json_path = write(tmp_path, "change.json", dump_changeset(change, "json"))
-    assert load_changeset(json_path) == change
-    assert load_changeset(write(tmp_path, "again.yaml", dump_changeset(change))) == change
-
-
-def load_errors(tmp_path: Path, data: Any) -> list[Diagnostic]:
-    path = write(tmp_path, "bad.json", json.dumps(data))
-    with pytest.raises(DiagnosticError) as info:
-        load_changeset(path)
-    return info.value.diagnostics
-
-
-def test_loader_shape_errors_have_paths(tmp_path: Path) -> None:
-    [d] = load_errors(tmp_path, {"edits": [{"op": "addFeild", "model": "x"}]})
-    assert d.path == "$.edits[0]" and d.code == "shape.union_tag_invalid"
-    assert "addField" in d.allowed
-    [d] = load_errors(tmp_path, {"edits": [{"model": "x"}]})
-    assert d.path == "$.edits[0]" and "addField" in d.allowed
-    [d] = load_errors(tmp_path, {"edits": [{"op": "removeField", "model": "x"}]})
-    assert (d.path, d.code) == ("$.edits[0].field", "shape.missing")
-    [d] = load_errors(
-        tmp_path, {"edits": [{"op": "removeField", "model": "x", "field": "y", "fields": 1}]}
-    )
-    assert (d.path, d.code) == ("$.edits[0].fields", "shape.extra_forbidden")
-    assert d.allowed == ("op", "model", "field")
-    [d] = load_errors(
-        tmp_path,
-        {"edits": [{"op": "addField", "model": "x", "field": {"name": "y", "type": "text"}}]},
-    )
-    assert d.path == "$.edits[0].field.type" and d.code == "shape.literal_error"
-    assert "datetime" in d.allowed and "string" in d.allowed
-    [d] = load_errors(
-        tmp_path,
-        {
-            "edits": [
-                {"op": "addField", "model": "x", "field": {"name": "y", "relation": {"name": "z"}}}
-            ]
-        },
-    )
-    assert d.path == "$.edits[0].field.relation.targetModel"
-    found = load_errors(tmp_path, {"edit": []})
-    assert {(d.path, d.code) for d in found} == {
-        ("$.edits", "shape.missing"),
-        ("$.edit", "shape.extra_forbidden"),
-    }
-    assert next(d for d in found if d.path == "$.edit").allowed == ("edits", "summary")
-
-
-def test_loader_file_errors(tmp_path: Path) -> None:
-    for name, text, code in (
-        ("list.yaml", "- 1\n", "file.not-a-mapping"),
-        ("broken.yaml", "edits: [\n", "file.syntax"),
-        ("broken.json", "{", "file.syntax"),
-    ):
-        with pytest.raises(DiagnosticError) as info:
-            load_changeset(write(tmp_path, name, text))
-        assert info.value.diagnostics[0].code == code
-    with pytest.raises(DiagnosticError) as info:
-        load_changeset(tmp_path / "missing.yaml")
-    assert info.value.diagnostics[0].code == "file.unreadable"
-
-
-# --------------------------------------------------------------------------- properties
-
-
-def test_strategy_words_are_valid() -> None:
-    from autobe_core.spec.naming import field_problem, model_name_problem
-
-    assert [w for w in FIELD_WORDS if field_problem(w)] == []
-    assert [w for w in MODEL_WORDS if model_name_problem(f"todo_{w}")] == []
-
-
-@pytest.mark.parametrize("name", ["todo", "bbs"])
-def test_generated_changesets_pass_check(name: str) -> None:
-    spec = FIXTURES[name]
-
-    @settings(PROPERTY, max_examples=150)
-    @given(changesets(spec))
-    def prop(change: ChangeSet) -> None:
-        assert check(spec, change) == []
-
-    prop()
-
-
-@pytest.mark.parametrize("name", ["todo", "bbs"])
-def test_apply_then_invert_restores_exactly(name: str) -> None:
-    spec = FIXTURES[name]
-
-    @PROPERTY
-    @given(changesets(spec))
-    def prop(change: ChangeSet) -> None:
-        before = spec.canonical_json()
-        after = apply(spec, change)
-        assert spec.canonical_json() == before  # pure
-        undo = invert(spec, change)
-        assert apply(after, undo) == spec
-        assert apply(spec, ChangeSet(edits=expand(spec, change))) == after
-        assert apply(spec, invert(after, undo)) == after
-        assert parse_changeset(json.loads(dump_changeset(change, "json"))) == change
-
-    prop()
-
-
-def remover(edit: Edit) -> Edit | None:
-    """The removal of what an add edit added."""
-    match edit:
-        case AddModel():
-            return RemoveModel(model=edit.model.name)
-        case AddField():
-            return RemoveField(model=edit.model, field=edit.field.name)
-        case AddRelation():
-            return RemoveRelation(model=edit.model, field=edit.field.name)
-        case AddIndex():
-            return RemoveIndex(model=edit.model, kind=edit.kind, field_names=edit.field_names)
-        case AddOperation():
-            return RemoveOperation(method=edit.operation.method, path=edit.operation.path)
-        case AddActor():
-            return RemoveActor(actor=edit.actor.name)
-    return None
-
-
-@pytest.mark.parametrize("name", ["todo", "bbs"])
-def test_removing_what_an_add_added_restores_the_spec(name: str) -> None:
-    spec = FIXTURES[name]
-
-    @PROPERTY
-    @given(changesets(spec))
-    def prop(change: ChangeSet) -> None:
-        current = spec
-        for edit in expand(spec, change):
-            after = apply(current, cs(edit))
-            undo = remover(edit)
-            if undo is not None:
-                assert apply(after, cs(undo)) == current
-            current = after
-
-    prop()
-
-
-@pytest.mark.parametrize("name", ["todo", "bbs"])
-def test_sequences_invert_back_to_the_start(name: str) -> None:
-    spec = FIXTURES[name]
-
-    @settings(PROPERTY, max_examples=25)
-    @given(changeset_sequences(spec, 3))
-    def prop(sequence: list[ChangeSet]) -> None:
-        specs = [spec]
-        for change in sequence:
-            specs.append(apply(specs[-1], change))
-        current = specs[-1]
-        for before, change in zip(reversed(specs[:-1]), reversed(sequence), strict=True):
-            current = apply(current, invert(before, change))
-            assert current == before
-
-    prop()
