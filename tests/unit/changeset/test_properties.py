@@ -29,7 +29,7 @@ from autobe_core.spec.changeset import (
 )
 from autobe_core.spec.edits.engine import apply, check, expand, invert
 from tests.changeset_strategies import FIELD_WORDS, MODEL_WORDS, changeset_sequences, changesets
-from tests.unit.changeset_support import (
+from tests.unit.changeset.support import (
     FIXTURES,
     PROPERTY,
     cs,

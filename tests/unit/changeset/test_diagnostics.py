@@ -25,7 +25,7 @@ from autobe_core.spec.model import (
     PlainField,
     Relation,
 )
-from tests.unit.changeset_support import (
+from tests.unit.changeset.support import (
     BBS,
     TODO,
     cs,

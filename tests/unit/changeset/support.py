@@ -1,4 +1,4 @@
-"""What the ChangeSet tests share (tests/unit/test_changeset*.py): the todo and bbs
+"""What the ChangeSet tests share (tests/unit/changeset/): the todo and bbs
 fixtures, the property settings, and helpers that apply edits and check their exact
 inverse, expect diagnostics, and find models and operations."""
 
@@ -25,7 +25,7 @@ from autobe_core.spec.model import (
     Relation,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TODO = load_spec(ROOT / "fixtures" / "todo.yaml")
 BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")
 FIXTURES = {"todo": TODO, "bbs": BBS}

@@ -21,7 +21,7 @@ from autobe_core.spec.diagnostics import Diagnostic, DiagnosticError
 from autobe_core.spec.model import (
     PlainField,
 )
-from tests.unit.changeset_support import (
+from tests.unit.changeset.support import (
     TODO,
     roundtrip,
 )

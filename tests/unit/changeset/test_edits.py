@@ -1,7 +1,7 @@
 """ChangeSet and apply(), one case per edit kind: the result and its exact inverse, rename
-cascades, cross-cutting expansion. Diagnostics: test_changeset_diagnostics.py; the JSON
-schema and the changes-file loader: test_changeset_files.py; hypothesis properties on the
-todo and bbs fixtures: test_changeset_properties.py."""
+cascades, cross-cutting expansion. Diagnostics: test_diagnostics.py; the JSON schema and
+the changes-file loader: test_files.py; hypothesis properties on the todo and bbs
+fixtures: test_properties.py."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ from autobe_core.spec.model import (
     ProjectSpec,
     Relation,
 )
-from tests.unit.changeset_support import (
+from tests.unit.changeset.support import (
     BBS,
     TODO,
     cs,
