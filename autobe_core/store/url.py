@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, quote_plus, unquote
 
+from autobe_core.errors import AutobeError
+
 PATTERN = re.compile(
     r"""
         (?P<name>[\w\+]+)://
@@ -32,8 +34,9 @@ PATTERN = re.compile(
 """SQLAlchemy's URL pattern (``sqlalchemy.engine.url._parse_url``)."""
 
 
-class BadURL(ValueError):
-    """Not a URL of the form ``driver://[user[:password]@][host][:port][/database][?query]``."""
+class BadURL(AutobeError, ValueError):
+    """Not a URL of the form ``driver://[user[:password]@][host][:port][/database][?query]``
+    (the storage configuration says what is allowed: StorageConfigError)."""
 
 
 @dataclass(frozen=True)
