@@ -2,12 +2,13 @@
 every time (a change's staged tree has a new path each time).
 
 :func:`sync` makes ``mirror`` hold exactly ``source``'s files (dot-directories, caches and
-``__pycache__`` left out; the compile rung writes bytecode there): only files whose bytes
-differ are written (to a temporary name, then renamed: a new inode and modification time,
-which mypy's daemon notices), files gone from ``source`` are removed (with directories left
-holding nothing but bytecode). A file whose source has the stat recorded at the last sync
-(device, inode, size, modification time) is not read again: hard-linked staging keeps the
-inode of every file it did not change. The mirror is a copy, never a hard link: nothing a
+``__pycache__`` left out; the compile rung and pytest write bytecode there, and a file's
+is removed before the file changes): only files whose bytes differ are written (to a
+temporary name, then renamed: a new inode and modification time, which mypy's daemon
+notices), files gone from ``source`` are removed (with directories left holding nothing but
+bytecode). A file whose source has the stat recorded at the last sync (device, inode,
+size, modification time) is not read again: hard-linked staging keeps the inode of every
+file it did not change. The mirror is a copy, never a hard link: nothing a
 tool writes while verifying can reach the user's workspace.
 """
 
@@ -58,6 +59,16 @@ def _read_stamps(path: Path) -> dict[str, Stamp]:
     return {}
 
 
+def forget_bytecode(path: Path) -> None:
+    """Remove every bytecode file cached for ``path`` (CPython's, pytest's rewritten
+    test modules): before the file changes, so no cache outlives the content it was made
+    from, whatever it checks (pytest's compares whole seconds and sizes)."""
+    cache = path.parent / "__pycache__"
+    if cache.is_dir():
+        for cached in cache.glob(f"{path.stem}.*.pyc"):
+            cached.unlink(missing_ok=True)
+
+
 def sync(source: Path, mirror: Path, stamps_file: Path) -> Synced:
     """Make ``mirror`` a copy of ``source`` (see the module)."""
     stamps = _read_stamps(stamps_file)
@@ -79,6 +90,7 @@ def sync(source: Path, mirror: Path, stamps_file: Path) -> Synced:
                 if target.read_bytes() == data:
                     continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        forget_bytecode(target)
         temporary = target.with_name(f".{target.name}.autobe-sync")
         temporary.write_bytes(data)
         os.chmod(temporary, stat.st_mode & 0o777)
@@ -86,6 +98,7 @@ def sync(source: Path, mirror: Path, stamps_file: Path) -> Synced:
         written.append(rel)
     removed = sorted(set(present) - set(wanted))
     for rel in removed:
+        forget_bytecode(mirror / rel)
         (mirror / rel).unlink(missing_ok=True)
     for rel in removed:  # directories left with nothing but bytecode
         parent = (mirror / rel).parent

@@ -8,7 +8,9 @@ in the same process with the same arguments, reported as the tests rung's result
 process gets both rungs' timeouts; at the end its whole process group is killed, as a
 rung's is. The garbage collector is off while the app is imported, and what the import
 made is then frozen (``gc.freeze``): the tests' collections do not walk the app's
-hundreds of thousands of long-lived objects again and again.
+hundreds of thousands of long-lived objects again and again. pytest keeps the test
+modules it rewrote in the mirror's ``__pycache__`` (the mirror removes a file's cached
+bytecode before it changes the file).
 
 The app's database is the in-memory SQLite one the generated conftest gives the tests, set
 before the app is imported (the app makes its engine at import); with
@@ -74,6 +76,7 @@ SCRIPT = (
     "print(" + repr(IMPORTED) + " + str(time.perf_counter() - _started), flush=True)\n"
     "gc.freeze()\n"
     "gc.enable()\n"
+    "sys.dont_write_bytecode = False\n"
     "import pytest\n"
     "sys.argv = [_argv[0]]\n"
     "_code = int(pytest.main(_argv[2:]))\n"

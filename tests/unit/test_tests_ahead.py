@@ -131,10 +131,11 @@ def test_an_edit_keeping_size_and_time_is_seen(tmp_path: Path, warm_dir: Path,
     assert (red / "app" / "main.py").stat().st_size == before.st_size
     os.utime(red / "app" / "main.py", ns=(before.st_atime_ns, before.st_mtime_ns))
     sync(red, mirror, WarmState(warm_dir).stamps)
+    assert not cached.exists(), "the mirror forgets a file's bytecode when it changes it"
     os.utime(mirror / "app" / "main.py", ns=(before.st_atime_ns, before.st_mtime_ns))
+    cached.write_bytes(data)  # stale bytecode left anyway (by anything): never run
     # the mirror now holds the red file with the green file's size and time, and the
     # green file's bytecode: only the source's hash tells them apart
-    assert cached.read_bytes() == data
     warm = run_ladder(red, rungs=["import", "tests"], warm=warm_dir, timeout=300)
     assert not warm.ok and warm.failed is not None and warm.failed.name == "tests"
     expected = cold(red, monkeypatch)
@@ -174,3 +175,28 @@ def test_a_failing_rung_stops_the_early_tests(tmp_path: Path, warm_dir: Path,
     assert warm.failed is not None and warm.failed.name == "mypy"
     assert [r.status for r in warm.rungs] == ["passed", "failed", "skipped", "skipped",
                                               "skipped"]
+
+
+def test_a_test_module_edited_within_its_second_is_rewritten_again(
+        tmp_path: Path, warm_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest keeps its rewritten test modules in the mirror, checked by whole seconds and
+    size; the mirror removes them when it changes the test, so an edit of the same size
+    in the same second is run, not the cached module."""
+    mirror = WarmState(warm_dir).mirror
+    test_file = mirror / "tests" / "test_ping.py"
+    assert list(test_file.parent.glob("__pycache__/test_ping.*pytest*.pyc")), \
+        "the first warm run kept pytest's rewritten test module"
+    before = test_file.stat()
+    red = make_workspace(tmp_path / "red", {
+        **BASE, "tests/test_ping.py": PASSING_TEST.replace('"ok"', '"no"')})
+    sync(red, mirror, WarmState(warm_dir).stamps)
+    assert not list(test_file.parent.glob("__pycache__/test_ping.*.pyc"))
+    # the red test now has the green one's size and time, which is all pytest's cache
+    # compares: only its absence makes pytest read the file again
+    assert test_file.stat().st_size == before.st_size
+    os.utime(test_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    warm = run_ladder(red, rungs=["import", "tests"], warm=warm_dir, timeout=300)
+    assert not warm.ok and warm.failed is not None and warm.failed.name == "tests"
+    expected = cold(red, monkeypatch)
+    assert [v for v in verdict(warm) if v[0] in ("import", "tests")] == \
+        [v for v in verdict(expected) if v[0] in ("import", "tests")]
