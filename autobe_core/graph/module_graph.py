@@ -1,4 +1,5 @@
-"""The module dependency graph of one spec (networkx).
+"""The module dependency graph of one spec (networkx, imported when the graph is first
+walked).
 
 Nodes are spec elements (``kind="element"``, ids ``spec:<element id>``) and modules
 (``kind="module"``, ids ``<kind>:<name>``). Edges point
@@ -9,9 +10,8 @@ from the element) and ``imported module -> importing module`` for "imports".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
-
-import networkx as nx
 
 from autobe_core.generate import PlannedModule, plan_modules
 from autobe_core.graph.elements import element_hashes
@@ -57,11 +57,26 @@ class ModuleGraph:
             self.element_hashes[revision_element(migration.revision)] = sha256_text(
                 canonical_json(migration.model_dump(mode="json"))
             )
-        self.graph: Any = nx.DiGraph()
-        for eid, digest in self.element_hashes.items():
-            self.graph.add_node(element_node(eid), kind="element", element=eid, hash=digest)
         for module in self.modules.values():
-            self.graph.add_node(
+            unknown = sorted(module.reads - self.element_hashes.keys())
+            if unknown:
+                raise ValueError(f"module {module.id} reads unknown element {unknown[0]}")
+            missing = sorted(module.imports - self.modules.keys())
+            if missing:
+                raise ValueError(f"module {module.id} imports unknown module {missing[0]}")
+
+    @cached_property
+    def graph(self) -> Any:
+        """The networkx DiGraph, built on first use: comparing two revisions
+        (:func:`~autobe_core.graph.affected.affected`) and choosing the tests a change
+        reaches read the modules and hashes only."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for eid, digest in self.element_hashes.items():
+            graph.add_node(element_node(eid), kind="element", element=eid, hash=digest)
+        for module in self.modules.values():
+            graph.add_node(
                 module.id,
                 kind="module",
                 module_kind=module.kind,
@@ -70,13 +85,10 @@ class ModuleGraph:
             )
         for module in self.modules.values():
             for eid in sorted(module.reads):
-                if eid not in self.element_hashes:
-                    raise ValueError(f"module {module.id} reads unknown element {eid}")
-                self.graph.add_edge(element_node(eid), module.id, relation=READS)
+                graph.add_edge(element_node(eid), module.id, relation=READS)
             for imported in sorted(module.imports):
-                if imported not in self.modules:
-                    raise ValueError(f"module {module.id} imports unknown module {imported}")
-                self.graph.add_edge(imported, module.id, relation=IMPORTS)
+                graph.add_edge(imported, module.id, relation=IMPORTS)
+        return graph
 
     def readers(self, element_id: str) -> list[str]:
         """Modules whose slice is cut from ``element_id``."""
@@ -94,6 +106,8 @@ class ModuleGraph:
 
     def dependents(self, module_id: str) -> list[str]:
         """Every module that imports ``module_id``, directly or not."""
+        import networkx as nx
+
         return sorted(n for n in nx.descendants(self.graph, module_id) if n in self.modules)
 
     def build_order(self) -> list[str]:
@@ -103,6 +117,8 @@ class ModuleGraph:
         other, ``db`` importing the model registry); a cycle is placed as one group, in
         id order, where its members' dependencies allow.
         """
+        import networkx as nx
+
         sub = self.graph.subgraph(self.modules)
         groups = nx.condensation(sub)
         members = groups.graph["mapping"]
