@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from autobe_core.verify.rungs import Completed, Started, clean_env
-from autobe_core.verify.together import SCRIPT, can_run_together_env, together_env
+from autobe_core.verify.together import SCRIPT, can_run_together, together_env
 from autobe_core.verify.warm import WarmState, mode
 
 DEFAULT_PRELOAD = ("pytest", "sqlalchemy", "sqlalchemy.orm", "pydantic", "fastapi",
@@ -124,7 +124,7 @@ def started_ahead(warm: Path, env: Mapping[str, str] | None = None) -> Iterator[
     process. Yields the process (None when none was started)."""
     state = WarmState(Path(warm).resolve())
     base = clean_env(state.mirror, env)
-    if mode() == "cold" or not state.mirror.is_dir() or not can_run_together_env(base) \
+    if mode() == "cold" or not state.mirror.is_dir() or not can_run_together(base) \
             or state.mirror in _waiting:
         yield None
         return

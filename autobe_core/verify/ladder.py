@@ -143,7 +143,7 @@ def _warm(workspace: Path, warm: Path | None) -> Iterator[WarmState | None]:
 def _climb(base: RungContext, selected: set[RungName], limits: Mapping[RungName, float],
            progress: LadderProgress | None, state: WarmState | None) -> list[RungResult]:
     together = state is not None and {"import", "tests"} <= selected \
-        and can_run_together(base) and base.workspace.is_dir()
+        and can_run_together(base.env) and base.workspace.is_dir()
     with ThreadPoolExecutor(max_workers=1) as early:
         return _steps(base, selected, limits, progress, state, early if together else None)
 

@@ -85,12 +85,9 @@ SCRIPT = (
 )
 
 
-def can_run_together(ctx: RungContext) -> bool:
-    """The rungs share a process on SQLite only (see the module)."""
-    return can_run_together_env(ctx.env)
-
-
-def can_run_together_env(env: Mapping[str, str]) -> bool:
+def can_run_together(env: Mapping[str, str]) -> bool:
+    """Whether the rungs share a process in a rung environment ``env``: on SQLite only
+    (see the module)."""
     return not env.get(TEST_DATABASE_ENV, "").strip()
 
 
