@@ -6,10 +6,10 @@ or made by other generators only means the base is planned; the newest few are k
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from autobe_core.files import write_whole
 from autobe_core.generate.plan import plan_key
 from autobe_core.graph.table import ModuleTable
 from autobe_core.service.layout import ProjectLayout
@@ -38,9 +38,7 @@ def remember(layout: ProjectLayout, graph: ModuleGraph) -> None:
     path = directory / f"{plan_key(graph.spec, graph.migrations)}.json"
     with contextlib.suppress(OSError):
         directory.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(ModuleTable.of(graph).to_json(), encoding="utf-8")
-        os.replace(temporary, path)
-        tables = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        for old in tables[:-KEEP]:
-            old.unlink(missing_ok=True)
+        if write_whole(path, ModuleTable.of(graph).to_json().encode("utf-8")):
+            tables = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in tables[:-KEEP]:
+                old.unlink(missing_ok=True)

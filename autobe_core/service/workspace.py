@@ -35,6 +35,7 @@ from autobe_core.build import (
     user_content,
 )
 from autobe_core.errors import AutobeError, NotBuilt
+from autobe_core.files import write_whole
 from autobe_core.history import Project
 from autobe_core.service.hooks import BuildProgress, Hooks
 from autobe_core.service.layout import ProjectLayout
@@ -225,13 +226,7 @@ def remember_check(layout: ProjectLayout, revision: int, ok: bool, seen: UserCon
     content ``seen`` checked ``ok``. Best effort: a file that cannot be written only
     means status claims less."""
     data = {"revision": revision, "ok": ok, "userContent": seen}
-    target = layout.last_check
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(OSError):
-        temporary.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(temporary, target)
-    with contextlib.suppress(OSError):
-        temporary.unlink(missing_ok=True)
+    write_whole(layout.last_check, (json.dumps(data, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def read_last_check(layout: ProjectLayout) -> tuple[int, bool, UserContent] | None:

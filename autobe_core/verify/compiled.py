@@ -10,6 +10,7 @@ import contextlib
 import json
 import sys
 
+from autobe_core.files import write_whole
 from autobe_core.verify.result import RungResult
 from autobe_core.verify.rungs import RungContext, compile_rung
 from autobe_core.verify.warm import WarmState
@@ -30,7 +31,5 @@ def warm_compile_rung(ctx: RungContext, state: WarmState) -> RungResult:
     result = compile_rung(ctx, known, bytecode=True)
     if len(known) != before:
         digests = sorted(known) if len(known) <= LIMIT else []
-        temporary = path.with_name(".compiled.json.tmp")
-        temporary.write_text(json.dumps({"python": version, "digests": digests}), "utf-8")
-        temporary.replace(path)
+        write_whole(path, json.dumps({"python": version, "digests": digests}).encode("utf-8"))
     return result

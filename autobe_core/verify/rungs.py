@@ -28,6 +28,7 @@ from pathlib import Path
 from types import CodeType
 from xml.etree import ElementTree
 
+from autobe_core.files import write_whole
 from autobe_core.verify.parsing import (
     exception_line,
     parse_junit,
@@ -211,9 +212,7 @@ def write_bytecode(cached: Path, source: bytes, code: CodeType) -> None:
     header = importlib.util.MAGIC_NUMBER + (0b11).to_bytes(4, "little")
     with contextlib.suppress(OSError, ValueError):
         cached.parent.mkdir(exist_ok=True)
-        temporary = cached.with_name(f".{cached.name}.tmp")
-        temporary.write_bytes(header + importlib.util.source_hash(source) + marshal.dumps(code))
-        os.replace(temporary, cached)
+        write_whole(cached, header + importlib.util.source_hash(source) + marshal.dumps(code))
 
 
 # --------------------------------------------------------------------------- mypy
