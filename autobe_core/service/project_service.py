@@ -337,16 +337,8 @@ class ProjectService:
         understands them); a Plan, a ChangeSet or a change file is taken as it is.
         ``text`` is the request as the log shows it (default: the words, or the edits'
         summary)."""
-        from autobe_core.service import module_tables, proposals
-        from autobe_core.service.migrations import chain_at
-
         with self.session() as session:
-            project = session.project()
-            spec = session.spec_at(project, project.head)
-            wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            base_chain = chain_at(project, project.head)
-            return proposals.propose(project.head, spec, wanted, base_chain,
-                                     module_tables.load(self.layout, spec, base_chain))
+            return self._propose(session, request, text, chain)
 
     def apply(
         self,
@@ -377,19 +369,27 @@ class ProjectService:
         """:meth:`propose` and :meth:`apply` in one unit of work, holding the write lock
         throughout (no other change can land in between): for scripts and tests, where
         nobody confirms."""
-        from autobe_core.service import changes, module_tables, proposals
+        from autobe_core.service import changes
         from autobe_core.service.hooks import Hooks
-        from autobe_core.service.migrations import chain_at
 
         options = options or changes.ChangeOptions()
         with self.session(write=True) as session, self._tests_ahead(options):
-            project = session.project()
-            spec = session.spec_at(project, project.head)
-            wanted = proposals.to_request(request, spec, text=text, chain=chain)
-            base_chain = chain_at(project, project.head)
-            proposal = proposals.propose(project.head, spec, wanted, base_chain,
-                                         module_tables.load(self.layout, spec, base_chain))
+            proposal = self._propose(session, request, text, chain)
             return changes.apply_proposal(session, proposal, options, hooks or Hooks())
+
+    def _propose(self, session: ProjectSession, request: ChangeRequest, text: str | None,
+                 chain: PlannerChain | None) -> Proposal:
+        """``request`` proposed against the head (its module table read when one was
+        kept, so the head is not planned again)."""
+        from autobe_core.service import module_tables, proposals
+        from autobe_core.service.migrations import chain_at
+
+        project = session.project()
+        spec = session.spec_at(project, project.head)
+        wanted = proposals.to_request(request, spec, text=text, chain=chain)
+        base_chain = chain_at(project, project.head)
+        return proposals.propose(project.head, spec, wanted, base_chain,
+                                 module_tables.load(self.layout, spec, base_chain))
 
     def _tests_ahead(self, options: ChangeOptions) -> AbstractContextManager[object]:
         """A change that will be verified starts its tests' process while it plans and
