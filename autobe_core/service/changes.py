@@ -131,7 +131,8 @@ def apply_proposal(
     try:
         verification = None
         if options.verify:
-            targets = [] if options.all_tests else tests_reached(plan.graph, plan.affected)
+            targets = [] if options.all_tests else \
+                tests_reached(plan.graph, plan.affected, plan.before)
             hooks.at("verifying")
             verification = run_ladder(
                 staged.path, cache_dir=layout.mypy_cache, progress=hooks.ladder,

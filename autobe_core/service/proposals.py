@@ -71,6 +71,8 @@ class ChangePlan:
     graph: ModuleGraph
     """The new spec's module graph (``affected`` was computed against it; verification
     reads which tests it reaches from it)."""
+    before: ProjectSpec
+    """The spec at ``base`` (which tests the change reaches depends on what it was)."""
 
 
 @dataclass(frozen=True)
@@ -178,5 +180,6 @@ def propose(
     before = known if known is not None and known.agrees_with(graph) \
         else ModuleGraph(spec, migrations=chain)
     result = affected(before, graph)
-    plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain, graph)
+    plan = ChangePlan(base, request.changeset, concrete, new, result, database, new_chain, graph,
+                      spec)
     return Proposal(request, base, plan)
