@@ -11,27 +11,36 @@ optional columns and nothing else (each added field plain, nullable, without def
 role or index; every other part of the model as it was). Of the modules it changes, two
 are run by nearly every test that makes the model's rows: the ORM class (one more nullable
 column) and the test factory (the same column set to None, which is what the database
-stores for a column nobody sets). A test whose own code and whose operations' code are
+stores for a column nobody sets). A test whose own code and whose operation's code are
 unchanged cannot see the new column (nothing it runs names it), so it is left out, unless
-the code it runs (its imports, and the operations its slice names with everything they
-import) holds some other changed module: the model's DTO, collector, an operation whose
-slice changed. What the ORM class and the factory could still get wrong for everybody (a
-column the database refuses NULL in, a value the column refuses) is caught by the migrate
-rung (the migrated schema equals the models) and by the tests kept, which make the model's
-rows with the same factory: the model counts as quiet only while at least one kept test
-runs its factory. Operations whose code autobe did not derive (``custom``: realized by a
-model or implemented by the user) are opaque, and a test that reaches one is kept; so is
-every test of a change that also changes a generator (a version upgrade). The rule is
-checked by mutation (tests/service/test_test_scope_mutations.py): broken in the ways a
-quiet addition can break, the quieted modules fail a kept test.
+the code it runs (its imports, and its operation's module with everything that imports)
+holds some other changed module: the model's DTO, collector, an operation whose slice
+changed. A generated test requests its own operation only (``METHOD`` and ``url()`` of
+its module, and a login's logout route, which the login's module serves; checked on
+generated suites by tests/unit/test_test_scope.py); a test of no operation of its own
+counts as calling every operation its slice names.
+
+What the ORM class and the factory could still get wrong for everybody (a column the
+database refuses NULL in, a value the column refuses) is caught by the migrate rung (the
+migrated schema equals the models) and by the tests kept, which make the model's rows with
+the same factory: the model counts as quiet only while at least one kept test runs its
+factory. Operations whose code autobe did not derive (``custom``: realized by a model or
+implemented by the user) are opaque, and a test that reaches one is kept; so is every test
+of a change that also changes a generator (a version upgrade). The rule is checked by
+mutation (tests/service/test_test_scope_mutations.py): broken in the ways a quiet addition
+can break, the quieted modules fail tests left out and tests kept alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from autobe_core.graph import Affected, ModuleGraph
 from autobe_core.spec.model import Model, PlainField, ProjectSpec
+
+if TYPE_CHECKING:
+    from autobe_core.generate import PlannedModule
 
 NOT_EXPANDED = frozenset({"test:conftest", "app:main"})
 """Modules every test imports that import the whole app (every operation): a change to
@@ -75,25 +84,33 @@ def _reached(
                 or module.imports & live_modules:
             keep = True
         elif module.reads & quiet_elements or module.imports & quieted:
-            runs = _runs(graph, module.imports, module.reads)
+            runs = _runs(graph, [*module.imports, *_calls(graph, module)])
             keep = bool(runs & live_modules or runs & opaque)
         else:
             keep = False
         if keep:
             paths.add(module.path)
             if quiet:
-                covered |= _runs(graph, module.imports, ()) & quieted
+                covered |= _runs(graph, module.imports) & quieted
     uncovered = {name for name in quiet if f"test:factory:{name}" not in covered}
     return sorted(paths), uncovered
 
 
-def _runs(graph: ModuleGraph, imports: Iterable[str], reads: Iterable[str]) -> set[str]:
-    """The modules a test can run: what it imports and the operations its slice names
-    (the only ones its code can call), with everything they import, not walking through
-    the modules that import the whole app."""
-    todo = list(imports) + [
-        f"operation:{e.split(':', 1)[1]}" for e in reads if e.startswith("operation:")
-    ]
+def _calls(graph: ModuleGraph, module: PlannedModule) -> list[str]:
+    """The operation modules a test module requests: its own operation's (``test:<id>``
+    tests ``operation:<id>``), or, for a test of no operation of its own, those of every
+    operation its slice names."""
+    own = f"operation:{module.id.removeprefix('test:')}"
+    if own in graph.modules:
+        return [own]
+    return [f"operation:{e.split(':', 1)[1]}" for e in module.reads
+            if e.startswith("operation:")]
+
+
+def _runs(graph: ModuleGraph, roots: Iterable[str]) -> set[str]:
+    """``roots`` and every module they import, directly or not, not walking through the
+    modules that import the whole app."""
+    todo = list(roots)
     seen: set[str] = set()
     while todo:
         module_id = todo.pop()

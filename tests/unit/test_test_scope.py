@@ -6,13 +6,16 @@ real pytest runs (tests/service/test_test_scope_mutations.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autobe_core.generate import generate_files
 from autobe_core.graph import ModuleGraph, affected
+from autobe_core.importer.pipeline import import_autobe
 from autobe_core.service.test_scope import quiet_addition, quiet_models
 from autobe_core.service.test_scope import tests_reached as reached_tests
 from autobe_core.spec.changeset import (
@@ -227,3 +230,46 @@ def _imported(graph: ModuleGraph, imports: frozenset[str]) -> set[str]:
         seen.add(module_id)
         todo.extend(graph.modules[module_id].imports)
     return seen
+
+
+# --------------------------------------------------------------------------- what a test calls
+
+KITCHEN = load_spec(Path(__file__).resolve().parents[1] / "data" / "specs" / "kitchen_sink.yaml")
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "autobe-examples"
+CALL = re.compile(r"\bclient\.(request|get|post|put|patch|delete)\(\s*([^,)]*)")
+NOT_OF_AN_OPERATION = {"tests/test_errors.py", "tests/test_health.py", "tests/test_settings.py"}
+
+
+def imported(vendor_project: str) -> ProjectSpec:
+    source = EXAMPLES / vendor_project
+    if not source.is_dir():
+        pytest.skip(f"no AutoBe example at {source}")
+    return import_autobe([source]).spec
+
+
+@pytest.mark.parametrize("which", ["todo", "bbs", "kitchen", "openai__gpt-4.1/bbs",
+                                   "anthropic__claude-sonnet-4.5/todo"])
+def test_a_generated_test_requests_its_own_operation_only(which: str) -> None:
+    """What the narrowed reach rests on (a test runs its own operation's code, none other):
+    every request a generated test of an operation makes is ``client.request(METHOD,
+    ...)``, its module's own method and path, or a login's logout, which no other
+    operation serves (the login's module does)."""
+    spec = {"todo": TODO, "bbs": BBS, "kitchen": KITCHEN}.get(which) or imported(which)
+    operations = {f"tests/test_{operation_id(op)}.py": op for op in spec.operations}
+    endpoints = {(op.method, op.path) for op in spec.operations}
+    calls = 0
+    for path, text in generate_files(spec).items():
+        if not path.startswith("tests/test_") or path in NOT_OF_AN_OPERATION:
+            continue
+        op = operations[path]
+        assert f"METHOD = {op.method.upper()!r}" in text, path
+        assert f"PATH = {op.path!r}" in text, path
+        for verb, first in CALL.findall(text):
+            calls += 1
+            if verb == "request":
+                assert first == "METHOD", (path, first)
+                continue
+            logout = op.path.rstrip("/").rpartition("/")[0] + "/logout"
+            assert (op.kind, verb, first) == ("login", "post", repr(logout)), (path, first)
+            assert ("post", logout) not in endpoints, path
+    assert calls > len(operations)
