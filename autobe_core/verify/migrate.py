@@ -24,9 +24,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
 from autobe_core.errors import AutobeError
 from autobe_core.verify.parsing import traceback_diagnostic
 from autobe_core.verify.result import RungDiagnostic, RungResult, tail
@@ -57,7 +54,12 @@ def empty_database(env: Mapping[str, str]) -> Iterator[tuple[str, str]]:
 
 @contextlib.contextmanager
 def fresh_schema(given: str) -> Iterator[str]:
-    """A new schema on the PostgreSQL database ``given`` names: the URL reaching it."""
+    """A new schema on the PostgreSQL database ``given`` names: the URL reaching it.
+    (SQLAlchemy is imported here: a run on SQLite, every change's, needs none of it in
+    this process.)"""
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
     try:
         url = make_url(given)
     except ArgumentError as exc:
