@@ -29,6 +29,9 @@ implemented by the user) are opaque, and a test that reaches one is kept; so is 
 of a change that also changes a generator (a version upgrade). The rule is checked by
 mutation (tests/service/test_test_scope_mutations.py): broken in the ways a quiet addition
 can break, the quieted modules fail tests left out and tests kept alike.
+
+Both rules know the code autobe generates: a module the user edited by hand may read what
+its slice does not name, and ``autobe change --all-tests`` runs every test.
 """
 
 from __future__ import annotations
