@@ -177,7 +177,7 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
     count = 0
     for path in python_files(ctx.workspace):
         count += 1
-        rel = relative_file(str(path), ctx.workspace)
+        rel = str(path)  # made workspace-relative (realpath) only for what is compiled
         try:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest() if known is not None else ""
@@ -185,6 +185,7 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
             if known is not None and digest in known and (
                     not bytecode or os.path.exists(cached)):
                 continue
+            rel = relative_file(rel, ctx.workspace)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 code = compile(data, rel, "exec", dont_inherit=True)
@@ -193,9 +194,11 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
             if known is not None:
                 known.add(digest)
         except SyntaxError as exc:
-            problems.append(RungDiagnostic(rel, exc.lineno, exc.msg, type(exc).__name__))
+            problems.append(RungDiagnostic(relative_file(rel, ctx.workspace), exc.lineno,
+                                           exc.msg, type(exc).__name__))
         except (ValueError, OSError) as exc:
-            problems.append(RungDiagnostic(rel, None, str(exc), type(exc).__name__))
+            problems.append(RungDiagnostic(relative_file(rel, ctx.workspace), None, str(exc),
+                                           type(exc).__name__))
     seconds = time.perf_counter() - started
     counts = {"files": count, "errors": len(problems)}
     if problems:
