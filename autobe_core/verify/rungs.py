@@ -177,7 +177,6 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
     count = 0
     for path in python_files(ctx.workspace):
         count += 1
-        rel = str(path)  # made workspace-relative (realpath) only for what is compiled
         try:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest() if known is not None else ""
@@ -185,20 +184,20 @@ def compile_rung(ctx: RungContext, known: set[str] | None = None, *,
             if known is not None and digest in known and (
                     not bytecode or os.path.exists(cached)):
                 continue
-            rel = relative_file(rel, ctx.workspace)
-            with warnings.catch_warnings():
+            with warnings.catch_warnings():  # the name (two realpaths) only when compiled
                 warnings.simplefilter("ignore")
-                code = compile(data, rel, "exec", dont_inherit=True)
+                code = compile(data, relative_file(str(path), ctx.workspace), "exec",
+                               dont_inherit=True)
             if bytecode:
                 write_bytecode(Path(cached), data, code)
             if known is not None:
                 known.add(digest)
         except SyntaxError as exc:
-            problems.append(RungDiagnostic(relative_file(rel, ctx.workspace), exc.lineno,
-                                           exc.msg, type(exc).__name__))
+            problems.append(RungDiagnostic(relative_file(str(path), ctx.workspace),
+                                           exc.lineno, exc.msg, type(exc).__name__))
         except (ValueError, OSError) as exc:
-            problems.append(RungDiagnostic(relative_file(rel, ctx.workspace), None, str(exc),
-                                           type(exc).__name__))
+            problems.append(RungDiagnostic(relative_file(str(path), ctx.workspace), None,
+                                           str(exc), type(exc).__name__))
     seconds = time.perf_counter() - started
     counts = {"files": count, "errors": len(problems)}
     if problems:
