@@ -74,7 +74,8 @@ def _reached(
     touched = {c.id for c in result.added + result.changed}
     changed_elements = set(result.elements)
     quiet_elements = {f"model:{name}" for name in quiet}
-    quieted = {f"model:{name}" for name in quiet} | {f"test:factory:{name}" for name in quiet}
+    factories = {_factory(name) for name in quiet}
+    quieted = quiet_elements | factories  # an ORM class's module id is its model's element id
     live_elements = changed_elements - quiet_elements
     live_modules = touched - quieted
     opaque = _opaque_modules(graph)
@@ -95,8 +96,13 @@ def _reached(
             paths.add(module.path)
             if quiet:
                 covered |= _runs(graph, module.imports) & quieted
-    uncovered = {name for name in quiet if f"test:factory:{name}" not in covered}
+    uncovered = {name for name in quiet if _factory(name) not in covered}
     return sorted(paths), uncovered
+
+
+def _factory(model: str) -> str:
+    """The module id of ``model``'s test factory."""
+    return f"test:factory:{model}"
 
 
 def _calls(graph: ModuleGraph, module: PlannedModule) -> list[str]:
@@ -158,14 +164,10 @@ def _alone(result: Affected, quiet: set[str]) -> set[str]:
     elements = set(result.elements)
     alone = set(quiet)
     for change in result.changed:
-        kind, _, name = change.id.partition(":")
-        if kind == "test" and name.startswith("factory:"):
-            name = name.removeprefix("factory:")
-        elif kind != "model":
-            continue
-        if name in alone and {r.element for r in change.reasons} - {f"model:{name}"} \
-                & elements:
-            alone.discard(name)
+        for name in quiet:
+            if change.id in (f"model:{name}", _factory(name)) \
+                    and {r.element for r in change.reasons} - {f"model:{name}"} & elements:
+                alone.discard(name)
     return alone
 
 

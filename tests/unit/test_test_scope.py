@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from autobe_core.generate import generate_files
 from autobe_core.graph import ModuleGraph, affected
 from autobe_core.importer.pipeline import import_autobe
-from autobe_core.service.test_scope import quiet_addition, quiet_models
+from autobe_core.service.test_scope import NOT_EXPANDED, quiet_addition, quiet_models
 from autobe_core.service.test_scope import tests_reached as reached_tests
 from autobe_core.spec.changeset import (
     AddField,
@@ -30,9 +30,11 @@ from autobe_core.spec.io import load_spec
 from autobe_core.spec.model import Model, PlainField, ProjectSpec, UniqueIndex
 from autobe_core.spec.naming import operation_id
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-TODO = load_spec(FIXTURES / "todo.yaml")
-BBS = load_spec(FIXTURES / "bbs.yaml")
+ROOT = Path(__file__).resolve().parents[2]
+TODO = load_spec(ROOT / "fixtures" / "todo.yaml")
+BBS = load_spec(ROOT / "fixtures" / "bbs.yaml")
+KITCHEN = load_spec(ROOT / "tests" / "data" / "specs" / "kitchen_sink.yaml")
+EXAMPLES = ROOT.parent / "shared" / "autobe-examples"
 NOTE = PlainField(name="zz_note", type="string", nullable=True)
 
 
@@ -224,8 +226,7 @@ def _imported(graph: ModuleGraph, imports: frozenset[str]) -> set[str]:
     todo = list(imports)
     while todo:
         module_id = todo.pop()
-        if module_id in seen or module_id not in graph.modules \
-                or module_id in ("test:conftest", "app:main"):
+        if module_id in seen or module_id not in graph.modules or module_id in NOT_EXPANDED:
             continue
         seen.add(module_id)
         todo.extend(graph.modules[module_id].imports)
@@ -234,8 +235,6 @@ def _imported(graph: ModuleGraph, imports: frozenset[str]) -> set[str]:
 
 # --------------------------------------------------------------------------- what a test calls
 
-KITCHEN = load_spec(Path(__file__).resolve().parents[1] / "data" / "specs" / "kitchen_sink.yaml")
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "autobe-examples"
 CALL = re.compile(r"\bclient\.(request|get|post|put|patch|delete)\(\s*([^,)]*)")
 NOT_OF_AN_OPERATION = {"tests/test_errors.py", "tests/test_health.py", "tests/test_settings.py"}
 
